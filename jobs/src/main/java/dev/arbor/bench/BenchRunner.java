@@ -1,0 +1,107 @@
+package dev.arbor.bench;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.Result;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the JMH benchmarks of {@link Comparison#all()} (or those matching the given patterns) in
+ * one JMH run and prints, for each comparison and parameter set, both times and their ratio.
+ * Ratios are only ever computed between methods measured in the same run on the same machine.
+ */
+public final class BenchRunner {
+    private BenchRunner() {}
+
+    public static void run(List<String> patterns, boolean quick) {
+        List<Comparison> chosen = new ArrayList<>();
+        for (Comparison comparison : Comparison.all()) {
+            if (patterns.isEmpty() || patterns.stream().anyMatch(p -> comparison.benchmarkClass().contains(p))) {
+                chosen.add(comparison);
+            }
+        }
+        if (chosen.isEmpty()) {
+            throw new IllegalArgumentException("no benchmark matches " + patterns);
+        }
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .forks(1)
+                .warmupIterations(quick ? 1 : 3)
+                .warmupTime(TimeValue.seconds(quick ? 1 : 2))
+                .measurementIterations(quick ? 2 : 5)
+                .measurementTime(TimeValue.seconds(quick ? 1 : 3))
+                .timeUnit(TimeUnit.MILLISECONDS)
+                .shouldFailOnError(true);
+        for (Comparison comparison : chosen) {
+            options.include("\\." + comparison.benchmarkClass() + "\\.");
+        }
+        Collection<RunResult> results;
+        try {
+            results = new Runner(options.build()).run();
+        } catch (RunnerException e) {
+            throw new IllegalStateException("benchmark run failed: " + e.getMessage(), e);
+        }
+        System.out.println();
+        for (Comparison comparison : chosen) {
+            print(comparison, results);
+        }
+    }
+
+    private static void print(Comparison comparison, Collection<RunResult> results) {
+        System.out.println("== " + comparison.title());
+        Map<String, RunResult> candidates = byParams(results, comparison.benchmarkClass(), comparison.candidate());
+        Map<String, RunResult> baselines = byParams(results, comparison.benchmarkClass(), comparison.baseline());
+        for (Map.Entry<String, RunResult> entry : candidates.entrySet()) {
+            RunResult baseline = baselines.get(entry.getKey());
+            if (baseline == null) {
+                continue;
+            }
+            Result<?> fast = entry.getValue().getPrimaryResult();
+            Result<?> slow = baseline.getPrimaryResult();
+            double ratio = slow.getScore() / fast.getScore();
+            System.out.printf(Locale.ROOT, "   %s%n", entry.getKey());
+            System.out.printf(Locale.ROOT, "   %-12s %10.3f ± %.3f %s%n", comparison.candidate(), fast.getScore(),
+                    fast.getScoreError(), fast.getScoreUnit());
+            System.out.printf(Locale.ROOT, "   %-12s %10.3f ± %.3f %s%n", comparison.baseline(), slow.getScore(),
+                    slow.getScoreError(), slow.getScoreUnit());
+            System.out.printf(Locale.ROOT, "   ratio        %10.2fx%s%n", ratio,
+                    comparison.target() > 0 ? String.format(Locale.ROOT, "   (target >= %.1fx: %s)",
+                            comparison.target(), ratio >= comparison.target() ? "met" : "NOT met") : "");
+            for (String counter : comparison.counters()) {
+                Result<?> a = entry.getValue().getSecondaryResults().get(counter);
+                Result<?> b = baseline.getSecondaryResults().get(counter);
+                if (a != null && b != null) {
+                    System.out.printf(Locale.ROOT, "   %s: %.2f (%s), %.2f (%s)%n", counter, a.getScore(),
+                            comparison.candidate(), b.getScore(), comparison.baseline());
+                }
+            }
+        }
+        System.out.println();
+    }
+
+    /** Results of one method, keyed by their JMH parameters so that like is compared with like. */
+    private static Map<String, RunResult> byParams(Collection<RunResult> results, String benchmarkClass,
+            String method) {
+        Map<String, RunResult> byParams = new TreeMap<>();
+        for (RunResult result : results) {
+            String name = result.getParams().getBenchmark();
+            if (name.endsWith("." + benchmarkClass + "." + method)) {
+                StringBuilder key = new StringBuilder();
+                for (String param : result.getParams().getParamsKeys()) {
+                    key.append(param).append('=').append(result.getParams().getParam(param)).append(' ');
+                }
+                byParams.put(key.toString().strip(), result);
+            }
+        }
+        return byParams;
+    }
+}

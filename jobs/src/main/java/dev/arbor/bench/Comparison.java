@@ -1,0 +1,26 @@
+package dev.arbor.bench;
+
+import java.util.List;
+
+/**
+ * One side-by-side figure: a candidate benchmark method against a baseline method of the same
+ * class, measured in the same run, reported as the ratio baseline time / candidate time.
+ *
+ * @param title what is compared, as printed
+ * @param benchmarkClass simple name of the JMH class
+ * @param candidate the method that should be faster
+ * @param baseline the method it is compared with
+ * @param target the ratio an issue asks for (0 when none)
+ * @param counters secondary results (JMH aux counters) to print beside the times
+ */
+record Comparison(String title, String benchmarkClass, String candidate, String baseline, double target,
+        List<String> counters) {
+
+    /** Every comparison {@code arbor bench} knows, in the order they are printed. */
+    static List<Comparison> all() {
+        return List.of(
+                new Comparison("decode step: one batch of N sequences vs N single-sequence decodes",
+                        "DecodeBatchBenchmark", "batched", "oneByOne", 2.2,
+                        List.of("outsideDecodePercent")));
+    }
+}

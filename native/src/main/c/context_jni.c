@@ -1,0 +1,370 @@
+/*
+ * Contexts: creation, the one-call-per-decode batch path, logits rows, KV sequence operations and
+ * per-sequence state. A context is used by one thread at a time (the Java side guarantees it).
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "dev_arbor_llama_LlamaNative.h"
+#include "jni_util.h"
+
+static int64_t now_nanos(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t) ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+static void context_release(arbor_context *context) {
+    if (context->batch.token != NULL) {
+        arbor_llama.batch_free(context->batch);
+    }
+    if (context->ctx != NULL) {
+        arbor_llama.free(context->ctx);
+    }
+    free(context->scratch_n_seq);
+    free(context->scratch_seq);
+    free(context);
+}
+
+JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_contextCreate(JNIEnv *env, jclass cls, jlong model_handle,
+                                                                       jint n_ctx, jint n_batch, jint n_ubatch,
+                                                                       jint n_seq_max, jint threads,
+                                                                       jfloat defrag_threshold) {
+    (void) cls;
+    arbor_model *model = arbor_model_from(env, model_handle);
+    if (model == NULL) {
+        return 0;
+    }
+    if (n_ctx <= 0 || n_batch <= 0 || n_ubatch <= 0 || n_seq_max <= 0 || threads <= 0) {
+        arbor_throw_illegal_argument(env, "context sizes must be positive (nCtx %d, nBatch %d, nUbatch %d, nSeqMax %d, threads %d)",
+                                     n_ctx, n_batch, n_ubatch, n_seq_max, threads);
+        return 0;
+    }
+    arbor_context_params params = arbor_llama.context_default_params();
+    params.n_ctx = (uint32_t) n_ctx;
+    params.n_batch = (uint32_t) n_batch;
+    params.n_ubatch = (uint32_t) n_ubatch;
+    params.n_seq_max = (uint32_t) n_seq_max;
+    params.n_threads = threads;
+    params.n_threads_batch = threads;
+    params.defrag_thold = defrag_threshold;
+    params.no_perf = true;
+
+    arbor_context *context = calloc(1, sizeof *context);
+    if (context == NULL) {
+        arbor_throw_oom(env, "context handle");
+        return 0;
+    }
+    context->model = model;
+    context->ctx = arbor_llama.init_from_model(model->model, params);
+    if (context->ctx == NULL) {
+        context_release(context);
+        return 0; /* Java names the parameters and the last llama.cpp error. */
+    }
+    /* llama.cpp may round n_batch; the batch must hold what it accepts. */
+    context->n_batch = (int32_t) arbor_llama.n_batch(context->ctx);
+    context->n_seq_max = (int32_t) arbor_llama.n_seq_max(context->ctx);
+    context->batch = arbor_llama.batch_init(context->n_batch, 0, context->n_seq_max);
+    context->scratch_n_seq = malloc(sizeof(int32_t) * (size_t) context->n_batch);
+    context->scratch_seq = malloc(sizeof(int32_t) * (size_t) context->n_batch * (size_t) context->n_seq_max);
+    if (context->batch.token == NULL || context->scratch_n_seq == NULL || context->scratch_seq == NULL) {
+        context_release(context);
+        arbor_throw_oom(env, "context batch buffers");
+        return 0;
+    }
+    return (jlong) (intptr_t) context;
+}
+
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_contextFree(JNIEnv *env, jclass cls, jlong handle) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context != NULL) {
+        context_release(context);
+    }
+}
+
+/* nCtx, nBatch, nUbatch, nSeqMax as llama.cpp settled them (it pads nCtx). */
+JNIEXPORT jintArray JNICALL Java_dev_arbor_llama_LlamaNative_contextShape(JNIEnv *env, jclass cls, jlong handle) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL) {
+        return NULL;
+    }
+    jint shape[4] = {
+        (jint) arbor_llama.n_ctx(context->ctx), context->n_batch,
+        (jint) arbor_llama.n_ubatch(context->ctx), context->n_seq_max,
+    };
+    jintArray out = (*env)->NewIntArray(env, 4);
+    if (out != NULL) {
+        (*env)->SetIntArrayRegion(env, out, 0, 4, shape);
+    }
+    return out;
+}
+
+/* Checks array lengths, seq ids and tokens of a batch before llama.cpp sees it. */
+static int validate_batch(JNIEnv *env, arbor_context *context, jint n, jint seq_total) {
+    arbor_batch *batch = &context->batch;
+    int32_t n_vocab = context->model->n_vocab;
+    int32_t used = 0;
+    for (jint i = 0; i < n; i++) {
+        if (batch->token[i] < 0 || batch->token[i] >= n_vocab) {
+            arbor_throw_illegal_argument(env, "token %d at batch index %d is outside the vocab [0, %d)",
+                                         batch->token[i], i, n_vocab);
+            return 0;
+        }
+        int32_t count = context->scratch_n_seq[i];
+        if (count < 1 || count > context->n_seq_max || used + count > seq_total) {
+            arbor_throw_illegal_argument(env, "batch index %d has %d seq ids (1..%d allowed)", i, count,
+                                         context->n_seq_max);
+            return 0;
+        }
+        for (int32_t j = 0; j < count; j++) {
+            int32_t seq = context->scratch_seq[used + j];
+            if (seq < 0 || seq >= context->n_seq_max) {
+                arbor_throw_illegal_argument(env, "seq id %d at batch index %d is outside [0, %d)", seq, i,
+                                             context->n_seq_max);
+                return 0;
+            }
+            batch->seq_id[i][j] = seq;
+        }
+        batch->n_seq_id[i] = count;
+        used += count;
+    }
+    return 1;
+}
+
+JNIEXPORT jint JNICALL Java_dev_arbor_llama_LlamaNative_decode(JNIEnv *env, jclass cls, jlong handle, jint n,
+                                                               jintArray tokens, jintArray positions,
+                                                               jintArray seq_counts, jintArray seq_ids,
+                                                               jbyteArray wants_logits) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL) {
+        return -1;
+    }
+    if (n < 1 || n > context->n_batch) {
+        arbor_throw_illegal_argument(env, "batch of %d entries: 1..%d (nBatch) allowed", n, context->n_batch);
+        return -1;
+    }
+    if (tokens == NULL || positions == NULL || seq_counts == NULL || seq_ids == NULL || wants_logits == NULL
+        || (*env)->GetArrayLength(env, tokens) < n || (*env)->GetArrayLength(env, positions) < n
+        || (*env)->GetArrayLength(env, seq_counts) < n || (*env)->GetArrayLength(env, wants_logits) < n) {
+        arbor_throw_illegal_argument(env, "batch arrays are shorter than %d entries", n);
+        return -1;
+    }
+    jint seq_total = (*env)->GetArrayLength(env, seq_ids);
+    jint seq_capacity = context->n_batch * context->n_seq_max;
+    if (seq_total > seq_capacity) {
+        seq_total = seq_capacity;
+    }
+    arbor_batch *batch = &context->batch;
+    (*env)->GetIntArrayRegion(env, tokens, 0, n, batch->token);
+    (*env)->GetIntArrayRegion(env, positions, 0, n, batch->pos);
+    (*env)->GetByteArrayRegion(env, wants_logits, 0, n, (jbyte *) batch->logits);
+    (*env)->GetIntArrayRegion(env, seq_counts, 0, n, context->scratch_n_seq);
+    (*env)->GetIntArrayRegion(env, seq_ids, 0, seq_total, context->scratch_seq);
+    context->logits_valid = 0;
+    if (!validate_batch(env, context, n, seq_total)) {
+        return -1;
+    }
+    batch->n_tokens = n;
+    arbor_kv_slot_failure_reset();
+    int64_t start = now_nanos();
+    int32_t status = arbor_llama.decode(context->ctx, *batch);
+    context->decode_nanos += now_nanos() - start;
+    if (status < 0 && arbor_kv_slot_failure_seen()) {
+        status = 1; /* see arbor_kv_slot_failure_seen */
+    }
+    context->decode_calls++;
+    context->logits_valid = status == 0;
+    return status;
+}
+
+/* Finds the logits row of batch entry i, or throws. */
+static const float *logits_row(JNIEnv *env, arbor_context *context, jint i) {
+    if (!context->logits_valid) {
+        arbor_throw_illegal_state(env, "no logits: the last decode did not succeed");
+        return NULL;
+    }
+    if (i < 0 || i >= context->batch.n_tokens || !context->batch.logits[i]) {
+        arbor_throw_illegal_argument(env, "batch index %d did not ask for logits", i);
+        return NULL;
+    }
+    const float *row = arbor_llama.get_logits_ith(context->ctx, i);
+    if (row == NULL) {
+        arbor_throw_llama(env, "llama.cpp has no logits for batch index %d", i);
+    }
+    return row;
+}
+
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_logitsCopy(JNIEnv *env, jclass cls, jlong handle, jint i,
+                                                                   jfloatArray dst) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL) {
+        return;
+    }
+    int32_t n_vocab = context->model->n_vocab;
+    if (dst == NULL || (*env)->GetArrayLength(env, dst) < n_vocab) {
+        arbor_throw_illegal_argument(env, "destination must hold nVocab (%d) floats", n_vocab);
+        return;
+    }
+    const float *row = logits_row(env, context, i);
+    if (row != NULL) {
+        (*env)->SetFloatArrayRegion(env, dst, 0, n_vocab, row);
+    }
+}
+
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_logitsCopyDirect(JNIEnv *env, jclass cls, jlong handle, jint i,
+                                                                         jobject dst) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL) {
+        return;
+    }
+    int32_t n_vocab = context->model->n_vocab;
+    void *address = dst == NULL ? NULL : (*env)->GetDirectBufferAddress(env, dst);
+    if (address == NULL || (*env)->GetDirectBufferCapacity(env, dst) < (jlong) n_vocab * 4) {
+        arbor_throw_illegal_argument(env, "destination must be a direct buffer of nVocab (%d) floats", n_vocab);
+        return;
+    }
+    const float *row = logits_row(env, context, i);
+    if (row != NULL) {
+        memcpy(address, row, sizeof(float) * (size_t) n_vocab);
+    }
+}
+
+/* Total nanoseconds inside llama_decode and the number of calls, for metrics and benchmarks. */
+JNIEXPORT jlongArray JNICALL Java_dev_arbor_llama_LlamaNative_decodeTimings(JNIEnv *env, jclass cls, jlong handle) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL) {
+        return NULL;
+    }
+    jlong values[2] = { context->decode_nanos, context->decode_calls };
+    jlongArray out = (*env)->NewLongArray(env, 2);
+    if (out != NULL) {
+        (*env)->SetLongArrayRegion(env, out, 0, 2, values);
+    }
+    return out;
+}
+
+static int check_seq(JNIEnv *env, const arbor_context *context, jint seq) {
+    if (seq < 0 || seq >= context->n_seq_max) {
+        arbor_throw_illegal_argument(env, "seq id %d is outside [0, %d)", seq, context->n_seq_max);
+        return 0;
+    }
+    return 1;
+}
+
+static int check_range(JNIEnv *env, jint p0, jint p1) {
+    if (p0 < -1 || p1 < -1) {
+        arbor_throw_illegal_argument(env, "positions must be >= 0, or -1 for open ends (p0 %d, p1 %d)", p0, p1);
+        return 0;
+    }
+    return 1;
+}
+
+JNIEXPORT jboolean JNICALL Java_dev_arbor_llama_LlamaNative_seqRemove(JNIEnv *env, jclass cls, jlong handle, jint seq,
+                                                                      jint p0, jint p1) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL || !check_seq(env, context, seq) || !check_range(env, p0, p1)) {
+        return JNI_FALSE;
+    }
+    return arbor_llama.kv_seq_rm(context->ctx, seq, p0, p1) ? JNI_TRUE : JNI_FALSE;
+}
+
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_seqCopy(JNIEnv *env, jclass cls, jlong handle, jint src,
+                                                                jint dst, jint p0, jint p1) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL || !check_seq(env, context, src) || !check_seq(env, context, dst)
+        || !check_range(env, p0, p1)) {
+        return;
+    }
+    arbor_llama.kv_seq_cp(context->ctx, src, dst, p0, p1);
+}
+
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_seqKeep(JNIEnv *env, jclass cls, jlong handle, jint seq) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL || !check_seq(env, context, seq)) {
+        return;
+    }
+    arbor_llama.kv_seq_keep(context->ctx, seq);
+}
+
+JNIEXPORT jint JNICALL Java_dev_arbor_llama_LlamaNative_kvUsedCells(JNIEnv *env, jclass cls, jlong handle) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    return context == NULL ? -1 : arbor_llama.kv_used_cells(context->ctx);
+}
+
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_kvClear(JNIEnv *env, jclass cls, jlong handle) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context != NULL) {
+        arbor_llama.kv_clear(context->ctx);
+    }
+}
+
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_kvDefragment(JNIEnv *env, jclass cls, jlong handle) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context != NULL) {
+        /* defrag only schedules; update applies it now so the next decode finds contiguous cells. */
+        arbor_llama.kv_defrag(context->ctx);
+        arbor_llama.kv_update(context->ctx);
+    }
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_stateSave(JNIEnv *env, jclass cls, jlong handle, jint seq) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL || !check_seq(env, context, seq)) {
+        return NULL;
+    }
+    size_t size = arbor_llama.state_seq_get_size(context->ctx, seq);
+    if (size > (size_t) 0x7fffffff - 8) {
+        arbor_throw_llama(env, "state of seq %d is too large for a Java array (%zu bytes)", seq, size);
+        return NULL;
+    }
+    uint8_t *data = malloc(size == 0 ? 1 : size);
+    if (data == NULL) {
+        arbor_throw_oom(env, "state buffer");
+        return NULL;
+    }
+    size_t written = arbor_llama.state_seq_get_data(context->ctx, data, size, seq);
+    jbyteArray out = written == size ? arbor_new_bytes(env, (const char *) data, (jsize) size) : NULL;
+    free(data);
+    if (written != size) {
+        arbor_throw_llama(env, "llama_state_seq_get_data wrote %zu of %zu bytes", written, size);
+    }
+    return out;
+}
+
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_stateRestore(JNIEnv *env, jclass cls, jlong handle,
+                                                                     jbyteArray state, jint seq) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL || !check_seq(env, context, seq)) {
+        return;
+    }
+    if (state == NULL) {
+        arbor_throw_illegal_argument(env, "state must not be null");
+        return;
+    }
+    jsize size = (*env)->GetArrayLength(env, state);
+    jbyte *data = (*env)->GetByteArrayElements(env, state, NULL);
+    if (data == NULL) {
+        return;
+    }
+    size_t read = arbor_llama.state_seq_set_data(context->ctx, (const uint8_t *) data, (size_t) size, seq);
+    (*env)->ReleaseByteArrayElements(env, state, data, JNI_ABORT);
+    if (read == 0) {
+        arbor_throw_llama(env, "llama_state_seq_set_data rejected the state for seq %d "
+                               "(no room in the KV cache, or not a state of this model)", seq);
+    }
+}

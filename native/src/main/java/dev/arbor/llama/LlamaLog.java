@@ -1,0 +1,82 @@
+package dev.arbor.llama;
+
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Receives llama.cpp's and ggml's log output from the shim and writes it to the SLF4J logger
+ * {@value #LOGGER_NAME}, one event per line, with llama's levels mapped onto SLF4J's.
+ *
+ * <p>llama.cpp emits a line in several fragments, so fragments are buffered per thread until a
+ * newline arrives. The last error line of each thread is remembered, so that a failed load can
+ * say why in its exception instead of only in the log.
+ */
+final class LlamaLog {
+    static final String LOGGER_NAME = "dev.arbor.llama.native";
+    static final int LEVEL_DEBUG = 1;
+    static final int LEVEL_INFO = 2;
+    static final int LEVEL_WARN = 3;
+    static final int LEVEL_ERROR = 4;
+    static final int LEVEL_NONE = 5;
+
+    private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
+    private static final ThreadLocal<StringBuilder> PENDING = ThreadLocal.withInitial(StringBuilder::new);
+    private static final ThreadLocal<String> LAST_ERROR = new ThreadLocal<>();
+
+    private LlamaLog() {}
+
+    /** The lowest llama level worth sending up from native code, given the logger's configuration. */
+    static int enabledLevel() {
+        if (LOG.isDebugEnabled()) {
+            return LEVEL_DEBUG;
+        }
+        if (LOG.isInfoEnabled()) {
+            return LEVEL_INFO;
+        }
+        if (LOG.isWarnEnabled()) {
+            return LEVEL_WARN;
+        }
+        // Errors are always forwarded: they are remembered for exception messages.
+        return LEVEL_ERROR;
+    }
+
+    /** Called from native code with one fragment of a log line. */
+    static void accept(int level, byte[] text) {
+        StringBuilder pending = PENDING.get();
+        pending.append(new String(text, StandardCharsets.UTF_8));
+        int newline;
+        while ((newline = pending.indexOf("\n")) >= 0) {
+            String line = pending.substring(0, newline).strip();
+            pending.delete(0, newline + 1);
+            if (!line.isEmpty()) {
+                emit(level, line);
+            }
+        }
+    }
+
+    /** The last error line llama.cpp logged on this thread, then forgets it. */
+    static String takeLastError() {
+        String last = LAST_ERROR.get();
+        LAST_ERROR.remove();
+        return last;
+    }
+
+    private static void emit(int level, String line) {
+        switch (level) {
+            case LEVEL_ERROR:
+                LAST_ERROR.set(line);
+                LOG.error(line);
+                break;
+            case LEVEL_WARN:
+                LOG.warn(line);
+                break;
+            case LEVEL_INFO:
+                LOG.info(line);
+                break;
+            default:
+                LOG.debug(line);
+                break;
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package dev.arbor.llama.gguf;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Locale;
+
+/**
+ * A shared on-disk cache of synthetic models, so that demos, benchmarks and jobs write each
+ * (size, precision, seed) once per machine and every later process reuses the file.
+ *
+ * <p>The directory is the system property {@value #CACHE_PROPERTY}, else
+ * {@code ~/.cache/arbor/models}. Files are written under a temporary name and renamed into
+ * place, so a reader never sees half a model even when several processes race to write it.
+ */
+public final class SyntheticModels {
+    /** System property naming the cache directory. */
+    public static final String CACHE_PROPERTY = "arbor.model.cache";
+
+    private SyntheticModels() {}
+
+    /** The cached model file for these arguments, written first if it is not there yet. */
+    public static Path cached(SyntheticModel.Size size, SyntheticModel.Precision precision, long seed) {
+        Path dir = cacheDirectory();
+        Path file = dir.resolve(String.format(Locale.ROOT, "synthetic-%s-%s-%d.gguf",
+                size.name().toLowerCase(Locale.ROOT), precision.name().toLowerCase(Locale.ROOT), seed));
+        if (Files.isRegularFile(file)) {
+            return file;
+        }
+        try {
+            Files.createDirectories(dir);
+            Path partial = Files.createTempFile(dir, ".writing-", ".gguf");
+            try {
+                SyntheticModel.write(partial, size, precision, seed);
+                Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(partial);
+            }
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the synthetic model into " + dir, e);
+        }
+    }
+
+    /** The directory models are cached in. */
+    public static Path cacheDirectory() {
+        String configured = System.getProperty(CACHE_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured);
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "arbor", "models");
+    }
+}
