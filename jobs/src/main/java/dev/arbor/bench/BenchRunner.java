@@ -54,6 +54,10 @@ public final class BenchRunner {
         for (Comparison comparison : chosen) {
             print(comparison, results);
         }
+        if (patterns.isEmpty() || patterns.stream().anyMatch("KvFootprint"::contains)
+                || patterns.stream().anyMatch(p -> p.contains("BranchCommit"))) {
+            KvFootprintReport.run("SMALL");
+        }
     }
 
     private static void print(Comparison comparison, Collection<RunResult> results) {

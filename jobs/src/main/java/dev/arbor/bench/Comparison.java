@@ -21,6 +21,8 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
         return List.of(
                 new Comparison("decode step: one batch of N sequences vs N single-sequence decodes",
                         "DecodeBatchBenchmark", "batched", "oneByOne", 2.2,
-                        List.of("outsideDecodePercent")));
+                        List.of("outsideDecodePercent")),
+                new Comparison("branch step: one BranchStore.commit of N branches vs N Branch.commit calls",
+                        "BranchCommitBenchmark", "batched", "oneByOne", 2.0, List.of()));
     }
 }

@@ -9,8 +9,9 @@ public enum DecodeStatus {
     OK,
     /**
      * The KV cache had no room for the batch (no run of free cells long enough). Nothing of the
-     * batch was decoded when it fits one micro-batch ({@code nUbatch >= batch size}, the default);
-     * free cells ({@code seqRemove}) or {@code defragment()} and retry.
+     * batch was decoded when it fits one micro-batch ({@code nUbatch >= batch size}, the default).
+     * A batch needs one contiguous run of free cells: free cells ({@code seqRemove}) or split the
+     * batch into smaller ones and retry.
      */
     NO_KV_SLOT
 }

@@ -15,6 +15,9 @@ import java.nio.FloatBuffer;
  * context is open.
  */
 public final class LlamaContext implements AutoCloseable {
+    /** System property that enables {@link #defragment()} (off by default, see there). */
+    public static final String ALLOW_DEFRAG_PROPERTY = "arbor.llama.allowDefrag";
+
     private final LlamaModel model;
     private final ContextParams params;
     private final int nCtx;
@@ -151,9 +154,26 @@ public final class LlamaContext implements AutoCloseable {
         LlamaNative.kvClear(openHandle());
     }
 
-    /** Compacts the KV cache now, so that free cells form one run. */
+    /**
+     * Compacts the KV cache now, so that free cells form one run.
+     *
+     * <p>llama.cpp b4916's defragmentation can abort the whole process (a {@code GGML_ASSERT} in
+     * {@code ggml_view} while building the defrag graph; Arbor's random-walk test of the branch
+     * store hit it on a nearly full cache). A library must not take the JVM down, so this refuses
+     * unless the system property {@value #ALLOW_DEFRAG_PROPERTY} is {@code true}, for llama.cpp
+     * builds known to be fixed. Arbor itself never needs it: the branch store splits a refused
+     * batch instead, which finds scattered free cells without moving any.
+     *
+     * @throws UnsupportedOperationException unless enabled as above
+     */
     public void defragment() {
-        LlamaNative.kvDefragment(openHandle());
+        long context = openHandle();
+        if (!Boolean.getBoolean(ALLOW_DEFRAG_PROPERTY)) {
+            throw new UnsupportedOperationException("KV defragmentation is disabled: llama.cpp b4916 can abort the "
+                    + "process while defragmenting. Set -D" + ALLOW_DEFRAG_PROPERTY + "=true only with a llama.cpp "
+                    + "build where this is fixed; split batches instead to use scattered free cells.");
+        }
+        LlamaNative.kvDefragment(context);
     }
 
     /** The KV state of one sequence, to be restored into this or another context of the same model. */

@@ -149,6 +149,12 @@ class MisuseTest {
     }
 
     @Test
+    void defragmentRefusesInsteadOfRiskingAnAbort() {
+        assertThatThrownBy(context::defragment).isInstanceOf(UnsupportedOperationException.class)
+                .hasMessageContaining(LlamaContext.ALLOW_DEFRAG_PROPERTY);
+    }
+
+    @Test
     void garbageStateIsRejected() {
         assertThatThrownBy(() -> context.stateRestore(new byte[] {1, 2, 3, 4, 5, 6, 7, 8, 9}, 1))
                 .isInstanceOf(LlamaException.class);

@@ -1,0 +1,78 @@
+package dev.arbor.bench;
+
+import dev.arbor.kv.Branch;
+import dev.arbor.kv.BranchStore;
+import dev.arbor.kv.SamplerParams;
+import dev.arbor.llama.ContextParams;
+import dev.arbor.llama.LlamaContext;
+import dev.arbor.llama.LlamaModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * KV cells held by a width-4 branch tree over a 128-token prompt after 64 steps, against 4
+ * independent copies of the same prompt decoding the same number of tokens. A count, not a time:
+ * the tree should hold exactly prompt + 4 x 64 cells, the copies 4 x (prompt + 64).
+ */
+final class KvFootprintReport {
+    static final int WIDTH = 4;
+    static final int PROMPT = 128;
+    static final int STEPS = 64;
+
+    private KvFootprintReport() {}
+
+    static void run(String size) {
+        try (LlamaModel model = LlamaModel.load(BenchModels.file(size));
+                LlamaContext context = LlamaContext.create(model, ContextParams.builder()
+                        .nCtx(WIDTH * (PROMPT + STEPS) + 64).nBatch(PROMPT).nSeqMax(WIDTH)
+                        .threads(BenchModels.threads()).build())) {
+            int[] prompt = prompt(model);
+            int tree;
+            try (BranchStore store = new BranchStore(context)) {
+                Branch root = Branch.create(store, prompt, SamplerParams.greedy());
+                List<Branch> branches = new ArrayList<>(List.of(root));
+                for (int i = 1; i < WIDTH; i++) {
+                    branches.add(root.fork());
+                }
+                steps(store, branches);
+                tree = context.kvUsedCells();
+            }
+            int copies;
+            try (BranchStore store = new BranchStore(context)) {
+                List<Branch> branches = new ArrayList<>();
+                for (int i = 0; i < WIDTH; i++) {
+                    branches.add(Branch.create(store, prompt, SamplerParams.greedy()));
+                }
+                steps(store, branches);
+                copies = context.kvUsedCells();
+            }
+            System.out.println("== KV cells: width-" + WIDTH + " tree vs " + WIDTH + " independent copies ("
+                    + PROMPT + "-token prompt, " + STEPS + " steps, " + size + ")");
+            System.out.printf(Locale.ROOT, "   tree          %6d cells (prompt + tree tokens = %d: %s)%n", tree,
+                    PROMPT + WIDTH * STEPS, tree == PROMPT + WIDTH * STEPS ? "exact" : "NOT exact");
+            System.out.printf(Locale.ROOT, "   copies        %6d cells (%d x (prompt + steps) = %d)%n", copies, WIDTH,
+                    WIDTH * (PROMPT + STEPS));
+            System.out.printf(Locale.ROOT, "   ratio         %6.2fx fewer cells%n%n", copies / (double) tree);
+        }
+    }
+
+    private static void steps(BranchStore store, List<Branch> branches) {
+        int[] tokens = new int[branches.size()];
+        for (int step = 0; step < STEPS; step++) {
+            for (int i = 0; i < tokens.length; i++) {
+                tokens[i] = branches.get(i).sample();
+            }
+            store.commit(branches, tokens);
+        }
+    }
+
+    private static int[] prompt(LlamaModel model) {
+        int[] words = model.tokenize("the king and the sea and the old man who lived by the water", true, false);
+        int[] prompt = new int[PROMPT];
+        for (int i = 0; i < PROMPT; i++) {
+            prompt[i] = words[i % words.length];
+        }
+        return prompt;
+    }
+}

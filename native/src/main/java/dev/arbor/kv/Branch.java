@@ -1,0 +1,239 @@
+package dev.arbor.kv;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One path of generation in a {@link BranchStore}: a leased llama.cpp sequence with its position,
+ * the logits of its next token, a sampler, metrics, and its place in a tree of forks.
+ *
+ * <p>A Branch is a handle (store, slot, generation). Once its branch is released (prune,
+ * pruneSubtree, pruneSplice, retainOnly, drain) it reports {@code isActive() == false} and every
+ * other method throws {@link IllegalStateException}, except {@link #prune()}, which is then a
+ * no-op. A later branch that reuses the slot has a new generation, so an old handle never acts on
+ * it. Single-threaded, like the store.
+ */
+public final class Branch {
+    private final BranchStore store;
+    private final int slot;
+    private final int generation;
+
+    Branch(BranchStore store, int slot, int generation) {
+        this.store = store;
+        this.slot = slot;
+        this.generation = generation;
+    }
+
+    /**
+     * Takes a lease, prefills {@code prompt} into it and keeps the logits after its last token.
+     *
+     * @throws NoLeaseException when every sequence id is leased
+     * @throws KvExhaustedException when the prompt does not fit the cache (the lease is returned)
+     */
+    public static Branch create(BranchStore store, int[] prompt, SamplerParams params) {
+        return store.createRoot(prompt, params);
+    }
+
+    /**
+     * A child on a new lease that shares this branch's cells (a tag per cell, no KV copy) and
+     * starts with copies of its logits, sampler state, logit bias and metrics; steer is not inherited.
+     *
+     * @throws NoLeaseException when every sequence id is leased
+     */
+    public Branch fork() {
+        return store.fork(state());
+    }
+
+    /**
+     * RESTRICT: releases this branch and its cells.
+     *
+     * @throws IllegalStateException while it has children (it stays alive and usable)
+     */
+    public void prune() {
+        if (store.isLive(this)) {
+            store.prune(state());
+        }
+    }
+
+    /** CASCADE: releases this branch and all its descendants, children first. */
+    public void pruneSubtree() {
+        store.pruneSubtree(state());
+    }
+
+    /**
+     * SPLICE: releases this branch but keeps its children alive; they move up to its parent (or,
+     * for a root, its first child becomes the root of the others). For searches whose dropped
+     * paths may have live forks.
+     */
+    public void pruneSplice() {
+        store.pruneSplice(state());
+    }
+
+    public Optional<Branch> parent() {
+        BranchState parent = state().parent;
+        return parent == null ? Optional.empty() : Optional.of(parent.handle);
+    }
+
+    /** Children in the order they were forked (spliced children in their parent's place). */
+    public List<Branch> children() {
+        List<Branch> children = new ArrayList<>();
+        for (BranchState child : state().children) {
+            children.add(child.handle);
+        }
+        return children;
+    }
+
+    public boolean isLeaf() {
+        return state().children.isEmpty();
+    }
+
+    /** False once released; never throws. */
+    public boolean isActive() {
+        return store.isLive(this);
+    }
+
+    /** Tokens in this branch's sequence; the next token is decoded at this position. */
+    public int position() {
+        return state().position;
+    }
+
+    /** The sequence id this branch leases (for metrics and debugging; the store owns it). */
+    public int seqId() {
+        return state().seq;
+    }
+
+    /** A copy of the logits of the next token. */
+    public float[] logits() {
+        return state().logits.clone();
+    }
+
+    /** Copies the logits of the next token into {@code dst} (nVocab floats), without allocating. */
+    public void logits(float[] dst) {
+        float[] logits = state().logits;
+        if (dst.length < logits.length) {
+            throw new IllegalArgumentException("destination must hold " + logits.length + " floats");
+        }
+        System.arraycopy(logits, 0, dst, 0, logits.length);
+    }
+
+    /** Draws the next token with this branch's sampler, logit bias and steer (not yet accepted). */
+    public int sample() {
+        BranchState state = state();
+        return state.sampler.sample(state.logits, state.bias, state.steer);
+    }
+
+    /** Records a token in the sampler's history (penalties) without decoding it. */
+    public void accept(int token) {
+        checkToken(token);
+        state().sampler.accept(token);
+    }
+
+    /**
+     * Accepts {@code token} and decodes it. If the decode fails, nothing changes: position,
+     * logits, metrics and sampler are as before.
+     *
+     * @throws KvExhaustedException when the cache has no room even after defragmenting
+     */
+    public void commit(int token) {
+        store.commit(List.of(this), new int[] {token});
+    }
+
+    /** Decodes tokens as context (no metrics, no penalty history); all or nothing. */
+    public void prefill(int[] tokens) {
+        store.prefill(List.of(this), List.of(tokens));
+    }
+
+    /** Model perplexity of the committed tokens: exp(mean surprisal); NaN before the first commit. */
+    public double perplexity() {
+        return state().metrics.perplexity();
+    }
+
+    /**
+     * Perplexity of the committed tokens under the distribution the sampler drew from (after bias,
+     * penalties, filters and temperature; a greedy sampler's is a point mass, so a non-argmax token
+     * makes it infinite). NaN before the first commit.
+     */
+    public double samplingPerplexity() {
+        return state().metrics.samplingPerplexity();
+    }
+
+    /** Sum of the model's natural-log probabilities of the committed tokens. */
+    public double sumLogprob() {
+        return state().metrics.sumLogprob();
+    }
+
+    /** Tokens committed (not prefilled) over this branch's history, forks included. */
+    public int committedTokens() {
+        return state().metrics.tokens();
+    }
+
+    /** Entropy, in nats, of the model's next-token distribution. */
+    public double entropy() {
+        return BranchMetrics.entropy(state().logits);
+    }
+
+    /** -ln p(token) under the model's next-token distribution (raw logits, no sampler). */
+    public double surprisal(int token) {
+        checkToken(token);
+        return -BranchMetrics.logSoftmax(state().logits, token);
+    }
+
+    /** Replaces the additive logit bias (negative infinity bans a token); forks inherit it. */
+    public void setLogitBias(Map<Integer, Float> bias) {
+        BranchState state = state();
+        state.bias = store.bias(bias);
+    }
+
+    /** Adds a bias for this branch only (forks do not inherit it) until {@link #clearSteer()}. */
+    public void steer(Map<Integer, Float> steer) {
+        BranchState state = state();
+        state.steer = store.bias(steer);
+    }
+
+    public void clearSteer() {
+        state().steer = LogitBias.NONE;
+    }
+
+    /** Replaces the sampler parameters; the generator restarts from their seed, history is kept. */
+    public void setSamplerParams(SamplerParams params) {
+        state().sampler.setParams(params);
+    }
+
+    public SamplerParams samplerParams() {
+        return state().sampler.params();
+    }
+
+    /** Restarts this branch's generator from {@code seed}. */
+    public void reseed(long seed) {
+        state().sampler.reseed(seed);
+    }
+
+    public BranchStore store() {
+        return store;
+    }
+
+    int slot() {
+        return slot;
+    }
+
+    int generation() {
+        return generation;
+    }
+
+    private BranchState state() {
+        return store.resolve(this);
+    }
+
+    private void checkToken(int token) {
+        if (token < 0 || token >= store.nVocab()) {
+            throw new IllegalArgumentException("token " + token + " is outside the vocab [0, " + store.nVocab() + ")");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return isActive() ? "Branch[seq=" + seqId() + ", position=" + position() + "]" : "Branch[released]";
+    }
+}

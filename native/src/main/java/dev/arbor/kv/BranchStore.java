@@ -1,0 +1,402 @@
+package dev.arbor.kv;
+
+import dev.arbor.llama.LlamaContext;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * The branch trees of one {@link LlamaContext}: hands out its sequence ids as leases through a
+ * {@link Tenancy}, keeps every branch's state in a slot table, and decodes many branches in one
+ * batch ({@link #commit}, {@link #prefill}).
+ *
+ * <p>A store holds many trees at once (one per request in Arbor); {@link #retainOnly} touches the
+ * winner's tree only. Invariants, checked by the tests after every operation: leased ids equal
+ * live branches; {@code leases + available() == nSeqMax}; a live branch's sequence holds exactly
+ * {@code position()} cells; no cells are in use once no branch is live. Slots carry a generation,
+ * so a {@link Branch} handle of a released branch can never reach a later branch in its slot.
+ *
+ * <p>Single-threaded, like its context. The store does not close the context: whoever created
+ * the context closes it after the store.
+ */
+public final class BranchStore implements AutoCloseable {
+    private final LlamaContext context;
+    private final Tenancy tenancy;
+    private final StoreDecoder decoder;
+    private final int nVocab;
+    private final List<BranchState> slots = new ArrayList<>();
+    private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
+    private int live;
+    private boolean drained;
+
+    public BranchStore(LlamaContext context) {
+        if (context.isClosed()) {
+            throw new IllegalStateException("context is closed");
+        }
+        this.context = context;
+        this.tenancy = new Tenancy(context);
+        this.decoder = new StoreDecoder(context);
+        this.nVocab = context.model().nVocab();
+        // The store assumes it is the only user of the cache.
+        tenancy.evictAll();
+    }
+
+    /** Vacant sequence leases. */
+    public int available() {
+        return tenancy.available();
+    }
+
+    public int nSeqMax() {
+        return tenancy.capacity();
+    }
+
+    /** Live branches across all trees. */
+    public int liveBranches() {
+        return live;
+    }
+
+    public LlamaContext context() {
+        return context;
+    }
+
+    public KvPressure kvPressure() {
+        return pressureOf(context);
+    }
+
+    static KvPressure pressureOf(LlamaContext context) {
+        int used = context.kvUsedCells();
+        return new KvPressure(context.nCtx(), used, context.nCtx() - used);
+    }
+
+    /**
+     * Keeps {@code winner} and releases every other branch of its tree (other trees are untouched);
+     * the winner becomes a root with no parent and no children. A no-op on a sole survivor.
+     *
+     * @throws IllegalStateException when the winner was released
+     * @throws IllegalArgumentException when the winner belongs to another store
+     */
+    public void retainOnly(Branch winner) {
+        BranchState kept = resolve(winner);
+        List<BranchState> tree = subtree(kept.root());
+        if (tree.size() == 1) {
+            return;
+        }
+        boolean onlyTree = tree.size() == live;
+        if (onlyTree) {
+            // One tree in the store: the seed's behaviour, one seq_keep for all of it.
+            tenancy.retain(kept.seq);
+        }
+        for (BranchState state : tree) {
+            if (state != kept) {
+                if (!onlyTree) {
+                    tenancy.evict(state.seq);
+                }
+                invalidate(state);
+            }
+        }
+        kept.parent = null;
+        kept.children.clear();
+    }
+
+    /**
+     * Commits one token to each branch and decodes them in one {@code llama_decode} (more when
+     * there are more branches than {@code nBatch}). All or nothing: on failure no branch changes.
+     *
+     * @throws KvExhaustedException when the cache has no room even after defragmenting
+     */
+    public void commit(List<Branch> branches, int[] tokens) {
+        List<BranchState> states = resolveDistinct(branches);
+        if (tokens.length != states.size()) {
+            throw new IllegalArgumentException(tokens.length + " tokens for " + states.size() + " branches");
+        }
+        List<int[]> runs = new ArrayList<>(tokens.length);
+        for (int token : tokens) {
+            checkToken(token);
+            runs.add(new int[] {token});
+        }
+        Sampler[] samplers = new Sampler[states.size()];
+        BranchMetrics[] metrics = new BranchMetrics[states.size()];
+        for (int i = 0; i < states.size(); i++) {
+            BranchState state = states.get(i);
+            samplers[i] = state.sampler.copy();
+            metrics[i] = state.metrics.copy();
+            recordCommit(state, tokens[i]);
+        }
+        try {
+            decoder.decode(states, runs);
+        } catch (RuntimeException e) {
+            for (int i = 0; i < states.size(); i++) {
+                states.get(i).sampler = samplers[i];
+                states.get(i).metrics = metrics[i];
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Decodes many tokens into many branches, packed into as few batches of {@code nBatch}
+     * entries as possible; each branch keeps the logits after its last token. Prefilled tokens
+     * are context: they do not enter metrics or penalty history. All or nothing.
+     *
+     * @throws KvExhaustedException when the cache has no room even after defragmenting
+     */
+    public void prefill(List<Branch> branches, List<int[]> tokens) {
+        List<BranchState> states = resolveDistinct(branches);
+        if (tokens.size() != states.size()) {
+            throw new IllegalArgumentException(tokens.size() + " token runs for " + states.size() + " branches");
+        }
+        for (int[] run : tokens) {
+            for (int token : run) {
+                checkToken(token);
+            }
+        }
+        decoder.decode(states, tokens);
+    }
+
+    /** Releases every branch of every tree and empties the cache. Idempotent; creating branches afterwards throws. */
+    public void drain() {
+        if (drained) {
+            return;
+        }
+        drained = true;
+        for (BranchState state : slots) {
+            if (state.live) {
+                invalidate(state);
+            }
+        }
+        tenancy.evictAll();
+        decoder.close();
+    }
+
+    public boolean isDrained() {
+        return drained;
+    }
+
+    /** Drains the store (the context stays open). */
+    @Override
+    public void close() {
+        drain();
+    }
+
+    // ---- operations behind Branch ----
+
+    Branch createRoot(int[] prompt, SamplerParams params) {
+        checkOpen();
+        if (prompt == null || prompt.length == 0) {
+            throw new IllegalArgumentException("prompt must hold at least one token");
+        }
+        for (int token : prompt) {
+            checkToken(token);
+        }
+        BranchState state = allocate(leaseOrThrow());
+        state.sampler = new Sampler(params);
+        try {
+            decoder.decode(List.of(state), List.of(prompt));
+        } catch (RuntimeException e) {
+            tenancy.release(state.seq); // the decoder removed whatever it added
+            invalidate(state);
+            throw e;
+        }
+        return state.handle;
+    }
+
+    Branch fork(BranchState parent) {
+        checkOpen();
+        BranchState child = allocate(leaseOrThrow());
+        // A tag on the parent's cells, not a copy of them.
+        context.seqCopy(parent.seq, child.seq, -1, -1);
+        child.position = parent.position;
+        System.arraycopy(parent.logits, 0, child.logits, 0, nVocab);
+        child.sampler = parent.sampler.copy();
+        child.bias = parent.bias;
+        child.metrics = parent.metrics.copy();
+        child.parent = parent;
+        parent.children.add(child);
+        return child.handle;
+    }
+
+    /** RESTRICT: releases a branch without children. */
+    void prune(BranchState state) {
+        if (!state.children.isEmpty()) {
+            throw new IllegalStateException("branch has " + state.children.size()
+                    + " children: prune them first, or use pruneSubtree() or pruneSplice()");
+        }
+        detachFromParent(state);
+        release(state);
+    }
+
+    /** CASCADE: releases a branch and all its descendants, children before parents. */
+    void pruneSubtree(BranchState top) {
+        List<BranchState> order = subtree(top);
+        detachFromParent(top);
+        for (int i = order.size() - 1; i >= 0; i--) {
+            BranchState state = order.get(i);
+            state.children.clear();
+            release(state);
+        }
+    }
+
+    /**
+     * SPLICE: releases a branch but keeps its children, which move up to its parent; when it has
+     * no parent, its first child becomes the root and adopts the others, so the tree stays one tree.
+     */
+    void pruneSplice(BranchState state) {
+        List<BranchState> children = new ArrayList<>(state.children);
+        BranchState parent = state.parent;
+        if (parent != null) {
+            int at = parent.children.indexOf(state);
+            parent.children.remove(at);
+            parent.children.addAll(at, children);
+            for (BranchState child : children) {
+                child.parent = parent;
+            }
+        } else if (!children.isEmpty()) {
+            BranchState heir = children.get(0);
+            heir.parent = null;
+            for (BranchState sibling : children.subList(1, children.size())) {
+                sibling.parent = heir;
+                heir.children.add(sibling);
+            }
+        }
+        state.children.clear();
+        state.parent = null;
+        release(state);
+    }
+
+    /** The live state behind a handle, or an exception saying why there is none. */
+    BranchState resolve(Branch branch) {
+        if (branch == null) {
+            throw new IllegalArgumentException("branch must not be null");
+        }
+        if (branch.store() != this) {
+            throw new IllegalArgumentException("branch belongs to another store");
+        }
+        BranchState state = branch.slot() < slots.size() ? slots.get(branch.slot()) : null;
+        if (state == null || !state.live || state.generation != branch.generation()) {
+            throw new IllegalStateException("branch was released (pruned, retainOnly or drain)");
+        }
+        return state;
+    }
+
+    boolean isLive(Branch branch) {
+        BranchState state = branch.slot() < slots.size() ? slots.get(branch.slot()) : null;
+        return state != null && state.live && state.generation == branch.generation();
+    }
+
+    int nVocab() {
+        return nVocab;
+    }
+
+    LogitBias bias(Map<Integer, Float> bias) {
+        return LogitBias.of(bias, nVocab);
+    }
+
+    // ---- internals ----
+
+    private void recordCommit(BranchState state, int token) {
+        double surprisal = -BranchMetrics.logSoftmax(state.logits, token);
+        double samplingProbability = state.sampler.probability(state.logits, state.bias, state.steer, token);
+        state.metrics.record(surprisal, -Math.log(samplingProbability));
+        state.sampler.accept(token);
+    }
+
+    private int leaseOrThrow() {
+        OptionalInt seq = tenancy.acquire();
+        if (seq.isEmpty()) {
+            throw new NoLeaseException(tenancy.available(), tenancy.capacity());
+        }
+        return seq.getAsInt();
+    }
+
+    private BranchState allocate(int seq) {
+        BranchState state;
+        if (freeSlots.isEmpty()) {
+            state = new BranchState(slots.size());
+            slots.add(state);
+        } else {
+            state = slots.get(freeSlots.pop());
+        }
+        state.live = true;
+        state.seq = seq;
+        state.position = 0;
+        state.parent = null;
+        state.children.clear();
+        if (state.logits == null) {
+            state.logits = new float[nVocab];
+            state.pending = new float[nVocab];
+        }
+        state.bias = LogitBias.NONE;
+        state.steer = LogitBias.NONE;
+        state.metrics = new BranchMetrics();
+        state.handle = new Branch(this, state.slot, state.generation);
+        live++;
+        return state;
+    }
+
+    private void release(BranchState state) {
+        tenancy.evict(state.seq);
+        invalidate(state);
+    }
+
+    private void invalidate(BranchState state) {
+        state.live = false;
+        state.generation++;
+        state.handle = null;
+        state.parent = null;
+        state.children.clear();
+        state.sampler = null;
+        freeSlots.push(state.slot);
+        live--;
+    }
+
+    private void detachFromParent(BranchState state) {
+        if (state.parent != null) {
+            state.parent.children.remove(state);
+            state.parent = null;
+        }
+    }
+
+    /** The branch and its descendants, parents before children. */
+    private static List<BranchState> subtree(BranchState top) {
+        List<BranchState> order = new ArrayList<>();
+        order.add(top);
+        for (int i = 0; i < order.size(); i++) {
+            order.addAll(order.get(i).children);
+        }
+        return order;
+    }
+
+    private List<BranchState> resolveDistinct(List<Branch> branches) {
+        checkOpen();
+        List<BranchState> states = new ArrayList<>(branches.size());
+        boolean[] seen = new boolean[slots.size()];
+        for (Branch branch : branches) {
+            BranchState state = resolve(branch);
+            if (seen[state.slot]) {
+                throw new IllegalArgumentException("branch listed twice in one batch");
+            }
+            seen[state.slot] = true;
+            states.add(state);
+        }
+        return states;
+    }
+
+    private void checkToken(int token) {
+        if (token < 0 || token >= nVocab) {
+            throw new IllegalArgumentException("token " + token + " is outside the vocab [0, " + nVocab + ")");
+        }
+    }
+
+    private void checkOpen() {
+        if (drained) {
+            throw new IllegalStateException("store is drained");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "BranchStore[live=" + live + ", available=" + available() + "/" + nSeqMax() + ", " + kvPressure() + "]";
+    }
+}

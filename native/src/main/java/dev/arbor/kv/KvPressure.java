@@ -1,0 +1,15 @@
+package dev.arbor.kv;
+
+/**
+ * How full a context's KV cache is.
+ *
+ * @param nCtx cells in the cache (shared by all sequences)
+ * @param cellsUsed cells holding at least one sequence
+ * @param remaining {@code nCtx - cellsUsed}
+ */
+public record KvPressure(int nCtx, int cellsUsed, int remaining) {
+    /** Fraction of cells in use, 0..1. */
+    public double utilization() {
+        return nCtx == 0 ? 0 : (double) cellsUsed / nCtx;
+    }
+}

@@ -1,0 +1,55 @@
+package dev.arbor.kv;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arbor.llama.ContextParams;
+import dev.arbor.llama.LlamaContext;
+import dev.arbor.llama.LlamaModel;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/** A context and a store on it, closed together; plus checks shared by the kv tests. */
+final class KvFixture implements AutoCloseable {
+    final LlamaContext context;
+    final BranchStore store;
+
+    KvFixture(LlamaModel model, int nCtx, int nBatch, int nSeqMax) {
+        this.context = LlamaContext.create(model,
+                ContextParams.builder().nCtx(nCtx).nBatch(nBatch).nSeqMax(nSeqMax).threads(2).build());
+        this.store = new BranchStore(context);
+    }
+
+    @Override
+    public void close() {
+        store.close();
+        context.close();
+    }
+
+    /**
+     * Cells held by one sequence. llama.cpp b4916 writes a sequence's state as a uint32 cell count
+     * followed by the cells, so the first four bytes of {@code stateSave} are that count.
+     */
+    static int cellsOf(LlamaContext context, int seq) {
+        byte[] state = context.stateSave(seq);
+        return state.length < 4 ? 0 : ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN).getInt();
+    }
+
+    static float maxAbsDifference(float[] a, float[] b) {
+        assertThat(a).hasSameSizeAs(b);
+        float max = 0;
+        for (int i = 0; i < a.length; i++) {
+            max = Math.max(max, Math.abs(a[i] - b[i]));
+        }
+        return max;
+    }
+
+    static int argmax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
+    }
+}
