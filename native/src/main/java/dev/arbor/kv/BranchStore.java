@@ -180,26 +180,55 @@ public final class BranchStore implements AutoCloseable {
         drain();
     }
 
+    /**
+     * Creates one root branch per prompt and prefills them all together, packed into as few
+     * decodes as possible (how an engine admits several requests at once). All or nothing.
+     *
+     * @throws NoLeaseException when fewer leases are free than prompts (nothing is created)
+     * @throws KvExhaustedException when the prompts do not fit the cache (nothing is created)
+     */
+    public List<Branch> createAll(List<int[]> prompts, List<SamplerParams> params) {
+        checkOpen();
+        if (prompts.size() != params.size()) {
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + params.size() + " sampler params");
+        }
+        for (int[] prompt : prompts) {
+            if (prompt == null || prompt.length == 0) {
+                throw new IllegalArgumentException("prompt must hold at least one token");
+            }
+            for (int token : prompt) {
+                checkToken(token);
+            }
+        }
+        if (prompts.size() > tenancy.available()) {
+            throw new NoLeaseException(tenancy.available(), tenancy.capacity());
+        }
+        List<BranchState> states = new ArrayList<>(prompts.size());
+        for (SamplerParams p : params) {
+            BranchState state = allocate(leaseOrThrow());
+            state.sampler = new Sampler(p);
+            states.add(state);
+        }
+        try {
+            decoder.decode(states, prompts);
+        } catch (RuntimeException e) {
+            for (BranchState state : states) {
+                tenancy.release(state.seq); // the decoder removed whatever it added
+                invalidate(state);
+            }
+            throw e;
+        }
+        List<Branch> handles = new ArrayList<>(states.size());
+        for (BranchState state : states) {
+            handles.add(state.handle);
+        }
+        return handles;
+    }
+
     // ---- operations behind Branch ----
 
     Branch createRoot(int[] prompt, SamplerParams params) {
-        checkOpen();
-        if (prompt == null || prompt.length == 0) {
-            throw new IllegalArgumentException("prompt must hold at least one token");
-        }
-        for (int token : prompt) {
-            checkToken(token);
-        }
-        BranchState state = allocate(leaseOrThrow());
-        state.sampler = new Sampler(params);
-        try {
-            decoder.decode(List.of(state), List.of(prompt));
-        } catch (RuntimeException e) {
-            tenancy.release(state.seq); // the decoder removed whatever it added
-            invalidate(state);
-            throw e;
-        }
-        return state.handle;
+        return createAll(List.of(prompt), List.of(params)).get(0);
     }
 
     Branch fork(BranchState parent) {

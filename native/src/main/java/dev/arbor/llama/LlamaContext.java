@@ -3,6 +3,7 @@ package dev.arbor.llama;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One llama.cpp context: a KV cache of {@link #nCtx()} cells shared by sequences
@@ -17,6 +18,20 @@ import java.nio.FloatBuffer;
 public final class LlamaContext implements AutoCloseable {
     /** System property that enables {@link #defragment()} (off by default, see there). */
     public static final String ALLOW_DEFRAG_PROPERTY = "arbor.llama.allowDefrag";
+
+    /** System property that lets contexts decode at the same time (off by default, see {@link #decode}). */
+    public static final String CONCURRENT_DECODES_PROPERTY = "arbor.llama.concurrentDecodes";
+
+    /*
+     * llama.cpp b4916's CPU matrix multiply (tinyBLAS) keeps its work-sharing counter in a
+     * function-level static, so two graphs computing at the same time anywhere in the process take
+     * each other's chunks and produce wrong logits; two contexts decoding on two threads showed
+     * logits off by up to 9 in about one decode in ten, in Java and in plain C alike, even with one
+     * thread each and two separately loaded models. Decodes are therefore serialized per loaded
+     * library (this class loader). Each decode still uses all of its context's threads.
+     */
+    private static final boolean SERIALIZE_DECODES = !Boolean.getBoolean(CONCURRENT_DECODES_PROPERTY);
+    private static final ReentrantLock DECODE_LOCK = new ReentrantLock(true);
 
     private final LlamaModel model;
     private final ContextParams params;
@@ -61,6 +76,11 @@ public final class LlamaContext implements AutoCloseable {
     /**
      * Decodes every entry of the batch in one {@code llama_decode}.
      *
+     * <p>Decodes of all contexts in this JVM (per class loader) take turns: llama.cpp b4916 gives
+     * wrong results when two decode at once (see the note in the source). Set the system property
+     * {@value #CONCURRENT_DECODES_PROPERTY} to {@code true} only for a llama.cpp build without
+     * that flaw.
+     *
      * @return {@link DecodeStatus#OK}, or {@link DecodeStatus#NO_KV_SLOT} when the KV cache is full
      * @throws LlamaException on any other llama.cpp failure
      */
@@ -81,8 +101,19 @@ public final class LlamaContext implements AutoCloseable {
             throw new IllegalArgumentException("token " + batch.maxToken() + " is outside the vocab [0, "
                     + model.nVocab() + ")");
         }
-        int status = LlamaNative.decode(context, n, batch.tokens, batch.positions, batch.seqCounts, batch.seqIds,
-                batch.wantsLogits);
+        int status;
+        if (SERIALIZE_DECODES) {
+            DECODE_LOCK.lock();
+            try {
+                status = LlamaNative.decode(context, n, batch.tokens, batch.positions, batch.seqCounts, batch.seqIds,
+                        batch.wantsLogits);
+            } finally {
+                DECODE_LOCK.unlock();
+            }
+        } else {
+            status = LlamaNative.decode(context, n, batch.tokens, batch.positions, batch.seqCounts, batch.seqIds,
+                    batch.wantsLogits);
+        }
         switch (status) {
             case 0:
                 return DecodeStatus.OK;

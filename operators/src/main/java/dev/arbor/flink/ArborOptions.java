@@ -1,0 +1,103 @@
+package dev.arbor.flink;
+
+import dev.arbor.search.Strategy;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+
+/**
+ * Every setting of Arbor's Flink operator as a typed Flink {@link ConfigOption}: the model and its
+ * context, the default search and sampler (each overridable per record), and the async operator's
+ * timeout and capacity. Read them with {@link ArborConfig#from(org.apache.flink.configuration.ReadableConfig)}.
+ */
+public final class ArborOptions {
+    private ArborOptions() {}
+
+    public static final ConfigOption<String> MODEL_PATH = ConfigOptions.key("arbor.model.path").stringType()
+            .noDefaultValue().withDescription("Path of the GGUF model file, readable on every TaskManager.");
+
+    public static final ConfigOption<Integer> GPU_LAYERS = ConfigOptions.key("arbor.model.gpu-layers").intType()
+            .defaultValue(0).withDescription("Layers to offload to a GPU; needs a GPU build of llama.cpp "
+                    + "(arbor.llama.library).");
+
+    public static final ConfigOption<Integer> N_CTX = ConfigOptions.key("arbor.context.n-ctx").intType()
+            .defaultValue(4096).withDescription("KV cells of each task slot's context, shared by all its requests.");
+
+    public static final ConfigOption<Integer> N_BATCH = ConfigOptions.key("arbor.context.n-batch").intType()
+            .defaultValue(512).withDescription("Most tokens decoded in one llama_decode call.");
+
+    public static final ConfigOption<Integer> N_SEQ_MAX = ConfigOptions.key("arbor.context.n-seq-max").intType()
+            .defaultValue(16).withDescription("Sequences (branch leases) of each context: bounds width x concurrency.");
+
+    public static final ConfigOption<Integer> THREADS = ConfigOptions.key("arbor.context.threads").intType()
+            .defaultValue(0).withDescription("CPU threads per decode; 0 = min(4, available processors).");
+
+    public static final ConfigOption<Strategy> STRATEGY = ConfigOptions.key("arbor.search.strategy")
+            .enumType(Strategy.class).defaultValue(Strategy.BEAM).withDescription("BEAM or BEST_OF_N.");
+
+    public static final ConfigOption<Integer> WIDTH = ConfigOptions.key("arbor.search.width").intType()
+            .defaultValue(4).withDescription("Beams (beam search) or samples (best-of-n).");
+
+    public static final ConfigOption<Integer> MAX_NEW_TOKENS = ConfigOptions.key("arbor.search.max-new-tokens")
+            .intType().defaultValue(64).withDescription("Most tokens generated per completion.");
+
+    public static final ConfigOption<Double> LENGTH_PENALTY = ConfigOptions.key("arbor.search.length-penalty")
+            .doubleType().defaultValue(1.0).withDescription("Beam search scores sumLogprob / n^lengthPenalty.");
+
+    public static final ConfigOption<List<String>> STOP = ConfigOptions.key("arbor.search.stop").stringType()
+            .asList().defaultValues().withDescription("Stop strings, cut from the output.");
+
+    public static final ConfigOption<Boolean> STOP_AT_EOG = ConfigOptions.key("arbor.search.stop-at-eog")
+            .booleanType().defaultValue(true).withDescription("End a completion at an end-of-generation token.");
+
+    public static final ConfigOption<Boolean> RETURN_CANDIDATES = ConfigOptions
+            .key("arbor.search.return-candidates").booleanType().defaultValue(false)
+            .withDescription("Also return every kept completion, ranked, losers included.");
+
+    public static final ConfigOption<Long> SEED = ConfigOptions.key("arbor.search.seed").longType().defaultValue(0L)
+            .withDescription("Default seed; sampling seeds derive from (record id, seed, branch index).");
+
+    public static final ConfigOption<Float> TEMPERATURE = ConfigOptions.key("arbor.sampler.temperature").floatType()
+            .defaultValue(0.8f).withDescription("Best-of-n sampling temperature; 0 = greedy.");
+
+    public static final ConfigOption<Integer> TOP_K = ConfigOptions.key("arbor.sampler.top-k").intType()
+            .defaultValue(40).withDescription("Keep the k most likely tokens; 0 = off.");
+
+    public static final ConfigOption<Float> TOP_P = ConfigOptions.key("arbor.sampler.top-p").floatType()
+            .defaultValue(0.95f).withDescription("Nucleus sampling mass; 1 = off.");
+
+    public static final ConfigOption<Float> MIN_P = ConfigOptions.key("arbor.sampler.min-p").floatType()
+            .defaultValue(0.05f).withDescription("Drop tokens less likely than min-p x the most likely; 0 = off.");
+
+    public static final ConfigOption<Float> REPEAT_PENALTY = ConfigOptions.key("arbor.sampler.repeat-penalty")
+            .floatType().defaultValue(1.0f).withDescription("Penalty on recently generated tokens; 1 = off.");
+
+    public static final ConfigOption<Integer> REPEAT_LAST_N = ConfigOptions.key("arbor.sampler.repeat-last-n")
+            .intType().defaultValue(64).withDescription("How many recent tokens the penalties look at.");
+
+    public static final ConfigOption<Float> FREQUENCY_PENALTY = ConfigOptions
+            .key("arbor.sampler.frequency-penalty").floatType().defaultValue(0f)
+            .withDescription("Subtracted per occurrence in the window.");
+
+    public static final ConfigOption<Float> PRESENCE_PENALTY = ConfigOptions.key("arbor.sampler.presence-penalty")
+            .floatType().defaultValue(0f).withDescription("Subtracted once for any occurrence in the window.");
+
+    public static final ConfigOption<Duration> TIMEOUT = ConfigOptions.key("arbor.request.timeout").durationType()
+            .defaultValue(Duration.ofMinutes(10)).withDescription("Per record; a record that takes longer yields "
+                    + "an error result with code TIMEOUT.");
+
+    public static final ConfigOption<Integer> CAPACITY = ConfigOptions.key("arbor.async.capacity").intType()
+            .defaultValue(0).withDescription("Records in flight per subtask; 0 = what the engine can hold "
+                    + "(2 x n-seq-max).");
+
+    public static final ConfigOption<Boolean> ORDERED = ConfigOptions.key("arbor.async.ordered").booleanType()
+            .defaultValue(false).withDescription("Emit results in input order (default: as they complete).");
+
+    /** Every option, for validation of configuration files and for documentation. */
+    public static List<ConfigOption<?>> all() {
+        return List.of(MODEL_PATH, GPU_LAYERS, N_CTX, N_BATCH, N_SEQ_MAX, THREADS, STRATEGY, WIDTH, MAX_NEW_TOKENS,
+                LENGTH_PENALTY, STOP, STOP_AT_EOG, RETURN_CANDIDATES, SEED, TEMPERATURE, TOP_K, TOP_P, MIN_P,
+                REPEAT_PENALTY, REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, TIMEOUT, CAPACITY, ORDERED);
+    }
+}

@@ -1,0 +1,205 @@
+package dev.arbor.search;
+
+import dev.arbor.kv.Branch;
+import dev.arbor.kv.BranchStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Beam search over a branch tree, step by step, as in Hugging Face transformers' beam search.
+ *
+ * <p>Each step takes the log-softmax of every live beam's raw logits and ranks all continuations
+ * by their running sum of logprobs, looking at the best {@code 2 x width} so that finished ones
+ * do not starve the beam. Walking that ranking, an end-of-generation token (or a stop string)
+ * finishes a hypothesis if it ranks within the first {@code width}; other continuations fill the
+ * next beams until there are {@code width}. A beam continues in place with its first chosen
+ * continuation and forks for the others; a beam with none is released (its live forks survive).
+ *
+ * <p>A finished hypothesis of {@code n} generated tokens (an end-of-generation token counts)
+ * scores {@code sumLogprob / n^lengthPenalty}; the best {@code width} are kept. The search stops
+ * when {@code maxNewTokens} is reached (live beams then finish with LENGTH) or when no live beam
+ * can beat the worst kept hypothesis any more: since logprobs are never positive, a beam's best
+ * reachable score is {@code sum / maxNewTokens^lengthPenalty} for a positive length penalty and
+ * {@code sum / n^lengthPenalty} otherwise.
+ */
+final class BeamSearch extends SearchTask {
+    private static final class Beam {
+        final Branch branch;
+        final Trajectory path;
+
+        Beam(Branch branch, Trajectory path) {
+            this.branch = branch;
+            this.path = path;
+        }
+    }
+
+    /** A possible next token of a beam, ranked by the beam's sum plus its logprob. */
+    private record Continuation(int beam, int token, float logprob, double sum) {}
+
+    private static final Comparator<Continuation> BEST_FIRST = Comparator.comparingDouble(Continuation::sum)
+            .reversed().thenComparingInt(Continuation::beam).thenComparingInt(Continuation::token);
+
+    private final int width;
+    private final Hypotheses hypotheses;
+    private List<Beam> beams = new ArrayList<>();
+    private float[] logits;
+    private boolean done;
+
+    BeamSearch(PreparedRequest prepared, BranchStore store) {
+        super(prepared, store);
+        this.width = request.width();
+        this.hypotheses = new Hypotheses(width);
+    }
+
+    @Override
+    void begin(Branch root) {
+        beams.add(new Beam(root, new Trajectory()));
+        logits = new float[model.nVocab()];
+    }
+
+    @Override
+    void plan(StepPlan step) {
+        if (done) {
+            return;
+        }
+        List<Continuation> ranked = rankContinuations();
+        int length = beams.get(0).path.size() + 1;
+        List<Continuation> chosen = new ArrayList<>(width);
+        List<Trajectory> chosenPaths = new ArrayList<>(width);
+        for (int rank = 0; rank < ranked.size() && chosen.size() < width; rank++) {
+            Continuation next = ranked.get(rank);
+            Trajectory path = beams.get(next.beam()).path.copy();
+            boolean stopped = path.append(next.token(), next.logprob(), model.tokenPiece(next.token()), request.stop());
+            boolean endOfGeneration = request.stopAtEndOfGeneration() && model.isEndOfGeneration(next.token());
+            if (endOfGeneration || stopped) {
+                if (rank < width) {
+                    hypotheses.add(path.complete(endOfGeneration ? FinishReason.EOG : FinishReason.STOP),
+                            score(path.sumLogprob(), length));
+                }
+                continue;
+            }
+            chosen.add(next);
+            chosenPaths.add(path);
+        }
+        if (length >= request.maxNewTokens() || chosen.isEmpty()) {
+            for (Trajectory path : chosenPaths) {
+                hypotheses.add(path.complete(FinishReason.LENGTH), score(path.sumLogprob(), length));
+            }
+            done = true;
+            return;
+        }
+        if (hypotheses.isFull() && hypotheses.worstScore() >= bestReachable(chosen.get(0).sum(), length)) {
+            done = true;
+            return;
+        }
+        advance(step, chosen, chosenPaths);
+    }
+
+    /** Releases beams that lost every continuation, forks for extra ones, and plans the commits. */
+    private void advance(StepPlan step, List<Continuation> chosen, List<Trajectory> chosenPaths) {
+        boolean[] continues = new boolean[beams.size()];
+        for (Continuation next : chosen) {
+            continues[next.beam()] = true;
+        }
+        // Release first, so that forks below find the leases this frees.
+        for (int b = 0; b < beams.size(); b++) {
+            if (!continues[b]) {
+                release(beams.get(b).branch);
+            }
+        }
+        boolean[] inPlaceTaken = new boolean[beams.size()];
+        List<Beam> next = new ArrayList<>(chosen.size());
+        for (int i = 0; i < chosen.size(); i++) {
+            Continuation continuation = chosen.get(i);
+            Beam source = beams.get(continuation.beam());
+            Branch branch;
+            if (!inPlaceTaken[continuation.beam()]) {
+                inPlaceTaken[continuation.beam()] = true;
+                branch = source.branch;
+            } else {
+                branch = fork(source.branch);
+            }
+            next.add(new Beam(branch, chosenPaths.get(i)));
+        }
+        // A fork must share only the cells before this step, so commits wait until all forks exist.
+        for (int i = 0; i < next.size(); i++) {
+            commitLater(step, next.get(i).branch, chosen.get(i).token());
+        }
+        beams = next;
+    }
+
+    /** The best 2 x width continuations over all beams. */
+    private List<Continuation> rankContinuations() {
+        int keep = Math.min(2 * width, model.nVocab());
+        List<Continuation> all = new ArrayList<>(beams.size() * keep);
+        for (int b = 0; b < beams.size(); b++) {
+            Beam beam = beams.get(b);
+            beam.branch.logits(logits);
+            float[] logprobs = logSoftmax(logits);
+            for (int token : topTokens(logprobs, keep)) {
+                all.add(new Continuation(b, token, logprobs[token], beam.path.sumLogprob() + logprobs[token]));
+            }
+        }
+        all.sort(BEST_FIRST);
+        return all.subList(0, Math.min(keep, all.size()));
+    }
+
+    private double score(double sumLogprob, int length) {
+        return sumLogprob / Math.pow(Math.max(1, length), request.lengthPenalty());
+    }
+
+    private double bestReachable(double bestSum, int length) {
+        int n = request.lengthPenalty() > 0 ? request.maxNewTokens() : length;
+        return score(bestSum, n);
+    }
+
+    @Override
+    boolean isDone() {
+        return done;
+    }
+
+    @Override
+    List<Candidate> ranked() {
+        return hypotheses.ranked();
+    }
+
+    static float[] logSoftmax(float[] logits) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float logit : logits) {
+            max = Math.max(max, logit);
+        }
+        double sum = 0;
+        for (float logit : logits) {
+            sum += Math.exp(logit - max);
+        }
+        float logZ = (float) (max + Math.log(sum));
+        float[] out = new float[logits.length];
+        for (int i = 0; i < logits.length; i++) {
+            out[i] = logits[i] - logZ;
+        }
+        return out;
+    }
+
+    /** Indices of the {@code k} largest values, largest first, ties to the lower index. */
+    static int[] topTokens(float[] values, int k) {
+        int[] best = new int[k];
+        int size = 0;
+        for (int i = 0; i < values.length; i++) {
+            if (size < k) {
+                best[size++] = i;
+            } else if (values[i] > values[best[k - 1]]) {
+                best[k - 1] = i;
+            } else {
+                continue;
+            }
+            // insertion step keeps best[] sorted, largest first, earlier index first on ties
+            for (int j = size - 1; j > 0 && values[best[j]] > values[best[j - 1]]; j--) {
+                int swap = best[j];
+                best[j] = best[j - 1];
+                best[j - 1] = swap;
+            }
+        }
+        return best;
+    }
+}

@@ -1,0 +1,90 @@
+package dev.arbor.search;
+
+import dev.arbor.kv.Branch;
+import dev.arbor.kv.BranchStore;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Best-of-n over a branch tree: the prompt is prefilled once, the root becomes sample 0 and
+ * {@code n - 1} forks share its cells; each sample draws with its own seed, derived from
+ * (request id, request seed, sample index), and stops on its own (end of generation, a stop
+ * string, or {@code maxNewTokens}). Finished samples keep their branch until every sample is done;
+ * then the {@link Scorer} ranks them (ties to the lower index).
+ */
+final class BestOfN extends SearchTask {
+    private static final class Sample {
+        final int index;
+        final Branch branch;
+        final Trajectory path = new Trajectory();
+        Completion result;
+
+        Sample(int index, Branch branch) {
+            this.index = index;
+            this.branch = branch;
+        }
+    }
+
+    private final List<Sample> samples = new ArrayList<>();
+    private float[] logits;
+
+    BestOfN(PreparedRequest prepared, BranchStore store) {
+        super(prepared, store);
+    }
+
+    @Override
+    void begin(Branch root) {
+        logits = new float[model.nVocab()];
+        samples.add(new Sample(0, root));
+        for (int i = 1; i < request.width(); i++) {
+            samples.add(new Sample(i, fork(root)));
+        }
+        for (Sample sample : samples) {
+            sample.branch.reseed(Seeds.derive(request.id(), request.seed(), sample.index));
+        }
+    }
+
+    @Override
+    void plan(StepPlan step) {
+        for (Sample sample : samples) {
+            if (sample.result != null) {
+                continue;
+            }
+            int token = sample.branch.sample();
+            sample.branch.logits(logits);
+            float logprob = logprob(logits, token);
+            boolean stopped = sample.path.append(token, logprob, model.tokenPiece(token), request.stop());
+            if (request.stopAtEndOfGeneration() && model.isEndOfGeneration(token)) {
+                sample.result = sample.path.complete(FinishReason.EOG);
+            } else if (stopped) {
+                sample.result = sample.path.complete(FinishReason.STOP);
+            } else if (sample.path.size() >= request.maxNewTokens()) {
+                sample.result = sample.path.complete(FinishReason.LENGTH);
+            } else {
+                commitLater(step, sample.branch, token);
+            }
+        }
+    }
+
+    @Override
+    boolean isDone() {
+        for (Sample sample : samples) {
+            if (sample.result == null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    @Override
+    List<Candidate> ranked() {
+        List<Candidate> ranked = new ArrayList<>(samples.size());
+        for (Sample sample : samples) {
+            ranked.add(new Candidate(sample.result, request.scorer().score(sample.result)));
+        }
+        // List.sort is stable: equal scores keep sample order.
+        ranked.sort(Comparator.comparingDouble(Candidate::score).reversed());
+        return ranked;
+    }
+}

@@ -1,0 +1,120 @@
+package dev.arbor.search;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongConsumer;
+
+/**
+ * Live figures of one {@link SearchEngine}, written by its thread and readable from any thread
+ * (counters are atomic, gauges volatile): what the Flink operator exports as metrics.
+ */
+public final class EngineMetrics {
+    final AtomicLong submitted = new AtomicLong();
+    final AtomicLong completed = new AtomicLong();
+    final AtomicLong rejected = new AtomicLong();
+    final AtomicLong failed = new AtomicLong();
+    final AtomicLong timedOut = new AtomicLong();
+    final AtomicLong cancelled = new AtomicLong();
+    final AtomicLong promptTokens = new AtomicLong();
+    final AtomicLong generatedTokens = new AtomicLong();
+    final AtomicLong steps = new AtomicLong();
+    final AtomicLong stepNanos = new AtomicLong();
+    volatile int activeRequests;
+    volatile int queuedRequests;
+    volatile int liveBranches;
+    volatile int leasesInUse;
+    volatile int kvCellsUsed;
+    volatile int nCtx;
+    volatile long lastStepNanos;
+    private volatile LongConsumer stepListener = nanos -> { };
+
+    /** Requests submitted (accepted or rejected). */
+    public long submitted() {
+        return submitted.get();
+    }
+
+    /** Requests that finished with a winner. */
+    public long completed() {
+        return completed.get();
+    }
+
+    /** Requests answered with a validation error (never admitted). */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** Requests that failed while running (llama.cpp errors). */
+    public long failed() {
+        return failed.get();
+    }
+
+    public long timedOut() {
+        return timedOut.get();
+    }
+
+    public long cancelled() {
+        return cancelled.get();
+    }
+
+    /** Prompt tokens prefilled, over all admitted requests. */
+    public long promptTokens() {
+        return promptTokens.get();
+    }
+
+    /** Tokens decoded for generation, over all requests and branches. */
+    public long generatedTokens() {
+        return generatedTokens.get();
+    }
+
+    /** Decode steps taken (each one batched decode of every live branch). */
+    public long steps() {
+        return steps.get();
+    }
+
+    public long totalStepNanos() {
+        return stepNanos.get();
+    }
+
+    public long lastStepNanos() {
+        return lastStepNanos;
+    }
+
+    public int activeRequests() {
+        return activeRequests;
+    }
+
+    /** Requests submitted but not yet admitted. */
+    public int queuedRequests() {
+        return queuedRequests;
+    }
+
+    public int liveBranches() {
+        return liveBranches;
+    }
+
+    public int leasesInUse() {
+        return leasesInUse;
+    }
+
+    public int kvCellsUsed() {
+        return kvCellsUsed;
+    }
+
+    /** Fraction of KV cells in use, 0..1. */
+    public double kvPressure() {
+        int cells = nCtx;
+        return cells == 0 ? 0 : (double) kvCellsUsed / cells;
+    }
+
+    /** Called on the engine thread with each step's decode time, in nanoseconds (for histograms). */
+    public void onStep(LongConsumer listener) {
+        this.stepListener = listener == null ? nanos -> { } : listener;
+    }
+
+    void recordStep(long nanos, int tokens) {
+        steps.incrementAndGet();
+        stepNanos.addAndGet(nanos);
+        lastStepNanos = nanos;
+        generatedTokens.addAndGet(tokens);
+        stepListener.accept(nanos);
+    }
+}

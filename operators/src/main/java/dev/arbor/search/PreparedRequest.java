@@ -1,0 +1,16 @@
+package dev.arbor.search;
+
+/**
+ * A request that passed validation, with its prompt tokenized and its clock started.
+ *
+ * @param request what was asked
+ * @param promptTokens the prompt as the model sees it
+ * @param submittedNanos {@code System.nanoTime()} at submission
+ * @param deadlineNanos when it times out, or {@code Long.MAX_VALUE}
+ */
+record PreparedRequest(SearchRequest request, int[] promptTokens, long submittedNanos, long deadlineNanos) {
+
+    boolean expired(long now) {
+        return now - deadlineNanos >= 0 && deadlineNanos != Long.MAX_VALUE;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.arbor.search;
+
+import dev.arbor.llama.LlamaModel;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns a {@link SearchRequest} into a {@link PreparedRequest}, or into the reason it can never
+ * run. Runs on the submitting thread (tokenizing is thread-safe), so bad requests never reach the
+ * engine thread or disturb other requests.
+ */
+final class RequestValidator {
+    private final LlamaModel model;
+    private final int nCtx;
+    private final int nSeqMax;
+
+    RequestValidator(LlamaModel model, int nCtx, int nSeqMax) {
+        this.model = model;
+        this.nCtx = nCtx;
+        this.nSeqMax = nSeqMax;
+    }
+
+    /** Thrown with the error a request gets instead of a completion. */
+    static final class Rejected extends Exception {
+        private static final long serialVersionUID = 1L;
+        final transient SearchError error;
+
+        Rejected(ErrorCode code, String message) {
+            super(message, null, false, false);
+            this.error = new SearchError(code, message);
+        }
+    }
+
+    PreparedRequest prepare(SearchRequest request, long now) throws Rejected {
+        checkParameters(request);
+        int[] prompt = promptTokens(request);
+        if (prompt.length >= nCtx) {
+            throw new Rejected(ErrorCode.PROMPT_TOO_LONG, "prompt has " + prompt.length
+                    + " tokens; the context holds " + nCtx);
+        }
+        long needed = SearchTask.cellsNeeded(request, prompt.length);
+        if (needed > nCtx) {
+            throw new Rejected(ErrorCode.PROMPT_TOO_LONG, "prompt of " + prompt.length + " tokens plus "
+                    + request.width() + " x " + request.maxNewTokens() + " new tokens needs " + needed
+                    + " KV cells; the context holds " + nCtx);
+        }
+        long deadline = request.timeout() == null ? Long.MAX_VALUE : now + request.timeout().toNanos();
+        return new PreparedRequest(request, prompt, now, deadline);
+    }
+
+    private void checkParameters(SearchRequest request) throws Rejected {
+        if (request.strategy() == null) {
+            throw invalid("strategy is required");
+        }
+        if (request.width() < 1) {
+            throw invalid("width must be >= 1, was " + request.width());
+        }
+        if (request.width() > nSeqMax) {
+            throw new Rejected(ErrorCode.WIDTH_TOO_LARGE, "width " + request.width()
+                    + " needs that many sequences; the context has nSeqMax = " + nSeqMax);
+        }
+        if (request.maxNewTokens() < 1) {
+            throw invalid("maxNewTokens must be >= 1, was " + request.maxNewTokens());
+        }
+        if (request.sampler() == null || request.scorer() == null) {
+            throw invalid("sampler and scorer are required");
+        }
+        if (!Double.isFinite(request.lengthPenalty())) {
+            throw invalid("lengthPenalty must be finite, was " + request.lengthPenalty());
+        }
+        for (String stop : request.stop()) {
+            if (stop == null || stop.isEmpty()) {
+                throw invalid("stop strings must not be empty");
+            }
+        }
+        if (request.timeout() != null && (request.timeout().isNegative() || request.timeout().isZero())) {
+            throw invalid("timeout must be positive, was " + request.timeout());
+        }
+    }
+
+    private int[] promptTokens(SearchRequest request) throws Rejected {
+        if (request.promptTokens() != null) {
+            int[] tokens = request.promptTokens();
+            if (tokens.length == 0) {
+                throw new Rejected(ErrorCode.EMPTY_PROMPT, "the prompt has no tokens");
+            }
+            for (int token : tokens) {
+                if (token < 0 || token >= model.nVocab()) {
+                    throw invalid("prompt token " + token + " is outside the vocab [0, " + model.nVocab() + ")");
+                }
+            }
+            return tokens;
+        }
+        String text = request.promptText();
+        if (text == null || text.isBlank()) {
+            throw new Rejected(ErrorCode.EMPTY_PROMPT, text == null ? "the request has no prompt" : "the prompt is empty");
+        }
+        try {
+            StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(text));
+        } catch (CharacterCodingException e) {
+            throw new Rejected(ErrorCode.INVALID_TEXT, "the prompt is not valid Unicode text (" + e.getMessage() + ")");
+        }
+        return model.tokenize(text, true, false);
+    }
+
+    private static Rejected invalid(String message) {
+        return new Rejected(ErrorCode.INVALID_PARAMS, message);
+    }
+}

@@ -1,0 +1,140 @@
+package dev.arbor.search;
+
+import dev.arbor.kv.SamplerParams;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * One prompt to search: what to expand, how, and how much.
+ *
+ * <p>Built with {@link #builder(String)}. Values are not checked here: the engine checks them and
+ * answers a bad request with an error result ({@link ErrorCode}), so that bad input never
+ * throws on the path of a stream.
+ *
+ * @param id caller's id, echoed in the result; also part of every sampling seed
+ * @param promptText the prompt as text (tokenized with BOS), or null when {@code promptTokens} is given
+ * @param promptTokens the prompt as tokens, or null when {@code promptText} is given
+ * @param strategy beam search or best-of-n
+ * @param width beams (beam search) or samples (best-of-n)
+ * @param maxNewTokens most tokens generated per completion
+ * @param stop strings that end a completion; they are matched on the decoded text, across token
+ *     boundaries, and cut from the output
+ * @param stopAtEndOfGeneration end a completion at an end-of-generation token
+ * @param sampler sampling for best-of-n (beam search ranks by raw log probabilities); its seed is
+ *     replaced by per-sample seeds derived from (id, {@code seed}, sample index)
+ * @param seed the request's seed
+ * @param lengthPenalty beam search: a hypothesis scores {@code sumLogprob / n^lengthPenalty}
+ * @param scorer best-of-n: ranks the samples (mean logprob by default)
+ * @param returnCandidates also return every kept completion, ranked, losers included
+ * @param timeout how long the request may take from submission, or null for no limit
+ */
+public record SearchRequest(String id, String promptText, int[] promptTokens, Strategy strategy, int width,
+        int maxNewTokens, List<String> stop, boolean stopAtEndOfGeneration, SamplerParams sampler, long seed,
+        double lengthPenalty, Scorer scorer, boolean returnCandidates, Duration timeout) {
+
+    public SearchRequest {
+        if (id == null) {
+            throw new IllegalArgumentException("id is required");
+        }
+        stop = stop == null ? List.of() : List.copyOf(stop);
+        promptTokens = promptTokens == null ? null : promptTokens.clone();
+    }
+
+    public static Builder builder(String id) {
+        return new Builder(id);
+    }
+
+    /** Builder with defaults: beam search, width 4, 64 new tokens, stop at EOG, temperature 1, length penalty 1. */
+    public static final class Builder {
+        private final String id;
+        private String promptText;
+        private int[] promptTokens;
+        private Strategy strategy = Strategy.BEAM;
+        private int width = 4;
+        private int maxNewTokens = 64;
+        private List<String> stop = List.of();
+        private boolean stopAtEndOfGeneration = true;
+        private SamplerParams sampler = SamplerParams.builder().build();
+        private long seed;
+        private double lengthPenalty = 1.0;
+        private Scorer scorer = Scorer.MEAN_LOGPROB;
+        private boolean returnCandidates;
+        private Duration timeout;
+
+        private Builder(String id) {
+            this.id = id;
+        }
+
+        public Builder prompt(String text) {
+            this.promptText = text;
+            this.promptTokens = null;
+            return this;
+        }
+
+        public Builder promptTokens(int[] tokens) {
+            this.promptTokens = tokens;
+            this.promptText = null;
+            return this;
+        }
+
+        public Builder strategy(Strategy value) {
+            this.strategy = value;
+            return this;
+        }
+
+        public Builder width(int value) {
+            this.width = value;
+            return this;
+        }
+
+        public Builder maxNewTokens(int value) {
+            this.maxNewTokens = value;
+            return this;
+        }
+
+        public Builder stop(List<String> value) {
+            this.stop = value;
+            return this;
+        }
+
+        public Builder stopAtEndOfGeneration(boolean value) {
+            this.stopAtEndOfGeneration = value;
+            return this;
+        }
+
+        public Builder sampler(SamplerParams value) {
+            this.sampler = value;
+            return this;
+        }
+
+        public Builder seed(long value) {
+            this.seed = value;
+            return this;
+        }
+
+        public Builder lengthPenalty(double value) {
+            this.lengthPenalty = value;
+            return this;
+        }
+
+        public Builder scorer(Scorer value) {
+            this.scorer = value;
+            return this;
+        }
+
+        public Builder returnCandidates(boolean value) {
+            this.returnCandidates = value;
+            return this;
+        }
+
+        public Builder timeout(Duration value) {
+            this.timeout = value;
+            return this;
+        }
+
+        public SearchRequest build() {
+            return new SearchRequest(id, promptText, promptTokens, strategy, width, maxNewTokens, stop,
+                    stopAtEndOfGeneration, sampler, seed, lengthPenalty, scorer, returnCandidates, timeout);
+        }
+    }
+}

@@ -1,0 +1,171 @@
+package dev.arbor.search;
+
+import dev.arbor.kv.Branch;
+import dev.arbor.kv.BranchStore;
+import dev.arbor.llama.LlamaModel;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * One admitted request as a step-wise state machine over its own branch tree, so that the
+ * engine can advance many requests with one decode per step.
+ *
+ * <p>Lifecycle: {@link #start} with the prefilled root, then {@link #plan} once per step (it may
+ * fork and prune, and adds the tokens it wants decoded) until {@link #isDone()}, then
+ * {@link #finish()} (keeps one branch with {@code retainOnly}, releases it, builds the result) or,
+ * when cancelled or failed, {@link #abort()}. Invariant: every branch the task leased is in
+ * {@code live} until released, and all of them are released by finish() or abort().
+ */
+abstract class SearchTask {
+    final PreparedRequest prepared;
+    final SearchRequest request;
+    final BranchStore store;
+    final LlamaModel model;
+    final CellLedger ledger = new CellLedger();
+    private final Set<Branch> live = Collections.newSetFromMap(new IdentityHashMap<>());
+    private int generated;
+    private int steps;
+    private int peakLeases;
+
+    SearchTask(PreparedRequest prepared, BranchStore store) {
+        this.prepared = prepared;
+        this.request = prepared.request();
+        this.store = store;
+        this.model = store.context().model();
+    }
+
+    /** Leases and cells this request may need at most: what admission reserves. */
+    static int leasesNeeded(SearchRequest request) {
+        return request.width();
+    }
+
+    static int cellsNeeded(SearchRequest request, int promptLength) {
+        return promptLength + request.width() * request.maxNewTokens();
+    }
+
+    final void start(Branch root) {
+        track(root);
+        ledger.root(root, prepared.promptTokens().length);
+        begin(root);
+    }
+
+    /** Sets up the search on the prefilled root (forks for the other samples, ...). */
+    abstract void begin(Branch root);
+
+    /** Chooses this step's tokens, adding (branch, token) pairs to {@code step}. */
+    abstract void plan(StepPlan step);
+
+    abstract boolean isDone();
+
+    /** Completions kept, best first; only once done. */
+    abstract List<Candidate> ranked();
+
+    /** Keeps one branch of the tree with retainOnly, releases it, and returns the result. */
+    final SearchResult finish(long queuedMs, long runMs) {
+        List<Candidate> ranked = ranked();
+        releaseAll();
+        SearchStats stats = stats(queuedMs, runMs);
+        if (ranked.isEmpty()) {
+            return SearchResult.failure(request.id(), ErrorCode.FAILED, "the search kept no completion", stats);
+        }
+        List<Candidate> candidates = request.returnCandidates() ? ranked : List.of();
+        return new SearchResult(request.id(), ranked.get(0), candidates, stats, null);
+    }
+
+    /** Releases every branch (cancellation, timeout, failure). */
+    final void abort() {
+        releaseAll();
+    }
+
+    final SearchStats stats(long queuedMs, long runMs) {
+        return new SearchStats(prepared.promptTokens().length, generated, steps, peakLeases, ledger.peak(), queuedMs,
+                runMs);
+    }
+
+    /** Called by the engine once the step's commit succeeded. */
+    final void stepDone() {
+        steps++;
+    }
+
+    // ---- branch bookkeeping for subclasses ----
+
+    final Branch fork(Branch parent) {
+        Branch child = parent.fork();
+        track(child);
+        ledger.fork(parent, child);
+        return child;
+    }
+
+    final void commitLater(StepPlan step, Branch branch, int token) {
+        step.add(branch, token);
+        ledger.commit(branch);
+        generated++;
+    }
+
+    /** Releases a branch that is no longer needed; its children (live forks) move up and live on. */
+    final void release(Branch branch) {
+        if (branch.isLeaf()) {
+            branch.pruneSubtree();
+        } else {
+            branch.pruneSplice();
+        }
+        live.remove(branch);
+        ledger.release(branch);
+    }
+
+    final int liveBranches() {
+        return live.size();
+    }
+
+    final int cellsHeld() {
+        return ledger.cells();
+    }
+
+    private void track(Branch branch) {
+        live.add(branch);
+        peakLeases = Math.max(peakLeases, live.size());
+    }
+
+    /**
+     * The request's branches form one tree (pruneSplice keeps it connected), so retainOnly on any
+     * of them releases all the others in one call; then the survivor goes too.
+     */
+    private void releaseAll() {
+        List<Branch> remaining = new ArrayList<>();
+        for (Branch branch : live) {
+            if (branch.isActive()) {
+                remaining.add(branch);
+            }
+        }
+        if (!remaining.isEmpty()) {
+            Branch keep = remaining.get(0);
+            store.retainOnly(keep);
+            for (Branch branch : remaining) {
+                if (branch != keep && branch.isActive()) {
+                    branch.pruneSubtree(); // only if a branch ever left the tree; never expected
+                }
+            }
+            keep.prune();
+        }
+        for (Branch branch : new ArrayList<>(live)) {
+            ledger.release(branch);
+        }
+        live.clear();
+    }
+
+    /** The model's natural-log probability of {@code token} given raw logits. */
+    static float logprob(float[] logits, int token) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (float logit : logits) {
+            max = Math.max(max, logit);
+        }
+        double sum = 0;
+        for (float logit : logits) {
+            sum += Math.exp(logit - max);
+        }
+        return (float) (logits[token] - max - Math.log(sum));
+    }
+}

@@ -1,0 +1,56 @@
+package dev.arbor.search;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arbor.llama.ContextParams;
+import dev.arbor.llama.LlamaContext;
+import dev.arbor.llama.LlamaModel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** A context and an engine on it, for tests; closes both in the right order. */
+final class EngineFixture implements AutoCloseable {
+    final LlamaContext context;
+    final SearchEngine engine;
+
+    EngineFixture(LlamaModel model, int nCtx, int nSeqMax) {
+        this.context = LlamaContext.create(model,
+                ContextParams.builder().nCtx(nCtx).nBatch(128).nSeqMax(nSeqMax).threads(2).build());
+        this.engine = new SearchEngine(context);
+    }
+
+    SearchResult run(SearchRequest request) {
+        try {
+            return engine.submit(request).get(120, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("request " + request.id() + " did not complete", e);
+        }
+    }
+
+    /** Waits until the engine is idle and checks that it holds no lease and no cell. */
+    void assertIdleAndEmpty() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        EngineMetrics metrics = engine.metrics();
+        while (System.nanoTime() < deadline && (metrics.activeRequests() > 0 || metrics.queuedRequests() > 0
+                || metrics.leasesInUse() > 0 || metrics.kvCellsUsed() > 0)) {
+            sleep(5);
+        }
+        assertThat(metrics.activeRequests()).isZero();
+        assertThat(metrics.leasesInUse()).as("leases in use once idle").isZero();
+        assertThat(metrics.kvCellsUsed()).as("KV cells once idle").isZero();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+        context.close();
+    }
+}
