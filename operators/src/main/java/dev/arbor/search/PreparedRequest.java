@@ -7,8 +7,14 @@ package dev.arbor.search;
  * @param promptTokens the prompt as the model sees it
  * @param submittedNanos {@code System.nanoTime()} at submission
  * @param deadlineNanos when it times out, or {@code Long.MAX_VALUE}
+ * @param forcedTokens for a likelihood request, the continuation to score; null for a search
  */
-record PreparedRequest(SearchRequest request, int[] promptTokens, long submittedNanos, long deadlineNanos) {
+record PreparedRequest(SearchRequest request, int[] promptTokens, long submittedNanos, long deadlineNanos,
+        int[] forcedTokens) {
+
+    PreparedRequest withForcedTokens(int[] tokens) {
+        return new PreparedRequest(request, promptTokens, submittedNanos, deadlineNanos, tokens);
+    }
 
     boolean expired(long now) {
         return now - deadlineNanos >= 0 && deadlineNanos != Long.MAX_VALUE;

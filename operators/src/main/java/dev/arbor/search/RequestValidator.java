@@ -47,7 +47,7 @@ final class RequestValidator {
                     + " KV cells; the context holds " + nCtx);
         }
         long deadline = request.timeout() == null ? Long.MAX_VALUE : now + request.timeout().toNanos();
-        return new PreparedRequest(request, prompt, now, deadline);
+        return new PreparedRequest(request, prompt, now, deadline, null);
     }
 
     private void checkParameters(SearchRequest request) throws Rejected {

@@ -96,6 +96,10 @@ public final class SearchEngine implements AutoCloseable {
      * error result. Cancelling the future releases the request's branches.
      */
     public CompletableFuture<SearchResult> submit(SearchRequest request) {
+        return enqueue(request, null);
+    }
+
+    private CompletableFuture<SearchResult> enqueue(SearchRequest request, int[] forcedTokens) {
         CompletableFuture<SearchResult> future = new CompletableFuture<>();
         metrics.submitted.incrementAndGet();
         if (closing) {
@@ -106,12 +110,41 @@ public final class SearchEngine implements AutoCloseable {
         }
         try {
             PreparedRequest prepared = validator.prepare(request, System.nanoTime());
-            inbox.add(new Pending(prepared, future));
+            inbox.add(new Pending(forcedTokens == null ? prepared : prepared.withForcedTokens(forcedTokens), future));
         } catch (RequestValidator.Rejected rejected) {
             metrics.rejected.incrementAndGet();
             future.complete(new SearchResult(request.id(), null, List.of(), SearchStats.NONE, rejected.error));
         }
         return future;
+    }
+
+    /**
+     * Measures how likely the model finds {@code continuation} after {@code prompt} (the
+     * continuation is tokenized on its own, without BOS; SentencePiece vocabularies read it as
+     * starting a new word). Runs through the same queue and batches as searches. Never throws for
+     * bad input: the result then carries the error.
+     */
+    public CompletableFuture<LikelihoodResult> likelihood(String id, String prompt, String continuation) {
+        if (continuation == null || continuation.isEmpty()) {
+            metrics.submitted.incrementAndGet();
+            metrics.rejected.incrementAndGet();
+            return CompletableFuture.completedFuture(new LikelihoodResult(id, new int[0], new float[0], 0, Double.NaN,
+                    new SearchError(ErrorCode.INVALID_PARAMS, "the continuation to score is empty")));
+        }
+        int[] forced = context.model().tokenize(continuation, false, false);
+        SearchRequest request = SearchRequest.builder(id).prompt(prompt).width(1).maxNewTokens(Math.max(1, forced.length))
+                .stopAtEndOfGeneration(false).build();
+        return enqueue(request, forced).thenApply(SearchEngine::toLikelihood);
+    }
+
+    private static LikelihoodResult toLikelihood(SearchResult result) {
+        if (result.isError()) {
+            return new LikelihoodResult(result.id(), new int[0], new float[0], 0, Double.NaN, result.error());
+        }
+        Candidate scored = result.winner();
+        int n = scored.tokens().length;
+        return new LikelihoodResult(result.id(), scored.tokens(), scored.tokenLogprobs(), scored.sumLogprob(),
+                Math.exp(-scored.sumLogprob() / n), null);
     }
 
     /** How many requests upstream should keep in flight to keep this engine busy. */
@@ -260,7 +293,8 @@ public final class SearchEngine implements AutoCloseable {
         }
         for (int i = 0; i < admitted.size(); i++) {
             Pending pending = admitted.get(i);
-            SearchTask task = pending.prepared.request().strategy() == Strategy.BEAM
+            SearchTask task = pending.prepared.forcedTokens() != null ? new LikelihoodTask(pending.prepared, store)
+                    : pending.prepared.request().strategy() == Strategy.BEAM
                     ? new BeamSearch(pending.prepared, store) : new BestOfN(pending.prepared, store);
             Active running = new Active(pending, task, now, SearchTask.leasesNeeded(pending.prepared.request()),
                     SearchTask.cellsNeeded(pending.prepared.request(), pending.prepared.promptTokens().length));

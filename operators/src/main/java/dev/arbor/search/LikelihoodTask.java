@@ -1,0 +1,54 @@
+package dev.arbor.search;
+
+import dev.arbor.kv.Branch;
+import dev.arbor.kv.BranchStore;
+import java.util.List;
+
+/**
+ * Scores a fixed continuation instead of searching: after the prompt, each step reads the
+ * model's logprob of the next forced token and commits it, batched with every other request's
+ * step. The "winner" is the continuation itself, scored by its sum of logprobs.
+ */
+final class LikelihoodTask extends SearchTask {
+    private final int[] forced;
+    private final Trajectory path = new Trajectory();
+    private Branch branch;
+    private float[] logits;
+    private Completion result;
+
+    LikelihoodTask(PreparedRequest prepared, BranchStore store) {
+        super(prepared, store);
+        this.forced = prepared.forcedTokens();
+    }
+
+    @Override
+    void begin(Branch root) {
+        this.branch = root;
+        this.logits = new float[model.nVocab()];
+    }
+
+    @Override
+    void plan(StepPlan step) {
+        if (result != null) {
+            return;
+        }
+        int token = forced[path.size()];
+        branch.logits(logits);
+        path.append(token, logprob(logits, token), model.tokenPiece(token), List.of());
+        if (path.size() == forced.length) {
+            result = path.complete(FinishReason.LENGTH);
+        } else {
+            commitLater(step, branch, token);
+        }
+    }
+
+    @Override
+    boolean isDone() {
+        return result != null;
+    }
+
+    @Override
+    List<Candidate> ranked() {
+        return List.of(new Candidate(result, result.sumLogprob()));
+    }
+}
