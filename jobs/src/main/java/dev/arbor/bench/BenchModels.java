@@ -15,6 +15,18 @@ final class BenchModels {
         return SyntheticModels.cached(SyntheticModel.Size.valueOf(size), SyntheticModel.Precision.F32, SEED);
     }
 
+    /** A prompt of exactly {@code length} tokens (BOS, then ordinary words repeated). */
+    static int[] prompt(dev.arbor.llama.LlamaModel model, int length) {
+        int[] words = model.tokenize("once upon a time there was a king who lived in a big house by the sea and "
+                + "every day he went to the water with his old dog", true, false);
+        int[] prompt = new int[length];
+        prompt[0] = words[0];
+        for (int i = 1; i < length; i++) {
+            prompt[i] = words[1 + (i - 1) % (words.length - 1)];
+        }
+        return prompt;
+    }
+
     /** Decode threads: {@code -Darbor.bench.threads}, default 2 (the figures in the issues use 2). */
     static int threads() {
         return Integer.getInteger("arbor.bench.threads", 2);

@@ -54,8 +54,8 @@ public final class BenchRunner {
         for (Comparison comparison : chosen) {
             print(comparison, results);
         }
-        if (patterns.isEmpty() || patterns.stream().anyMatch("KvFootprint"::contains)
-                || patterns.stream().anyMatch(p -> p.contains("BranchCommit"))) {
+        if (patterns.isEmpty() || patterns.stream().anyMatch(p -> p.contains("KvFootprint")
+                || p.contains("BranchCommit") || p.contains("BeamSearch"))) {
             KvFootprintReport.run("SMALL");
         }
     }

@@ -23,6 +23,10 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
                         "DecodeBatchBenchmark", "batched", "oneByOne", 2.2,
                         List.of("outsideDecodePercent")),
                 new Comparison("branch step: one BranchStore.commit of N branches vs N Branch.commit calls",
-                        "BranchCommitBenchmark", "batched", "oneByOne", 2.0, List.of()));
+                        "BranchCommitBenchmark", "batched", "oneByOne", 2.0, List.of()),
+                new Comparison("beam search width 4, 128-token prompt, 64 new tokens: Arbor vs no sharing",
+                        "BeamSearchBenchmark", "arbor", "noSharing", 3.0, List.of()),
+                new Comparison("16 best-of-4 requests: all at once through one engine vs one at a time",
+                        "ConcurrentRequestsBenchmark", "together", "oneAtATime", 2.0, List.of("tokensPerSecond")));
     }
 }

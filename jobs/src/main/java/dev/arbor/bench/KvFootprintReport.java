@@ -9,6 +9,9 @@ import dev.arbor.llama.LlamaModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import dev.arbor.search.SearchEngine;
+import dev.arbor.search.SearchRequest;
+import dev.arbor.search.SearchResult;
 
 /**
  * KV cells held by a width-4 branch tree over a 128-token prompt after 64 steps, against 4
@@ -54,6 +57,36 @@ final class KvFootprintReport {
             System.out.printf(Locale.ROOT, "   copies        %6d cells (%d x (prompt + steps) = %d)%n", copies, WIDTH,
                     WIDTH * (PROMPT + STEPS));
             System.out.printf(Locale.ROOT, "   ratio         %6.2fx fewer cells%n%n", copies / (double) tree);
+        }
+        beamSearchPeaks(size);
+    }
+
+    /** Peak cells of one beam search (width 4, 128-token prompt, 64 new tokens): Arbor vs copies per beam. */
+    private static void beamSearchPeaks(String size) {
+        int width = BeamSearchBenchmark.WIDTH;
+        int prompt = BeamSearchBenchmark.PROMPT;
+        int steps = BeamSearchBenchmark.NEW_TOKENS;
+        try (LlamaModel model = LlamaModel.load(BenchModels.file(size));
+                LlamaContext arbor = LlamaContext.create(model, ContextParams.builder().nCtx(width * (prompt + steps)
+                        + 64).nBatch(prompt).nSeqMax(width).threads(BenchModels.threads()).build());
+                LlamaContext copies = LlamaContext.create(model, ContextParams.builder()
+                        .nCtx(2 * width * (prompt + steps) + 256).nBatch(prompt).nSeqMax(width)
+                        .threads(BenchModels.threads()).build())) {
+            int[] tokens = BenchModels.prompt(model, prompt);
+            SearchResult result;
+            try (SearchEngine engine = new SearchEngine(arbor)) {
+                result = engine.submit(SearchRequest.builder("footprint").promptTokens(tokens).width(width)
+                        .maxNewTokens(steps).stopAtEndOfGeneration(false).build()).join();
+            }
+            NoSharingBeamSearch baseline = new NoSharingBeamSearch(copies);
+            baseline.run(tokens, width, steps);
+            System.out.println("== KV cells at the peak of one beam search (width " + width + ", " + prompt
+                    + "-token prompt, " + steps + " new tokens, " + size + ")");
+            System.out.printf(Locale.ROOT, "   arbor         %6d cells (bound: prompt + width x tokens = %d)%n",
+                    result.stats().peakKvCells(), prompt + width * steps);
+            System.out.printf(Locale.ROOT, "   no sharing    %6d cells%n", baseline.peakCells());
+            System.out.printf(Locale.ROOT, "   ratio         %6.2fx fewer cells%n%n",
+                    baseline.peakCells() / (double) result.stats().peakKvCells());
         }
     }
 

@@ -1,0 +1,111 @@
+package dev.arbor.bench;
+
+import dev.arbor.kv.SamplerParams;
+import dev.arbor.llama.ContextParams;
+import dev.arbor.llama.LlamaContext;
+import dev.arbor.llama.LlamaModel;
+import dev.arbor.search.SearchEngine;
+import dev.arbor.search.SearchRequest;
+import dev.arbor.search.SearchResult;
+import dev.arbor.search.Strategy;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * 16 best-of-4 requests through one engine: all submitted at once (continuous batching: every
+ * step decodes the live branches of all of them together) against one at a time. Both generate the
+ * same tokens (fixed length, end-of-generation off); aux counter {@code tokensPerSecond}.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.SingleShotTime)
+@OutputTimeUnit(TimeUnit.MILLISECONDS)
+public class ConcurrentRequestsBenchmark {
+    static final int REQUESTS = 16;
+    static final int N = 4;
+    static final int NEW_TOKENS = 32;
+
+    @Param({"SMALL"})
+    public String size;
+
+    private LlamaModel model;
+    private LlamaContext context;
+    private SearchEngine engine;
+    private List<SearchRequest> requests;
+
+    /** Generated tokens per second over the measured operation. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Throughput {
+        public double tokensPerSecond;
+    }
+
+    @Setup(Level.Trial)
+    public void load() {
+        model = LlamaModel.load(BenchModels.file(size));
+        context = LlamaContext.create(model, ContextParams.builder().nCtx(REQUESTS * (32 + N * NEW_TOKENS) + 256)
+                .nBatch(512).nSeqMax(REQUESTS * N).threads(BenchModels.threads()).build());
+        engine = new SearchEngine(context);
+        requests = new ArrayList<>();
+        String[] topics = {"the king", "a dog", "the sea", "my home", "the old man", "a big tree", "the sun",
+            "two cats"};
+        for (int i = 0; i < REQUESTS; i++) {
+            requests.add(SearchRequest.builder("request-" + i).prompt("once upon a time " + topics[i % topics.length]
+                    + " went to the " + topics[(i + 3) % topics.length]).strategy(Strategy.BEST_OF_N).width(N)
+                    .maxNewTokens(NEW_TOKENS).stopAtEndOfGeneration(false).seed(i)
+                    .sampler(SamplerParams.builder().temperature(0.8f).topP(0.95f).build()).build());
+        }
+    }
+
+    @Benchmark
+    public long together(Throughput throughput) throws Exception {
+        long start = System.nanoTime();
+        List<CompletableFuture<SearchResult>> futures = new ArrayList<>();
+        for (SearchRequest request : requests) {
+            futures.add(engine.submit(request));
+        }
+        long tokens = 0;
+        for (CompletableFuture<SearchResult> future : futures) {
+            tokens += generated(future.get());
+        }
+        throughput.tokensPerSecond = tokens / ((System.nanoTime() - start) / 1e9);
+        return tokens;
+    }
+
+    @Benchmark
+    public long oneAtATime(Throughput throughput) throws Exception {
+        long start = System.nanoTime();
+        long tokens = 0;
+        for (SearchRequest request : requests) {
+            tokens += generated(engine.submit(request).get());
+        }
+        throughput.tokensPerSecond = tokens / ((System.nanoTime() - start) / 1e9);
+        return tokens;
+    }
+
+    private static long generated(SearchResult result) {
+        if (result.isError()) {
+            throw new IllegalStateException(result.error().message());
+        }
+        return result.stats().generatedTokens();
+    }
+
+    @TearDown(Level.Trial)
+    public void close() {
+        engine.close();
+        context.close();
+        model.close();
+    }
+}
