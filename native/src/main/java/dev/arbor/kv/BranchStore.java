@@ -79,7 +79,7 @@ public final class BranchStore implements AutoCloseable {
      */
     public void retainOnly(Branch winner) {
         BranchState kept = resolve(winner);
-        List<BranchState> tree = subtree(kept.root());
+        List<BranchState> tree = BranchTree.subtree(kept.root());
         if (tree.size() == 1) {
             return;
         }
@@ -252,14 +252,14 @@ public final class BranchStore implements AutoCloseable {
             throw new IllegalStateException("branch has " + state.children.size()
                     + " children: prune them first, or use pruneSubtree() or pruneSplice()");
         }
-        detachFromParent(state);
+        BranchTree.detachFromParent(state);
         release(state);
     }
 
     /** CASCADE: releases a branch and all its descendants, children before parents. */
     void pruneSubtree(BranchState top) {
-        List<BranchState> order = subtree(top);
-        detachFromParent(top);
+        List<BranchState> order = BranchTree.subtree(top);
+        BranchTree.detachFromParent(top);
         for (int i = order.size() - 1; i >= 0; i--) {
             BranchState state = order.get(i);
             state.children.clear();
@@ -272,25 +272,7 @@ public final class BranchStore implements AutoCloseable {
      * no parent, its first child becomes the root and adopts the others, so the tree stays one tree.
      */
     void pruneSplice(BranchState state) {
-        List<BranchState> children = new ArrayList<>(state.children);
-        BranchState parent = state.parent;
-        if (parent != null) {
-            int at = parent.children.indexOf(state);
-            parent.children.remove(at);
-            parent.children.addAll(at, children);
-            for (BranchState child : children) {
-                child.parent = parent;
-            }
-        } else if (!children.isEmpty()) {
-            BranchState heir = children.get(0);
-            heir.parent = null;
-            for (BranchState sibling : children.subList(1, children.size())) {
-                sibling.parent = heir;
-                heir.children.add(sibling);
-            }
-        }
-        state.children.clear();
-        state.parent = null;
+        BranchTree.spliceOut(state);
         release(state);
     }
 
@@ -378,23 +360,6 @@ public final class BranchStore implements AutoCloseable {
         state.sampler = null;
         freeSlots.push(state.slot);
         live--;
-    }
-
-    private void detachFromParent(BranchState state) {
-        if (state.parent != null) {
-            state.parent.children.remove(state);
-            state.parent = null;
-        }
-    }
-
-    /** The branch and its descendants, parents before children. */
-    private static List<BranchState> subtree(BranchState top) {
-        List<BranchState> order = new ArrayList<>();
-        order.add(top);
-        for (int i = 0; i < order.size(); i++) {
-            order.addAll(order.get(i).children);
-        }
-        return order;
     }
 
     private List<BranchState> resolveDistinct(List<Branch> branches) {
