@@ -22,7 +22,7 @@ final class LlamaLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
     private static final ThreadLocal<StringBuilder> PENDING = ThreadLocal.withInitial(StringBuilder::new);
-    private static final ThreadLocal<String> LAST_ERROR = new ThreadLocal<>();
+    private static final ThreadLocal<StringBuilder> ERRORS = ThreadLocal.withInitial(StringBuilder::new);
 
     private LlamaLog() {}
 
@@ -55,17 +55,25 @@ final class LlamaLog {
         }
     }
 
-    /** The last error line llama.cpp logged on this thread, then forgets it. */
+    /**
+     * The error lines llama.cpp logged on this thread since the last call (joined with "; "), or
+     * null when there were none; then forgets them. The first line usually says why, the last
+     * only that something failed, so all are kept.
+     */
     static String takeLastError() {
-        String last = LAST_ERROR.get();
-        LAST_ERROR.remove();
-        return last;
+        StringBuilder errors = ERRORS.get();
+        String joined = errors.length() == 0 ? null : errors.toString();
+        errors.setLength(0);
+        return joined;
     }
 
     private static void emit(int level, String line) {
         switch (level) {
             case LEVEL_ERROR:
-                LAST_ERROR.set(line);
+                StringBuilder errors = ERRORS.get();
+                if (errors.length() < 2000) {
+                    errors.append(errors.length() == 0 ? "" : "; ").append(line);
+                }
                 LOG.error(line);
                 break;
             case LEVEL_WARN:
