@@ -134,7 +134,15 @@ public final class SearchEngine implements AutoCloseable {
         int[] forced = context.model().tokenize(continuation, false, false);
         SearchRequest request = SearchRequest.builder(id).prompt(prompt).width(1).maxNewTokens(Math.max(1, forced.length))
                 .stopAtEndOfGeneration(false).build();
-        return enqueue(request, forced).thenApply(SearchEngine::toLikelihood);
+        CompletableFuture<SearchResult> measurement = enqueue(request, forced);
+        CompletableFuture<LikelihoodResult> result = measurement.thenApply(SearchEngine::toLikelihood);
+        // Cancelling what the caller holds must release the branch, as it does for a search.
+        result.whenComplete((value, failure) -> {
+            if (result.isCancelled()) {
+                measurement.cancel(true);
+            }
+        });
+        return result;
     }
 
     private static LikelihoodResult toLikelihood(SearchResult result) {

@@ -62,6 +62,7 @@ class AvroRecordsTest {
                 .setStopAtEndOfGeneration(false)
                 .setReturnCandidates(true)
                 .setMetadata(Map.of("source", "unit-test", "split", "train"))
+                .setReference(" there was a king")
                 .build();
     }
 
@@ -103,6 +104,8 @@ class AvroRecordsTest {
                 .setStats(stats())
                 .setError(error())
                 .setMetadata(Map.of("source", "unit-test"))
+                .setReferenceLogprob(-3.25)
+                .setReferencePerplexity(2.5)
                 .build();
     }
 
@@ -199,6 +202,7 @@ class AvroRecordsTest {
         assertThat(request.getPresencePenalty()).isEqualTo(0.3f);
         assertThat(request.getStop()).containsExactly("\n\n", "THE END");
         assertThat(request.getStopAtEndOfGeneration()).isFalse();
+        assertThat(request.getReference()).isEqualTo(" there was a king");
         assertThat(request.getMetadata()).containsExactlyInAnyOrderEntriesOf(Map.of("source", "unit-test", "split", "train"));
         // stringType String: strings come back as java.lang.String, not Utf8
         assertThat(request.getMetadata().keySet()).allMatch(k -> k instanceof String);
@@ -214,6 +218,8 @@ class AvroRecordsTest {
         assertThat(result.getCandidates().get(2).getTokenLogprobs()).containsExactly(-0.5f, -1.25f, -0.375f);
         assertThat(result.getStats().getRunMs()).isEqualTo(3456789012L);
         assertThat(result.getError().getCode()).isEqualTo("PROMPT_TOO_LONG");
+        assertThat(result.getReferenceLogprob()).isEqualTo(-3.25);
+        assertThat(result.getReferencePerplexity()).isEqualTo(2.5);
     }
 
     // ---------------------------------------------------------------- defaults
@@ -240,6 +246,7 @@ class AvroRecordsTest {
         assertThat(request.getStopAtEndOfGeneration()).isNull();
         assertThat(request.getReturnCandidates()).isNull();
         assertThat(request.getMetadata()).isNotNull().isEmpty();
+        assertThat(request.getReference()).isNull();
         // and it serializes as is
         assertThat(viaBytes(request)).isEqualTo(request);
     }
@@ -254,6 +261,8 @@ class AvroRecordsTest {
         assertThat(result.getStats()).isNull();
         assertThat(result.getError()).isNull();
         assertThat(result.getMetadata()).isNotNull().isEmpty();
+        assertThat(result.getReferenceLogprob()).isNull();
+        assertThat(result.getReferencePerplexity()).isNull();
         assertThat(viaContainerFile(List.of(result))).containsExactly(result);
     }
 
@@ -321,7 +330,8 @@ class AvroRecordsTest {
         assertThat(v0.getFullName()).isEqualTo(PromptRequest.getClassSchema().getFullName());
         assertThat(v0.getField("lengthPenalty")).isNull();
         assertThat(v0.getField("presencePenalty")).isNull();
-        assertThat(v0.getFields()).hasSize(PromptRequest.getClassSchema().getFields().size() - 2);
+        assertThat(v0.getField("reference")).isNull();
+        assertThat(v0.getFields()).hasSize(PromptRequest.getClassSchema().getFields().size() - 3);
     }
 
     @Test
@@ -355,6 +365,7 @@ class AvroRecordsTest {
         PromptRequest r = read.get(0);
         // fields the old writer did not know take their defaults
         assertThat(r.getLengthPenalty()).isNull();
+        assertThat(r.getReference()).isNull();
         assertThat(r.getPresencePenalty()).isNull();
         // the rest survives
         PromptRequest expected = PromptRequest.newBuilder()
@@ -393,6 +404,7 @@ class AvroRecordsTest {
         assertThat(r.getSchema()).isEqualTo(v0);
         assertThat(r.hasField("lengthPenalty")).isFalse();
         assertThat(r.hasField("presencePenalty")).isFalse();
+        assertThat(r.hasField("reference")).isFalse();
         assertThat(r.get("id").toString()).isEqualTo("req-1");
         assertThat(r.get("prompt").toString()).isEqualTo("Once upon a time");
         assertThat(r.get("strategy").toString()).isEqualTo("BEST_OF_N");
@@ -469,6 +481,60 @@ class AvroRecordsTest {
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(withoutDefault, promptRequestV0())
                         .getType())
                 .isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+    }
+
+    @Test
+    void aRequestFileWrittenBeforeTheReferenceFieldReadsWithNoReference() throws IOException {
+        Schema current = PromptRequest.getClassSchema();
+        Schema before = withoutField(current, "reference");
+        PromptRequest full = fullRequest();
+        GenericRecord old = new GenericData.Record(before);
+        for (Schema.Field f : before.getFields()) {
+            old.put(f.name(), full.get(f.name()));
+        }
+        // Strategy is a specific enum in the record; the generic writer wants a symbol of the schema.
+        old.put("strategy", new GenericData.EnumSymbol(
+                before.getField("strategy").schema().getTypes().get(1), full.getStrategy().name()));
+        File file = new File(tmp, "before-reference.avro");
+        try (DataFileWriter<GenericRecord> writer = new DataFileWriter<>(new GenericDatumWriter<>(before))) {
+            writer.create(before, file);
+            writer.append(old);
+        }
+        List<PromptRequest> read = new ArrayList<>();
+        try (DataFileReader<PromptRequest> reader =
+                new DataFileReader<>(file, new SpecificDatumReader<>(PromptRequest.class))) {
+            reader.forEach(read::add);
+        }
+        assertThat(read).containsExactly(PromptRequest.newBuilder(full).setReference(null).build());
+        assertCompatible(current, before);
+        assertCompatible(before, current);
+    }
+
+    @Test
+    void resultsWrittenBeforeTheReferenceScoresReadWithNoScoresAndOldReadersSkipThem() throws IOException {
+        Schema current = SearchResult.getClassSchema();
+        Schema before = withoutField(withoutField(current, "referenceLogprob"), "referencePerplexity");
+        SearchResult full = fullResult();
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new SpecificDatumWriter<SearchResult>(current).write(full, encoder);
+        encoder.flush();
+        GenericRecord asOld = new GenericDatumReader<GenericRecord>(current, before)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertThat(asOld.hasField("referenceLogprob")).isFalse();
+        assertThat(asOld.get("id").toString()).isEqualTo("req-1");
+
+        out.reset();
+        encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(before).write(asOld, encoder);
+        encoder.flush();
+        SearchResult back = new SpecificDatumReader<SearchResult>(before, current)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertThat(back).isEqualTo(SearchResult.newBuilder(full).setReferenceLogprob(null)
+                .setReferencePerplexity(null).build());
+        assertCompatible(current, before);
+        assertCompatible(before, current);
     }
 
     static void assertCompatible(Schema reader, Schema writer) {

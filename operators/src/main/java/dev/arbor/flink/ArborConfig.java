@@ -1,0 +1,228 @@
+package dev.arbor.flink;
+
+import dev.arbor.kv.SamplerParams;
+import dev.arbor.llama.ContextParams;
+import dev.arbor.llama.ModelParams;
+import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * A validated, immutable set of {@link ArborOptions}: what one Arbor operator runs with (model,
+ * context size, default search and sampler, timeout, capacity).
+ *
+ * <p>Built from a Flink configuration ({@link #from(ReadableConfig)}, e.g. a job's config file or
+ * its global job parameters) or with {@link #builder()}. Both validate every value up front, so a
+ * bad setting fails the job at submission with an {@link IllegalArgumentException} naming the
+ * option key, instead of failing every record later. Options not set take their documented
+ * defaults. Serializable: it travels inside the operator to the TaskManagers.
+ */
+public final class ArborConfig implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** Sampler field names, as {@link SamplerParams} names them in its messages, to their option. */
+    private static final Map<String, ConfigOption<?>> SAMPLER_FIELDS = Map.of(
+            "temperature", ArborOptions.TEMPERATURE,
+            "topK", ArborOptions.TOP_K,
+            "topP", ArborOptions.TOP_P,
+            "minP", ArborOptions.MIN_P,
+            "repeatPenalty", ArborOptions.REPEAT_PENALTY,
+            "repeatLastN", ArborOptions.REPEAT_LAST_N,
+            "frequencyPenalty", ArborOptions.FREQUENCY_PENALTY,
+            "presencePenalty", ArborOptions.PRESENCE_PENALTY);
+
+    // Only ArborOptions are ever stored here (see from/Builder.set), with values of their own type.
+    private final Configuration values;
+
+    private ArborConfig(Configuration values) {
+        this.values = values;
+        validate();
+    }
+
+    /**
+     * Reads every {@link ArborOptions} option from {@code config} (other keys are ignored) and
+     * validates the result.
+     *
+     * @throws IllegalArgumentException naming the offending key, e.g. "arbor.search.width must be
+     *     >= 1, was 0", or when a value cannot be parsed as its option's type
+     */
+    public static ArborConfig from(ReadableConfig config) {
+        Objects.requireNonNull(config, "config");
+        Configuration copy = new Configuration();
+        for (ConfigOption<?> option : ArborOptions.all()) {
+            copyOption(config, copy, option);
+        }
+        return new ArborConfig(copy);
+    }
+
+    private static <T> void copyOption(ReadableConfig from, Configuration to, ConfigOption<T> option) {
+        from.getOptional(option).ifPresent(value -> to.set(option, value));
+    }
+
+    public static Builder builder() {
+        return new Builder(new Configuration());
+    }
+
+    /** A builder that starts from this configuration's values. */
+    public Builder toBuilder() {
+        return new Builder(new Configuration(values));
+    }
+
+    /** The option's value, or its default when it was not set. */
+    public <T> T get(ConfigOption<T> option) {
+        return values.get(option);
+    }
+
+    /** A fresh, mutable copy of the options that were set (defaults are not written out). */
+    public Configuration toConfiguration() {
+        return new Configuration(values);
+    }
+
+    /** The GGUF model file ({@link ArborOptions#MODEL_PATH}); never null. */
+    public String modelPath() {
+        return values.get(ArborOptions.MODEL_PATH);
+    }
+
+    /** How to load the model ({@link ArborOptions#GPU_LAYERS}). */
+    public ModelParams modelParams() {
+        return ModelParams.builder().nGpuLayers(get(ArborOptions.GPU_LAYERS)).build();
+    }
+
+    /** How to size each task slot's context; threads 0 means min(4, available processors). */
+    public ContextParams contextParams() {
+        ContextParams.Builder builder = ContextParams.builder().nCtx(get(ArborOptions.N_CTX))
+                .nBatch(get(ArborOptions.N_BATCH)).nSeqMax(get(ArborOptions.N_SEQ_MAX));
+        int threads = get(ArborOptions.THREADS);
+        if (threads > 0) {
+            builder.threads(threads);
+        }
+        return builder.build();
+    }
+
+    /** Records each subtask keeps in flight: {@link ArborOptions#CAPACITY}, or 2 x n-seq-max when 0. */
+    public int engineCapacity() {
+        int capacity = get(ArborOptions.CAPACITY);
+        return capacity > 0 ? capacity : 2 * get(ArborOptions.N_SEQ_MAX);
+    }
+
+    /** The default sampler (the record's seed is applied per request). */
+    public SamplerParams sampler() {
+        return SamplerParams.builder().temperature(get(ArborOptions.TEMPERATURE)).topK(get(ArborOptions.TOP_K))
+                .topP(get(ArborOptions.TOP_P)).minP(get(ArborOptions.MIN_P))
+                .repeatPenalty(get(ArborOptions.REPEAT_PENALTY)).repeatLastN(get(ArborOptions.REPEAT_LAST_N))
+                .frequencyPenalty(get(ArborOptions.FREQUENCY_PENALTY))
+                .presencePenalty(get(ArborOptions.PRESENCE_PENALTY)).build();
+    }
+
+    /**
+     * Turns a {@link SamplerParams} complaint ("topP must be in (0, 1] ...") into one that names
+     * the option key ("arbor.sampler.top-p must be ..."); other messages pass through.
+     */
+    static String samplerMessageWithKey(String message) {
+        int space = message.indexOf(' ');
+        ConfigOption<?> option = space < 0 ? null : SAMPLER_FIELDS.get(message.substring(0, space));
+        return option == null ? message : option.key() + message.substring(space);
+    }
+
+    private void validate() {
+        String path = values.get(ArborOptions.MODEL_PATH);
+        check(path != null && !path.isBlank(), ArborOptions.MODEL_PATH.key() + " is required (the GGUF model file)");
+        atLeast(ArborOptions.GPU_LAYERS, 0);
+        atLeast(ArborOptions.N_CTX, 1);
+        atLeast(ArborOptions.N_BATCH, 1);
+        atLeast(ArborOptions.N_SEQ_MAX, 1);
+        atLeast(ArborOptions.THREADS, 0);
+        atLeast(ArborOptions.WIDTH, 1);
+        int width = get(ArborOptions.WIDTH);
+        int nSeqMax = get(ArborOptions.N_SEQ_MAX);
+        // Every record using the default width would be rejected with WIDTH_TOO_LARGE: fail the job instead.
+        check(width <= nSeqMax, ArborOptions.WIDTH.key() + " must be <= " + ArborOptions.N_SEQ_MAX.key() + " ("
+                + nSeqMax + "), was " + width);
+        atLeast(ArborOptions.MAX_NEW_TOKENS, 1);
+        double lengthPenalty = get(ArborOptions.LENGTH_PENALTY);
+        check(Double.isFinite(lengthPenalty), ArborOptions.LENGTH_PENALTY.key() + " must be finite, was "
+                + lengthPenalty);
+        List<String> stop = get(ArborOptions.STOP);
+        check(stop.stream().noneMatch(s -> s == null || s.isEmpty()), ArborOptions.STOP.key()
+                + " must not contain empty strings, was " + stop);
+        try {
+            sampler();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(samplerMessageWithKey(e.getMessage()), e);
+        }
+        Duration timeout = get(ArborOptions.TIMEOUT);
+        check(!timeout.isNegative() && !timeout.isZero(), ArborOptions.TIMEOUT.key() + " must be positive, was "
+                + timeout);
+        atLeast(ArborOptions.CAPACITY, 0);
+    }
+
+    private void atLeast(ConfigOption<Integer> option, int min) {
+        int value = get(option);
+        check(value >= min, option.key() + " must be >= " + min + ", was " + value);
+    }
+
+    private static void check(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof ArborConfig that && values.equals(that.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "ArborConfig" + values.toMap();
+    }
+
+    /** Collects option values; {@link #build()} validates them. Not thread-safe. */
+    public static final class Builder {
+        private final Configuration values;
+
+        private Builder(Configuration values) {
+            this.values = values;
+        }
+
+        /**
+         * Sets one of the {@link ArborOptions}.
+         *
+         * @throws IllegalArgumentException for an option that is not one of {@link ArborOptions#all()}
+         */
+        public <T> Builder set(ConfigOption<T> option, T value) {
+            if (!ArborOptions.all().contains(option)) {
+                throw new IllegalArgumentException(option.key() + " is not an Arbor option");
+            }
+            values.set(option, value);
+            return this;
+        }
+
+        public Builder modelPath(String path) {
+            return set(ArborOptions.MODEL_PATH, path);
+        }
+
+        /** Sets every Arbor option present in {@code config}; other keys are ignored. */
+        public Builder setAll(ReadableConfig config) {
+            for (ConfigOption<?> option : ArborOptions.all()) {
+                copyOption(config, values, option);
+            }
+            return this;
+        }
+
+        /** @throws IllegalArgumentException naming the offending option key */
+        public ArborConfig build() {
+            return new ArborConfig(new Configuration(values));
+        }
+    }
+}

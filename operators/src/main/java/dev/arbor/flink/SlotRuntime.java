@@ -1,0 +1,159 @@
+package dev.arbor.flink;
+
+import dev.arbor.flink.records.PromptRequest;
+import dev.arbor.flink.records.SearchResult;
+import dev.arbor.llama.LlamaContext;
+import dev.arbor.search.ErrorCode;
+import dev.arbor.search.LikelihoodResult;
+import dev.arbor.search.SearchEngine;
+import dev.arbor.search.SearchRequest;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import org.apache.flink.metrics.MetricGroup;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What one task slot runs: a lease on the shared model, this slot's own llama.cpp context, a
+ * {@link SearchEngine} on it, the record mapping and the metrics. Used by the DataStream
+ * operator ({@link TreeSearchFunction}) and the SQL predict function alike.
+ *
+ * <p>Lifecycle: {@link #open} acquires in the order model, context, engine; {@link #close}
+ * releases in reverse (the engine answers what is pending with CANCELLED and drains its branches,
+ * then the context is freed, then the model lease is returned, so the last slot frees the
+ * model). {@link #submit} never throws and its future never completes exceptionally: every
+ * record gets a result record, an error result for bad input or a failure.
+ */
+public final class SlotRuntime implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(SlotRuntime.class);
+
+    private final ModelRegistry.Lease lease;
+    private final LlamaContext context;
+    private final SearchEngine engine;
+    private final RecordMapping mapping;
+    private final EngineMetricsBinding metrics;
+    private boolean closed;
+
+    private SlotRuntime(ModelRegistry.Lease lease, LlamaContext context, SearchEngine engine, RecordMapping mapping,
+            EngineMetricsBinding metrics) {
+        this.lease = lease;
+        this.context = context;
+        this.engine = engine;
+        this.mapping = mapping;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Takes the model from {@code registry} and creates this slot's context and engine; undoes
+     * what it did when a later step fails.
+     *
+     * @param capacity the engine's in-flight hint (see {@link SearchEngine#capacity()})
+     * @param metricGroup the operator's metric group; the metrics go in its "arbor" group
+     */
+    public static SlotRuntime open(ArborConfig config, int capacity, ModelRegistry registry, MetricGroup metricGroup) {
+        ModelRegistry.Lease lease = registry.acquire(modelKey(config));
+        LlamaContext context = null;
+        try {
+            context = LlamaContext.create(lease.model(), config.contextParams());
+            SearchEngine engine = new SearchEngine(context, capacity);
+            EngineMetricsBinding metrics = EngineMetricsBinding.bind(metricGroup, engine.metrics());
+            return new SlotRuntime(lease, context, engine, new RecordMapping(config), metrics);
+        } catch (RuntimeException | Error e) {
+            if (context != null) {
+                context.close();
+            }
+            lease.close();
+            throw e;
+        }
+    }
+
+    /** The registry key of the configuration's model. */
+    public static ModelRegistry.Key modelKey(ArborConfig config) {
+        return new ModelRegistry.Key(Path.of(config.modelPath()), config.get(ArborOptions.GPU_LAYERS));
+    }
+
+    /**
+     * Runs the record's search (and the likelihood of its reference, at the same time). The future
+     * completes with the result record, never exceptionally; cancelling it cancels the search and
+     * frees its branches.
+     */
+    public CompletableFuture<SearchResult> submit(PromptRequest record) {
+        SearchRequest request;
+        try {
+            request = mapping.toSearchRequest(record);
+        } catch (RecordMapping.Rejected rejected) {
+            return CompletableFuture.completedFuture(counted(mapping.errorResult(record, rejected.code(),
+                    rejected.getMessage())));
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(failed(record, e));
+        }
+        try {
+            CompletableFuture<dev.arbor.search.SearchResult> search = engine.submit(request);
+            CompletableFuture<LikelihoodResult> reference = record.getReference() == null
+                    ? CompletableFuture.completedFuture(null)
+                    : engine.likelihood(request.id(), record.getPrompt(), record.getReference());
+            CompletableFuture<SearchResult> result = search.thenCombine(reference,
+                            (found, scored) -> counted(mapping.toResult(record, found, scored)))
+                    // A cancelled search means the result was cancelled: no one reads it, count nothing.
+                    .exceptionally(e -> isCancellation(e) ? null : failed(record, e));
+            // Cancelling the result (a timeout upstream) must reach the engine, which then frees the branches.
+            result.whenComplete((r, e) -> {
+                if (result.isCancelled()) {
+                    search.cancel(false);
+                    reference.cancel(false);
+                }
+            });
+            return result;
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(failed(record, e));
+        }
+    }
+
+    /** The TIMEOUT result for a record the operator gave up on after {@code after}. */
+    public SearchResult timedOut(PromptRequest record, Duration after) {
+        return counted(mapping.errorResult(record, ErrorCode.TIMEOUT, "no result within " + after
+                + " (the operator's async timeout)"));
+    }
+
+    private SearchResult failed(PromptRequest record, Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        LOG.warn("record {} failed", record.getId(), cause);
+        return counted(mapping.errorResult(record, ErrorCode.FAILED, String.valueOf(cause)));
+    }
+
+    private static boolean isCancellation(Throwable e) {
+        Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+        return cause instanceof CancellationException;
+    }
+
+    private SearchResult counted(SearchResult result) {
+        metrics.count(result);
+        return result;
+    }
+
+    /** This slot's engine (its capacity, metrics, admission hook). */
+    public SearchEngine engine() {
+        return engine;
+    }
+
+    /** Idempotent: engine (answers pending requests with CANCELLED, drains), context, model lease. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            engine.close();
+        } finally {
+            try {
+                context.close();
+            } finally {
+                lease.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+package dev.arbor.flink.sql;
+
+import dev.arbor.flink.ArborConfig;
+import dev.arbor.flink.ModelRegistry;
+import dev.arbor.flink.SlotRuntime;
+import dev.arbor.flink.records.PromptRequest;
+import dev.arbor.flink.records.SearchResult;
+import java.util.Collection;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.apache.flink.table.data.GenericRowData;
+import org.apache.flink.table.data.RowData;
+import org.apache.flink.table.data.StringData;
+import org.apache.flink.table.functions.AsyncPredictFunction;
+import org.apache.flink.table.functions.FunctionContext;
+
+/**
+ * ML_PREDICT's function for an {@code arbor} model: each parallel instance runs one
+ * {@link SlotRuntime} (a context and search engine on the JVM's shared model) and answers every
+ * input row with exactly one row of the model's output columns.
+ *
+ * <p>Input: the first DESCRIPTOR column is the prompt; a second, when the model's input declares
+ * it, is the reference continuation to score. The row's record id, which seeds sampling, is the
+ * prompt itself, so a prompt always gets the same answer (also after a restore). Bad input (a
+ * NULL or empty prompt, one too long, ...) gives a row with NULL results and the error columns
+ * set; it never fails the query. Public and serializable: the planner instantiates it from the plan.
+ */
+public class ArborPredictFunction extends AsyncPredictFunction {
+    private static final long serialVersionUID = 1L;
+
+    private final ArborConfig config;
+    private final int capacity;
+    private final boolean hasReference;
+    private final List<OutputColumn> outputs;
+
+    private transient SlotRuntime runtime;
+    private transient volatile boolean closing;
+
+    public ArborPredictFunction(ArborConfig config, int capacity, boolean hasReference, List<OutputColumn> outputs) {
+        this.config = config;
+        this.capacity = capacity;
+        this.hasReference = hasReference;
+        this.outputs = List.copyOf(outputs);
+    }
+
+    @Override
+    public void open(FunctionContext context) throws Exception {
+        super.open(context);
+        closing = false;
+        runtime = SlotRuntime.open(config, capacity, ModelRegistry.shared(), context.getMetricGroup());
+    }
+
+    @Override
+    public CompletableFuture<Collection<RowData>> asyncPredict(RowData input) {
+        String prompt = string(input, 0);
+        PromptRequest.Builder request = PromptRequest.newBuilder()
+                .setId(prompt == null ? "" : prompt)
+                .setPrompt(prompt);
+        if (hasReference) {
+            request.setReference(string(input, 1));
+        }
+        CompletableFuture<Collection<RowData>> rows = new CompletableFuture<>();
+        runtime.submit(request.build()).thenAccept(result -> {
+            // While closing, pending rows are answered CANCELLED by the engine: leave them unanswered, as
+            // the DataStream operator does; the async operator's checkpoint holds them for a restore.
+            if (!closing) {
+                rows.complete(row(result));
+            }
+        });
+        return rows;
+    }
+
+    private Collection<RowData> row(SearchResult result) {
+        GenericRowData row = new GenericRowData(outputs.size());
+        for (int i = 0; i < outputs.size(); i++) {
+            row.setField(i, outputs.get(i).read(result));
+        }
+        return List.of(row);
+    }
+
+    private static String string(RowData row, int index) {
+        if (row.getArity() <= index || row.isNullAt(index)) {
+            return null;
+        }
+        StringData value = row.getString(index);
+        return value == null ? null : value.toString();
+    }
+
+    /** Drains and releases the slot's engine, context and model lease. */
+    @Override
+    public void close() throws Exception {
+        closing = true;
+        try {
+            if (runtime != null) {
+                runtime.close();
+            }
+        } finally {
+            runtime = null;
+            super.close();
+        }
+    }
+}

@@ -1,0 +1,137 @@
+package dev.arbor.flink.sql;
+
+import dev.arbor.flink.ArborConfig;
+import dev.arbor.flink.ArborOptions;
+import dev.arbor.search.Strategy;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.ReadableConfig;
+
+/**
+ * The option keys of an {@code arbor} model in SQL ({@code CREATE MODEL ... WITH (...)}), each the
+ * short name of one {@link ArborOptions} option of the same type, plus which of them a query may
+ * override in ML_PREDICT's {@code CONFIG} map.
+ *
+ * <p>Keys not set take the {@link ArborOptions} defaults. Model and context keys are fixed per
+ * model; search and sampler keys may also be given per query. The engine's per-record timeout is
+ * {@code request-timeout}, because ML_PREDICT's own {@code timeout} is the planner's async timeout.
+ */
+public final class SqlOptions {
+    private SqlOptions() {}
+
+    /** One SQL key and the Arbor option it sets; {@code perQuery} when a query's CONFIG may override it. */
+    public record Mapping<T>(ConfigOption<T> sql, ConfigOption<T> arbor, boolean perQuery) {
+        void copy(ReadableConfig from, ArborConfig.Builder to) {
+            from.getOptional(sql).ifPresent(value -> to.set(arbor, value));
+        }
+    }
+
+    public static final ConfigOption<String> MODEL_PATH = ConfigOptions.key("model-path").stringType()
+            .noDefaultValue().withDescription(ArborOptions.MODEL_PATH.description());
+
+    private static final List<Mapping<?>> MAPPINGS = List.of(
+            new Mapping<>(MODEL_PATH, ArborOptions.MODEL_PATH, false),
+            fixed(ConfigOptions.key("gpu-layers").intType().noDefaultValue(), ArborOptions.GPU_LAYERS),
+            fixed(ConfigOptions.key("n-ctx").intType().noDefaultValue(), ArborOptions.N_CTX),
+            fixed(ConfigOptions.key("n-batch").intType().noDefaultValue(), ArborOptions.N_BATCH),
+            fixed(ConfigOptions.key("n-seq-max").intType().noDefaultValue(), ArborOptions.N_SEQ_MAX),
+            fixed(ConfigOptions.key("threads").intType().noDefaultValue(), ArborOptions.THREADS),
+            query(ConfigOptions.key("strategy").enumType(Strategy.class).noDefaultValue(), ArborOptions.STRATEGY),
+            query(ConfigOptions.key("width").intType().noDefaultValue(), ArborOptions.WIDTH),
+            query(ConfigOptions.key("max-new-tokens").intType().noDefaultValue(), ArborOptions.MAX_NEW_TOKENS),
+            query(ConfigOptions.key("length-penalty").doubleType().noDefaultValue(), ArborOptions.LENGTH_PENALTY),
+            query(ConfigOptions.key("stop").stringType().asList().noDefaultValue(), ArborOptions.STOP),
+            query(ConfigOptions.key("stop-at-eog").booleanType().noDefaultValue(), ArborOptions.STOP_AT_EOG),
+            query(ConfigOptions.key("seed").longType().noDefaultValue(), ArborOptions.SEED),
+            query(ConfigOptions.key("temperature").floatType().noDefaultValue(), ArborOptions.TEMPERATURE),
+            query(ConfigOptions.key("top-k").intType().noDefaultValue(), ArborOptions.TOP_K),
+            query(ConfigOptions.key("top-p").floatType().noDefaultValue(), ArborOptions.TOP_P),
+            query(ConfigOptions.key("min-p").floatType().noDefaultValue(), ArborOptions.MIN_P),
+            query(ConfigOptions.key("repeat-penalty").floatType().noDefaultValue(), ArborOptions.REPEAT_PENALTY),
+            query(ConfigOptions.key("repeat-last-n").intType().noDefaultValue(), ArborOptions.REPEAT_LAST_N),
+            query(ConfigOptions.key("frequency-penalty").floatType().noDefaultValue(),
+                    ArborOptions.FREQUENCY_PENALTY),
+            query(ConfigOptions.key("presence-penalty").floatType().noDefaultValue(), ArborOptions.PRESENCE_PENALTY),
+            query(ConfigOptions.key("request-timeout").durationType().noDefaultValue(), ArborOptions.TIMEOUT));
+
+    private static <T> Mapping<T> fixed(ConfigOption<T> sql, ConfigOption<T> arbor) {
+        return new Mapping<>(sql.withDescription(arbor.description()), arbor, false);
+    }
+
+    private static <T> Mapping<T> query(ConfigOption<T> sql, ConfigOption<T> arbor) {
+        return new Mapping<>(sql.withDescription(arbor.description()), arbor, true);
+    }
+
+    /** Every mapping, in documentation order. */
+    public static List<Mapping<?>> mappings() {
+        return MAPPINGS;
+    }
+
+    /** The optional keys (all but {@link #MODEL_PATH}), for the factory. */
+    public static Set<ConfigOption<?>> optionalOptions() {
+        Set<ConfigOption<?>> options = new LinkedHashSet<>();
+        for (Mapping<?> mapping : MAPPINGS) {
+            if (mapping.sql() != MODEL_PATH) {
+                options.add(mapping.sql());
+            }
+        }
+        return options;
+    }
+
+    /**
+     * The Arbor configuration of a model's options.
+     *
+     * @throws IllegalArgumentException naming the SQL key of a bad or missing value
+     */
+    public static ArborConfig modelConfig(ReadableConfig modelOptions) {
+        ArborConfig.Builder builder = ArborConfig.builder();
+        try {
+            for (Mapping<?> mapping : MAPPINGS) {
+                mapping.copy(modelOptions, builder);
+            }
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(withSqlKeys(e.getMessage()), e);
+        }
+    }
+
+    /**
+     * {@code base} with a query's overrides (ML_PREDICT's CONFIG map) of the per-query keys;
+     * other keys in it (the planner's own, e.g. {@code async}, {@code timeout}) are ignored.
+     *
+     * @throws IllegalArgumentException naming the SQL key of a bad value
+     */
+    public static ArborConfig withQueryOverrides(ArborConfig base, ReadableConfig query) {
+        ArborConfig.Builder builder = base.toBuilder();
+        try {
+            for (Mapping<?> mapping : MAPPINGS) {
+                if (mapping.perQuery()) {
+                    mapping.copy(query, builder);
+                }
+            }
+            return builder.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(withSqlKeys(e.getMessage()), e);
+        }
+    }
+
+    /** A message about Arbor option keys, rewritten with the SQL keys users wrote. */
+    static String withSqlKeys(String message) {
+        if (message == null) {
+            return null;
+        }
+        List<Mapping<?>> longestFirst = new ArrayList<>(MAPPINGS);
+        // "arbor.search.stop" is a prefix of "arbor.search.stop-at-eog": replace longer keys first.
+        longestFirst.sort(Comparator.comparingInt((Mapping<?> m) -> m.arbor().key().length()).reversed());
+        String result = message;
+        for (Mapping<?> mapping : longestFirst) {
+            result = result.replace(mapping.arbor().key(), "'" + mapping.sql().key() + "'");
+        }
+        return result;
+    }
+}
