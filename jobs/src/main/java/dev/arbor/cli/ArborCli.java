@@ -1,21 +1,91 @@
 package dev.arbor.cli;
 
+import dev.arbor.jobs.ConfigException;
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code arbor} command line: one subcommand per job or tool. Exit codes: 0 success,
- * 1 the job failed, 2 bad usage or configuration (picocli's convention).
+ * The {@code arbor} command line: one subcommand per job or tool. Exit codes: 0 success, 1 the job
+ * failed, 2 bad usage or configuration (picocli's convention), with a one-line message for the
+ * latter (the key, file or path at fault) rather than a stack trace.
  */
 @Command(name = "arbor", mixinStandardHelpOptions = true, version = "arbor 0.1.0",
         description = "LLM tree search (beam search, best-of-n) on Apache Flink and llama.cpp.",
-        subcommands = {DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, EvalCommand.class, SynthModelCommand.class, InfoCommand.class,
+                DemoCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ArborCli implements Runnable {
+    /** Exit code of a job that failed. */
+    public static final int JOB_FAILED = 1;
+    /** Exit code of bad usage or configuration. */
+    public static final int BAD_CONFIG = 2;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ArborCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line (for tests: execute it and look at the exit code). */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ArborCli());
+        cli.setCaseInsensitiveEnumValuesAllowed(true);
+        cli.setExecutionExceptionHandler(ArborCli::handle);
+        return cli;
+    }
+
+    /**
+     * Runs one subcommand without exiting the JVM (the entry of the job jar under {@code flink run},
+     * which must not call System.exit).
+     *
+     * @throws IllegalStateException when the command did not succeed
+     */
+    public static void runEmbedded(String command, String[] args) {
+        String[] all = new String[args.length + 1];
+        all[0] = command;
+        System.arraycopy(args, 0, all, 1, args.length);
+        int code = commandLine().execute(all);
+        if (code != 0) {
+            throw new IllegalStateException("arbor " + command + " failed (exit code " + code + ")");
+        }
+    }
+
+    private static int handle(Exception e, CommandLine cli, CommandLine.ParseResult parsed) {
+        PrintWriter err = cli.getErr();
+        String command = cli.getCommandName();
+        if (e instanceof ConfigException) {
+            err.println("arbor " + command + ": " + e.getMessage());
+            err.flush();
+            return BAD_CONFIG;
+        }
+        err.println("arbor " + command + " failed: " + describe(e));
+        if (System.getenv(STACK_TRACES) != null) {
+            e.printStackTrace(err);
+        } else {
+            err.println("(set " + STACK_TRACES + "=1 for the full stack trace)");
+        }
+        err.flush();
+        return JOB_FAILED;
+    }
+
+    /** Environment variable that makes failures print their stack trace. */
+    static final String STACK_TRACES = "ARBOR_STACK_TRACES";
+
+    /**
+     * The error and its causes, one line each, innermost last: Flink wraps a task's failure in
+     * several layers, and the useful message is usually the last.
+     */
+    static String describe(Throwable e) {
+        java.util.List<String> lines = new java.util.ArrayList<>();
+        for (Throwable t = e; t != null && lines.size() < 12; t = t.getCause() == t ? null : t.getCause()) {
+            String line = t.getClass().getSimpleName() + (t.getMessage() == null ? ""
+                    : ": " + t.getMessage().lines().findFirst().orElse(""));
+            if (lines.isEmpty() || !lines.get(lines.size() - 1).equals(line)) {
+                lines.add(line);
+            }
+        }
+        return String.join("\n  caused by ", lines);
     }
 
     @Override

@@ -1,0 +1,85 @@
+package dev.arbor.cli;
+
+import dev.arbor.jobs.ConfigLoader;
+import dev.arbor.llama.LlamaLibrary;
+import dev.arbor.llama.LlamaModel;
+import dev.arbor.llama.gguf.SyntheticModel;
+import dev.arbor.llama.gguf.SyntheticModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.apache.flink.configuration.ConfigOption;
+import org.apache.flink.configuration.description.BlockElement;
+import org.apache.flink.configuration.description.TextElement;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code arbor info}: the system (Java, Flink, llama.cpp) and a model; or every configuration option. */
+@Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Show the system (Java, Flink, llama.cpp build and CPU features) and a model's facts.")
+final class InfoCommand implements Callable<Integer> {
+    @Option(names = {"-m", "--model"}, paramLabel = "GGUF", description = "Model to describe (default: the synthetic "
+            + "tiny model)")
+    Path model;
+
+    @Option(names = "--options", description = "List every job configuration key with its default and meaning")
+    boolean options;
+
+    @Override
+    public Integer call() {
+        if (options) {
+            printOptions();
+            return 0;
+        }
+        Runtime runtime = Runtime.getRuntime();
+        System.out.printf("arbor      0.1.0%n");
+        System.out.printf("java       %s (%s), %d processors, max heap %d MiB%n", System.getProperty("java.version"),
+                System.getProperty("java.vendor"), runtime.availableProcessors(), runtime.maxMemory() >> 20);
+        System.out.printf("os         %s %s (%s)%n", System.getProperty("os.name"), System.getProperty("os.version"),
+                System.getProperty("os.arch"));
+        System.out.printf("flink      %s%n", EnvironmentInformation.getVersion());
+        boolean own = System.getProperty(LlamaLibrary.LLAMA_LIBRARY_PROPERTY) != null
+                || System.getenv(LlamaLibrary.LLAMA_LIBRARY_ENV) != null;
+        System.out.printf("llama.cpp  %s%n", own ? LlamaLibrary.llamaLibraryPath()
+                : "bundled b4916 CPU build (set " + LlamaLibrary.LLAMA_LIBRARY_ENV + " for your own)");
+        System.out.printf("gpu        %s%n", LlamaLibrary.supportsGpuOffload() ? "offload supported"
+                : "no (CPU build; see README: your own llama.cpp)");
+        System.out.printf("features   %s%n", LlamaLibrary.systemInfo());
+        System.out.printf("models     %s (cache of synthetic models)%n", SyntheticModels.cacheDirectory());
+        Path file = model != null ? model : SyntheticModels.cached(SyntheticModel.Size.TINY, SyntheticModel.Precision.F32,
+                dev.arbor.jobs.ModelChoice.SYNTHETIC_SEED);
+        try (LlamaModel loaded = LlamaModel.load(file)) {
+            System.out.printf("model      %s%n", file.toAbsolutePath());
+            System.out.printf("           %s, %,d parameters, %,d bytes%n", loaded.description(),
+                    loaded.parameterCount(), Files.size(file));
+            System.out.printf("           vocabulary %,d tokens, embedding %d, trained context %,d%n", loaded.nVocab(),
+                    loaded.nEmbd(), loaded.nCtxTrain());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return 0;
+    }
+
+    private static void printOptions() {
+        for (ConfigOption<?> option : new ConfigLoader().options().values()) {
+            String key = ConfigLoader.userKey(option.key());
+            Object value = option.hasDefaultValue() ? option.defaultValue() : "(none)";
+            if (value instanceof java.time.Duration duration) {
+                value = org.apache.flink.util.TimeUtils.formatWithHighestUnit(duration);
+            }
+            System.out.printf("%-28s %-12s %s%n", key, value, describe(option));
+        }
+        System.out.printf("%-28s %-12s %s%n", "flink.<key>", "", "Any Flink configuration key, passed through");
+    }
+
+    private static String describe(ConfigOption<?> option) {
+        StringBuilder text = new StringBuilder();
+        for (BlockElement block : option.description().getBlocks()) {
+            if (block instanceof TextElement element) {
+                text.append(element.getFormat());
+            }
+        }
+        return text.toString();
+    }
+}

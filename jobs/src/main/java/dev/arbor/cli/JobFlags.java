@@ -1,0 +1,117 @@
+package dev.arbor.cli;
+
+import dev.arbor.jobs.ConfigLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import picocli.CommandLine.Option;
+
+/**
+ * The options every job command shares: a YAML file, {@code --set key=value} overrides, and friendly
+ * flags for the common keys. Flags override the file; they all go through {@link ConfigLoader}, so
+ * a bad flag value is reported like a bad file value, naming the key.
+ */
+final class JobFlags {
+    @Option(names = {"-c", "--config"}, paramLabel = "FILE",
+            description = "YAML job configuration (default: conf/<command>.yaml of the Arbor checkout)")
+    Path config;
+
+    @Option(names = "--set", paramLabel = "KEY=VALUE",
+            description = "Override one key, e.g. --set search.width=8 (flink.<key> for Flink's own keys)")
+    Map<String, String> set = new LinkedHashMap<>();
+
+    @Option(names = {"-m", "--model"}, paramLabel = "GGUF", description = "model.path (default: the synthetic model)")
+    String model;
+
+    @Option(names = {"-i", "--input"}, paramLabel = "PATH", description = "input.path")
+    String input;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output.path")
+    String output;
+
+    @Option(names = "--strategy", paramLabel = "BEAM|BEST_OF_N", description = "search.strategy")
+    String strategy;
+
+    @Option(names = {"-n", "--width"}, paramLabel = "N", description = "search.width: beams or samples")
+    String width;
+
+    @Option(names = "--max-new-tokens", paramLabel = "N", description = "search.max-new-tokens")
+    String maxNewTokens;
+
+    @Option(names = "--temperature", paramLabel = "T", description = "sampler.temperature")
+    String temperature;
+
+    @Option(names = "--seed", paramLabel = "N", description = "search.seed")
+    String seed;
+
+    @Option(names = {"-p", "--parallelism"}, paramLabel = "N", description = "job.parallelism")
+    String parallelism;
+
+    @Option(names = "--cluster", paramLabel = "HOST:PORT",
+            description = "job.cluster: run on this Flink cluster (REST endpoint) instead of in-process")
+    String cluster;
+
+    @Option(names = "--overwrite", description = "output.overwrite: replace the outputs of an earlier run")
+    boolean overwrite;
+
+    /** The overrides in the order they apply: friendly flags, then --set. */
+    Map<String, String> overrides() {
+        Map<String, String> overrides = new LinkedHashMap<>();
+        put(overrides, "model.path", model);
+        put(overrides, "input.path", input);
+        put(overrides, "output.path", output);
+        put(overrides, "search.strategy", strategy);
+        put(overrides, "search.width", width);
+        put(overrides, "search.max-new-tokens", maxNewTokens);
+        put(overrides, "sampler.temperature", temperature);
+        put(overrides, "search.seed", seed);
+        put(overrides, "job.parallelism", parallelism);
+        put(overrides, "job.cluster", cluster);
+        if (overwrite) {
+            overrides.put("output.overwrite", "true");
+        }
+        overrides.putAll(set);
+        return overrides;
+    }
+
+    private static void put(Map<String, String> overrides, String key, String value) {
+        if (value != null) {
+            overrides.put(key, value);
+        }
+    }
+
+    /** The loaded, validated configuration; {@code defaultFile} is used when no --config is given. */
+    Configuration load(String defaultFile) {
+        Path file = config != null ? config : ArborHome.conf(defaultFile);
+        return new ConfigLoader().load(file, overrides());
+    }
+
+    /** Where the Arbor checkout (or installation) is: the conf/ directory holds the default job files. */
+    static final class ArborHome {
+        private ArborHome() {}
+
+        /** {@code conf/<name>} of the Arbor home, or null when there is none. */
+        static Path conf(String name) {
+            Path home = home();
+            Path file = home == null ? null : home.resolve("conf").resolve(name);
+            return file != null && Files.isRegularFile(file) ? file : null;
+        }
+
+        /** System property arbor.home, else two levels above the jar (jobs/target/arbor-jobs.jar). */
+        static Path home() {
+            String configured = System.getProperty("arbor.home");
+            if (configured != null) {
+                return Path.of(configured);
+            }
+            try {
+                Path code = Path.of(JobFlags.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+                Path candidate = code.toAbsolutePath().getParent().getParent().getParent();
+                return candidate != null && Files.isDirectory(candidate.resolve("conf")) ? candidate : null;
+            } catch (Exception e) {
+                return null;
+            }
+        }
+    }
+}

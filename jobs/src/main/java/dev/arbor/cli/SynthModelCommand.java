@@ -1,0 +1,48 @@
+package dev.arbor.cli;
+
+import dev.arbor.llama.gguf.SyntheticModel;
+import dev.arbor.llama.gguf.SyntheticModels;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code arbor synth-model}: writes a synthetic GGUF model (random weights, real llama.cpp format). */
+@Command(name = "synth-model", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Write a synthetic llama-architecture GGUF model (random weights, small vocabulary): it runs "
+                + "through the real llama.cpp code paths, but its text is random.")
+final class SynthModelCommand implements Callable<Integer> {
+    @Option(names = "--size", defaultValue = "TINY", paramLabel = "TINY|SMALL",
+            description = "TINY (~150 k parameters) or SMALL (~14 M); default ${DEFAULT-VALUE}")
+    SyntheticModel.Size size;
+
+    @Option(names = "--precision", defaultValue = "F32", paramLabel = "F32|F16",
+            description = "Weight matrix type; default ${DEFAULT-VALUE}")
+    SyntheticModel.Precision precision;
+
+    @Option(names = "--seed", defaultValue = "42", description = "Weights seed; default ${DEFAULT-VALUE}")
+    long seed;
+
+    @Option(names = {"-o", "--output"}, paramLabel = "FILE",
+            description = "Where to write it (default: the model cache, reused when already there)")
+    Path output;
+
+    @Override
+    public Integer call() throws Exception {
+        Path file;
+        if (output == null) {
+            file = SyntheticModels.cached(size, precision, seed);
+        } else {
+            Path parent = output.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            SyntheticModel.write(output, size, precision, seed);
+            file = output;
+        }
+        System.out.printf("%s%n  %s %s, seed %d, %,d bytes%n  use it with --model %s (or model.path in a job file)%n",
+                file.toAbsolutePath(), size, precision, seed, Files.size(file), file.toAbsolutePath());
+        return 0;
+    }
+}

@@ -1,0 +1,136 @@
+package dev.arbor.jobs;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The live progress line of a job. For a bounded job ({@code total} known): records done / total,
+ * results and rejected, generated tokens per second and an ETA; for the unbounded evaluation: items
+ * scored, accuracy so far, rejected and tokens per second. On a terminal it rewrites one line in
+ * place ({@code \r}); otherwise (a log, a pipe) it prints a full line every {@link #PLAIN_EVERY},
+ * so logs stay readable.
+ *
+ * <p>"Done" counts every way out of the job (results, invalid records, search errors), so it
+ * reaches the total exactly when the job has seen every record.
+ */
+public final class ProgressReporter implements JobRunner.Listener {
+    static final Duration PLAIN_EVERY = Duration.ofSeconds(10);
+
+    private final PrintStream out;
+    private final String label;
+    private final long total;
+    private final boolean terminal;
+    private Duration lastPlain = Duration.ZERO;
+    private Duration runningSince;
+    private int lastWidth;
+
+    private final boolean evaluation;
+
+    /** @param total records expected, or a negative number when unknown */
+    public ProgressReporter(PrintStream out, String label, long total, boolean terminal) {
+        this(out, label, total, terminal, false);
+    }
+
+    /** The line of an evaluation job: scored items and accuracy so far. */
+    public static ProgressReporter evaluation(PrintStream out, boolean terminal) {
+        return new ProgressReporter(out, "eval", -1, terminal, true);
+    }
+
+    private ProgressReporter(PrintStream out, String label, long total, boolean terminal, boolean evaluation) {
+        this.evaluation = evaluation;
+        this.out = out;
+        this.label = label;
+        this.total = total;
+        this.terminal = terminal;
+    }
+
+    /**
+     * Whether standard error (where progress goes) is a terminal, so that the line can be redrawn in
+     * place. Java only tells whether the console as a whole is one; on Linux, /proc says where
+     * file descriptor 2 points, so {@code arbor generate > out.txt} still gets a live line.
+     */
+    public static boolean isTerminal() {
+        try {
+            String target = java.nio.file.Files.readSymbolicLink(java.nio.file.Path.of("/proc/self/fd/2")).toString();
+            return target.startsWith("/dev/pts/") || target.startsWith("/dev/tty");
+        } catch (java.io.IOException | UnsupportedOperationException | SecurityException e) {
+            return System.console() != null;
+        }
+    }
+
+    @Override
+    public void progress(Map<String, Object> accumulators, Duration elapsed) {
+        String line = line(accumulators, elapsed);
+        if (terminal) {
+            String padded = line.length() < lastWidth ? line + " ".repeat(lastWidth - line.length()) : line;
+            out.print("\r" + padded);
+            out.flush();
+            lastWidth = line.length();
+        } else if (elapsed.minus(lastPlain).compareTo(PLAIN_EVERY) >= 0) {
+            out.println(line);
+            lastPlain = elapsed;
+        }
+    }
+
+    @Override
+    public void ended(Duration elapsed) {
+        if (terminal && lastWidth > 0) {
+            out.println();
+        }
+    }
+
+    /** The progress line for these accumulator values. */
+    public String line(Map<String, Object> accumulators, Duration elapsed) {
+        long results = Counters.get(accumulators, Counters.RESULTS);
+        long rejected = Counters.get(accumulators, Counters.INVALID) + Counters.get(accumulators,
+                Counters.SEARCH_REJECTED);
+        long done = results + rejected;
+        long tokens = Counters.get(accumulators, Counters.GENERATED_TOKENS);
+        if (!accumulators.isEmpty() && runningSince == null) {
+            runningSince = elapsed; // the counters exist once the job's tasks run: start-up is over
+        }
+        StringBuilder line = new StringBuilder(label).append(": ");
+        if (evaluation) {
+            long scored = Counters.get(accumulators, Counters.SCORED);
+            long correct = Counters.get(accumulators, Counters.CORRECT);
+            return line.append(String.format(Locale.ROOT, "%d items scored, accuracy %s, %d rejected, %s tokens/s, %s",
+                    scored, scored == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) correct / scored),
+                    rejected, rate(tokens, elapsed), clock(elapsed))).toString();
+        }
+        if (total >= 0) {
+            line.append(String.format(Locale.ROOT, "%d/%d records (%d%%)", done, total,
+                    total == 0 ? 100 : done * 100 / total));
+        } else {
+            line.append(done).append(" records");
+        }
+        line.append(String.format(Locale.ROOT, ", %d results, %d rejected, %s tokens/s", results, rejected,
+                rate(tokens, elapsed)));
+        line.append(", ETA ").append(eta(done, elapsed)).append(", ").append(clock(elapsed));
+        return line.toString();
+    }
+
+    private String eta(long done, Duration elapsed) {
+        if (total < 0 || runningSince == null || done == 0) {
+            return "--:--";
+        }
+        if (done >= total) {
+            return "0:00";
+        }
+        double seconds = Math.max(1e-3, (elapsed.toMillis() - runningSince.toMillis()) / 1000.0);
+        double perRecord = seconds / done;
+        return clock(Duration.ofMillis((long) (perRecord * (total - done) * 1000)));
+    }
+
+    static String rate(long tokens, Duration elapsed) {
+        double seconds = elapsed.toMillis() / 1000.0;
+        return seconds <= 0 ? "0.0" : String.format(Locale.ROOT, "%.1f", tokens / seconds);
+    }
+
+    static String clock(Duration duration) {
+        long seconds = duration.toSeconds();
+        return seconds >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", seconds / 3600, seconds / 60 % 60,
+                seconds % 60) : String.format(Locale.ROOT, "%d:%02d", seconds / 60, seconds % 60);
+    }
+}

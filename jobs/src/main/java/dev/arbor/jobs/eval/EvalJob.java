@@ -1,0 +1,146 @@
+package dev.arbor.jobs.eval;
+
+import dev.arbor.flink.ArborConfig;
+import dev.arbor.flink.TreeSearch;
+import dev.arbor.flink.records.PromptRequest;
+import dev.arbor.flink.records.SearchResult;
+import dev.arbor.jobs.ConfigException;
+import dev.arbor.jobs.Environments;
+import dev.arbor.jobs.JobInput;
+import dev.arbor.jobs.JobOptions;
+import dev.arbor.jobs.JobRunner;
+import dev.arbor.jobs.ModelChoice;
+import dev.arbor.jobs.ProgressReporter;
+import dev.arbor.jobs.PromptLineParser;
+import dev.arbor.jobs.RequestAdmission;
+import dev.arbor.jobs.ResultRouter;
+import dev.arbor.jobs.io.InputFiles;
+import dev.arbor.jobs.io.InputRecord;
+import dev.arbor.jobs.io.JsonLines;
+import dev.arbor.jobs.io.OutputLayout;
+import dev.arbor.jobs.io.Sinks;
+import dev.arbor.jobs.io.Sources;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.List;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTimeWindows;
+
+/**
+ * The unbounded streaming-evaluation job: watches a directory for JSONL evaluation items (id,
+ * prompt, reference, optional regex and metadata), searches each, scores it ({@link EvalScorer}),
+ * and writes per-item scores plus processing-time windowed aggregates ({@link EvalAggregator}, also
+ * logged) as JSON Lines. It runs until stopped; output files are committed at each checkpoint.
+ *
+ * <pre>
+ * watched dir -> RequestAdmission -> TreeSearch -> ResultRouter -> ScoreFunction -> scores/
+ *                                                                       \ window -> aggregates/ (+ log)
+ *                  \ invalid, search errors -> rejected/
+ * </pre>
+ */
+public final class EvalJob {
+    public static final String SCORES = "scores";
+    public static final String AGGREGATES = "aggregates";
+    public static final String REJECTED = "rejected";
+
+    private EvalJob() {}
+
+    /** {@code flink run -c dev.arbor.jobs.eval.EvalJob arbor-jobs-flink.jar [arbor eval options]}. */
+    public static void main(String[] args) {
+        dev.arbor.cli.ArborCli.runEmbedded("eval", args);
+    }
+
+    /** Everything checked and resolved on the client before submission. */
+    public record Plan(Configuration config, JobInput input, OutputLayout output, ArborConfig arbor,
+            ModelChoice model, EvalScorer scorer, Duration window) {
+        public String jobName() {
+            String name = config.get(JobOptions.NAME);
+            return name == null ? "arbor-eval" : name;
+        }
+    }
+
+    /** Validates and prepares a run: watched directory, output directory, model, scorer. */
+    public static Plan prepare(Configuration config, boolean local) {
+        if (config.get(JobOptions.CHECKPOINT_INTERVAL).isZero()) {
+            throw new ConfigException("invalid configuration: job.checkpoint-interval must be positive for eval "
+                    + "(its outputs are committed at checkpoints)");
+        }
+        JobInput input = JobInput.watched(config);
+        String outputPath = config.get(JobOptions.OUTPUT_PATH);
+        if (outputPath == null || outputPath.isBlank()) {
+            throw new ConfigException("no output directory: set output.path in the configuration file or pass --output");
+        }
+        OutputLayout output = new OutputLayout(new Path(outputPath), List.of(SCORES, AGGREGATES, REJECTED));
+        try {
+            output.prepare(config.get(JobOptions.OUTPUT_OVERWRITE));
+            output.createDirectories(List.of(SCORES, AGGREGATES, REJECTED));
+        } catch (IOException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+        ModelChoice model = ModelChoice.resolve(config, local);
+        ArborConfig arbor;
+        try {
+            arbor = ArborConfig.builder().setAll(config).modelPath(model.path()).build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("invalid configuration: " + e.getMessage(), e);
+        }
+        EvalScorer scorer = new EvalScorer(config.get(JobOptions.EVAL_METRIC), config.get(JobOptions.EVAL_REGEX));
+        return new Plan(config, input, output, arbor, model, scorer, config.get(JobOptions.EVAL_WINDOW));
+    }
+
+    /** Adds the job to {@code env}. */
+    public static void build(StreamExecutionEnvironment env, Plan plan) {
+        DataStream<InputRecord> items = Sources.files(env, plan.input().path(), plan.input().format(),
+                plan.config().get(JobOptions.INPUT_MONITOR_INTERVAL));
+        SingleOutputStreamOperator<PromptRequest> requests = items
+                .process(new RequestAdmission(PromptLineParser.Mode.EVAL))
+                .returns(new AvroTypeInfo<>(PromptRequest.class)).name("Parse items").uid("parse-items");
+        TreeSearch.Results searched = TreeSearch.with(plan.arbor()).uid("tree-search").apply(requests);
+        SingleOutputStreamOperator<SearchResult> results = searched.all().process(new ResultRouter())
+                .returns(new AvroTypeInfo<>(SearchResult.class)).name("Route results").uid("route-results");
+        SingleOutputStreamOperator<EvalScore> scores = results.map(new ScoreFunction(plan.scorer()))
+                .name("Score items").uid("score-items");
+
+        OutputLayout out = plan.output();
+        scores.sinkTo(Sinks.jsonLines(out.resolve(SCORES), "scores", JsonLines.encoder()))
+                .name("Write scores").uid("scores");
+        scores.windowAll(TumblingProcessingTimeWindows.of(plan.window())).trigger(new FlushOnDrainTrigger())
+                .aggregate(new EvalAggregator.Sum(), new EvalAggregator.Emit()).name("Aggregate window")
+                .uid("aggregate")
+                .sinkTo(Sinks.jsonLines(out.resolve(AGGREGATES), "aggregates", JsonLines.encoder()))
+                .name("Write aggregates").uid("aggregates");
+        requests.getSideOutput(RequestAdmission.REJECTED).union(results.getSideOutput(ResultRouter.REJECTED))
+                .sinkTo(Sinks.jsonLines(out.resolve(REJECTED), "rejected", JsonLines.encoder()))
+                .name("Write rejected records").uid("rejected");
+    }
+
+    /** Prepares, builds and submits the job; the caller stops it (for tests and embedding). */
+    public static JobClient start(Configuration config) throws Exception {
+        StreamExecutionEnvironment env = Environments.create(config);
+        Plan plan = prepare(config, Environments.isLocal(env));
+        build(env, plan);
+        return env.executeAsync(plan.jobName());
+    }
+
+    /** Prepares and runs the job until it is stopped (Ctrl-C stops it with a savepoint, committing outputs). */
+    public static void run(Configuration config, PrintStream progress) throws Exception {
+        StreamExecutionEnvironment env = Environments.create(config);
+        Plan plan = prepare(config, Environments.isLocal(env));
+        progress.println("arbor eval: watching " + InputFiles.displayName(plan.input().path())
+                + " for *.jsonl items (write files elsewhere and move them in; Ctrl-C stops)");
+        progress.println("  model " + plan.model().describe());
+        progress.println("  scores, aggregates (every " + plan.window().toSeconds() + " s) and rejected items in "
+                + InputFiles.displayName(plan.output().root()) + "/, committed every "
+                + config.get(JobOptions.CHECKPOINT_INTERVAL).toSeconds() + " s");
+        build(env, plan);
+        JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL),
+                ProgressReporter.evaluation(progress, ProgressReporter.isTerminal()), JobRunner.OnExit.STOP_WITH_SAVEPOINT);
+    }
+}

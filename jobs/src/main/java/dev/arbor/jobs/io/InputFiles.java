@@ -1,0 +1,132 @@
+package dev.arbor.jobs.io;
+
+import dev.arbor.flink.records.PromptRequest;
+import dev.arbor.jobs.JobOptions.RecordFormat;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.apache.avro.file.DataFileStream;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
+import org.apache.flink.core.fs.Path;
+
+/**
+ * Which files an input path stands for, in which format, and how many records they hold. Used both
+ * by the job's file enumerator and by the client before submission (to fail early on a missing or
+ * unreadable input, and to know the total for the progress line), so the two always agree.
+ *
+ * <p>Rules: a path naming a file is read whatever its name; in a directory (read recursively),
+ * hidden files and directories (name starting with '.' or '_', as Flink's own filter) are skipped,
+ * and only files with the format's extensions are read: {@code .jsonl .json .ndjson} for JSONL,
+ * {@code .avro} for Avro.
+ */
+public final class InputFiles {
+    private InputFiles() {}
+
+    /** How records and rejected records name a file: a plain path for local files, else the URI. */
+    public static String displayName(Path path) {
+        String scheme = path.toUri().getScheme();
+        return scheme == null || scheme.equals("file") ? path.toUri().getPath() : path.toString();
+    }
+
+    /** Whether a file in a directory is read as {@code format}. */
+    public static boolean accepts(String name, RecordFormat format) {
+        if (name.startsWith(".") || name.startsWith("_")) {
+            return false;
+        }
+        String lower = name.toLowerCase(Locale.ROOT);
+        if (format == RecordFormat.AVRO) {
+            return lower.endsWith(".avro");
+        }
+        return lower.endsWith(".jsonl") || lower.endsWith(".json") || lower.endsWith(".ndjson");
+    }
+
+    /**
+     * The concrete format of {@code root}: {@code configured} unless it is AUTO; then a file by its
+     * extension, a directory by the files in it (JSONL when it has none yet).
+     *
+     * @throws IOException when the path cannot be listed, or a directory mixes both formats
+     */
+    public static RecordFormat resolve(Path root, RecordFormat configured) throws IOException {
+        if (configured != RecordFormat.AUTO) {
+            return configured;
+        }
+        FileSystem fs = root.getFileSystem();
+        FileStatus status = fs.getFileStatus(root);
+        if (!status.isDir()) {
+            return root.getName().toLowerCase(Locale.ROOT).endsWith(".avro") ? RecordFormat.AVRO : RecordFormat.JSONL;
+        }
+        boolean avro = !list(root, RecordFormat.AVRO).isEmpty();
+        boolean jsonl = !list(root, RecordFormat.JSONL).isEmpty();
+        if (avro && jsonl) {
+            throw new IOException(displayName(root) + " holds both Avro and JSONL files; set input.format to read one "
+                    + "kind");
+        }
+        return avro ? RecordFormat.AVRO : RecordFormat.JSONL;
+    }
+
+    /** The files {@code root} stands for in {@code format} (not AUTO), sorted by path. */
+    public static List<FileStatus> list(Path root, RecordFormat format) throws IOException {
+        FileSystem fs = root.getFileSystem();
+        FileStatus status = fs.getFileStatus(root);
+        List<FileStatus> files = new ArrayList<>();
+        if (status.isDir()) {
+            collect(fs, status, format, files);
+        } else {
+            files.add(status);
+        }
+        files.sort((a, b) -> a.getPath().toString().compareTo(b.getPath().toString()));
+        return files;
+    }
+
+    private static void collect(FileSystem fs, FileStatus dir, RecordFormat format, List<FileStatus> out)
+            throws IOException {
+        FileStatus[] children = fs.listStatus(dir.getPath());
+        if (children == null) {
+            return;
+        }
+        for (FileStatus child : children) {
+            String name = child.getPath().getName();
+            if (child.isDir()) {
+                if (!name.startsWith(".") && !name.startsWith("_")) {
+                    collect(fs, child, format, out);
+                }
+            } else if (accepts(name, format)) {
+                out.add(child);
+            }
+        }
+    }
+
+    /**
+     * The number of records in {@code files}: non-blank lines for JSONL, records for Avro (which
+     * also proves every Avro file readable as PromptRequests).
+     *
+     * @throws IOException naming the file that cannot be read
+     */
+    public static long count(List<FileStatus> files, RecordFormat format) throws IOException {
+        long total = 0;
+        for (FileStatus file : files) {
+            String name = displayName(file.getPath());
+            try (InputStream in = file.getPath().getFileSystem().open(file.getPath())) {
+                if (format == RecordFormat.AVRO) {
+                    try (DataFileStream<PromptRequest> records = AvroRequestFormat.open(in, name)) {
+                        while (records.hasNext()) {
+                            records.next();
+                            total++;
+                        }
+                    } catch (RuntimeException e) {
+                        throw new IOException("cannot read " + name + ": " + e.getMessage(), e);
+                    }
+                } else {
+                    total += new LineSplitter(in).countRemaining();
+                }
+            } catch (IOException e) {
+                throw e.getMessage() != null && e.getMessage().contains(name) ? e
+                        : new IOException("cannot read " + name + ": " + e, e);
+            }
+        }
+        return total;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.arbor.jobs.io;
+
+import dev.arbor.jobs.JobOptions.RecordFormat;
+import java.time.Duration;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.core.fs.Path;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/** The jobs' file sources: input files as {@link InputRecord}s, bounded or watching a directory. */
+public final class Sources {
+    private Sources() {}
+
+    /**
+     * Reads {@code root} in {@code format} (JSONL or AVRO, not AUTO).
+     *
+     * @param monitorInterval null for a bounded source that reads the files present now; otherwise
+     *     the source never ends and picks up new files at this interval
+     */
+    public static DataStream<InputRecord> files(StreamExecutionEnvironment env, Path root, RecordFormat format,
+            Duration monitorInterval) {
+        PerFileFormat.Factory factory = format == RecordFormat.AVRO ? AvroRequestFormat::new : JsonLineFormat::new;
+        FileSource.FileSourceBuilder<InputRecord> builder = FileSource
+                .forBulkFileFormat(new PerFileFormat(factory), root)
+                .setFileEnumerator(() -> new InputFileEnumerator(format));
+        if (monitorInterval != null) {
+            builder.monitorContinuously(monitorInterval);
+        }
+        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "Read " + format + " " + root.getName());
+    }
+}

@@ -1,0 +1,76 @@
+package dev.arbor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arbor.llama.gguf.SyntheticModel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands as users run them. {@code generate} here runs the shipped conf/generate.yaml (found
+ * without --config, as {@code ./arbor generate} does) on its own in-process MiniCluster.
+ */
+class ArborCliTest {
+    @TempDir
+    Path dir;
+
+    /** Runs the command line, returning its exit code and what it printed on stdout. */
+    private static Run run(String... args) {
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        try {
+            int code = ArborCli.commandLine().execute(args);
+            return new Run(code, out.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    private record Run(int code, String out) {}
+
+    private Path tinyModel() throws Exception {
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticModel.write(model, SyntheticModel.Size.TINY, SyntheticModel.Precision.F32, 3);
+        return model;
+    }
+
+    @Test
+    void generateWithTheShippedConfigurationOnTheInProcessMiniCluster() throws Exception {
+        Path output = dir.resolve("out");
+        Run run = run("generate", "--model", tinyModel().toString(), "--output", output.toString(),
+                "--max-new-tokens", "4", "--set", "context.threads=1");
+        assertThat(run.code()).as(run.out()).isZero();
+        assertThat(run.out()).containsPattern("records in +36 ").containsPattern("results +36")
+                .contains("pairs/").contains("one result (").contains("\"winner\"");
+        assertThat(output.resolve("summary.json")).content().contains("\"recordsIn\" : 36");
+    }
+
+    @Test
+    void synthModelWritesAGgufFile() throws Exception {
+        Path model = dir.resolve("models/m.gguf");
+        Run run = run("synth-model", "--size", "tiny", "--seed", "5", "-o", model.toString());
+        assertThat(run.code()).isZero();
+        assertThat(run.out()).contains(model.toString()).contains("TINY F32, seed 5");
+        byte[] magic = new byte[4];
+        System.arraycopy(Files.readAllBytes(model), 0, magic, 0, 4);
+        assertThat(new String(magic, StandardCharsets.US_ASCII)).isEqualTo("GGUF");
+    }
+
+    @Test
+    void infoDescribesTheSystemTheModelAndTheOptions() throws Exception {
+        Run info = run("info", "--model", tinyModel().toString());
+        assertThat(info.code()).isZero();
+        assertThat(info.out()).contains("flink      2.3.0").contains("llama.cpp").contains("parameters")
+                .contains("vocabulary");
+        Run options = run("info", "--options");
+        assertThat(options.code()).isZero();
+        assertThat(options.out()).contains("search.width").contains("input.path").contains("eval.window")
+                .contains("flink.<key>");
+    }
+}
