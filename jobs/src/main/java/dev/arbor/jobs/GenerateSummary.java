@@ -14,21 +14,25 @@ import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
 
 /**
- * What a finished generate job did, from its final accumulator values: records in, results,
- * rejected (invalid + search errors), generated tokens, wall time, and where the outputs are.
+ * What a finished generate job did: records in (counted before the run, or read by the job when
+ * the input could not be counted), and results, rejected (invalid + search errors), generated
+ * tokens and preference pairs as committed to the outputs (see {@link CommittedOutputs}), wall
+ * time, and where the outputs are.
  *
- * <p>Invariant of a correct job: {@code recordsIn == results + invalid + searchErrors}
- * ({@link #reconciles()}); the summary says so when it does not.
+ * <p>Invariant of a correct job, failures and restarts included:
+ * {@code recordsIn == results + invalid + searchErrors} ({@link #reconciles()}); the summary
+ * says so when it does not.
  */
 public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long results, long invalid, long searchErrors,
         long generatedTokens, long pairs, Duration wall) {
 
-    static GenerateSummary of(GenerateJob.Plan plan, Map<String, Object> accumulators, Duration wall) {
-        return new GenerateSummary(plan, Counters.get(accumulators, Counters.RECORDS_IN),
-                Counters.get(accumulators, Counters.RESULTS), Counters.get(accumulators, Counters.INVALID),
-                Counters.get(accumulators, Counters.SEARCH_REJECTED),
-                Counters.get(accumulators, Counters.GENERATED_TOKENS), Counters.get(accumulators, Counters.PAIRS),
-                wall);
+    static GenerateSummary of(GenerateJob.Plan plan, Map<String, Object> accumulators, Duration wall)
+            throws IOException {
+        CommittedOutputs committed = CommittedOutputs.read(plan);
+        long counted = plan.input().total();
+        long recordsIn = counted >= 0 ? counted : Counters.get(accumulators, Counters.RECORDS_IN);
+        return new GenerateSummary(plan, recordsIn, committed.results(), committed.invalid(),
+                committed.searchErrors(), committed.generatedTokens(), committed.pairs(), wall);
     }
 
     public long rejected() {
@@ -53,10 +57,6 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
         if (!reconciles()) {
             out.printf(Locale.ROOT, "  WARNING: records in (%d) != results + rejected (%d)%n", recordsIn,
                     results + rejected());
-        }
-        if (plan.input().total() >= 0 && plan.input().total() != recordsIn) {
-            out.printf(Locale.ROOT, "  WARNING: %d records were counted before the run, %d read (did the input change?)%n",
-                    plan.input().total(), recordsIn);
         }
         out.println("outputs in " + root + "/");
         if (plan.formats().contains(OutputFormat.AVRO)) {

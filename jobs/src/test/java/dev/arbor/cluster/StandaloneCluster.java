@@ -31,6 +31,24 @@ import org.apache.flink.runtime.util.config.memory.ProcessMemoryUtils;
  * JVM dies first.
  */
 final class StandaloneCluster implements AutoCloseable {
+    /** The module openings Flink's start scripts give every Flink JVM on Java 17. */
+    static final List<String> JVM_OPENS = List.of(
+            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+            "--add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED",
+            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.net=ALL-UNNAMED",
+            "--add-opens=java.base/java.io=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.text=ALL-UNNAMED",
+            "--add-opens=java.base/java.time=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED");
+
     private final Path dir;
     private final Path confDir;
     private final int restPort;
@@ -60,6 +78,8 @@ final class StandaloneCluster implements AutoCloseable {
                 // A killed TaskManager must be noticed in seconds, not the default 50.
                 "heartbeat.interval: 500 ms",
                 "heartbeat.timeout: 4 s",
+                // One subtask per TaskManager, so that losing either one interrupts the job.
+                "cluster.evenly-spread-out-slots: true",
                 "restart-strategy.type: fixed-delay",
                 "restart-strategy.fixed-delay.attempts: 10",
                 "restart-strategy.fixed-delay.delay: 500 ms",
@@ -117,6 +137,19 @@ final class StandaloneCluster implements AutoCloseable {
         return restPort;
     }
 
+    Path confDir() {
+        return confDir;
+    }
+
+    /** The Flink-only class path the cluster's JVMs (and a flink run client) use. */
+    String classPath() {
+        return classPath;
+    }
+
+    Path logFile(String name) {
+        return dir.resolve(name + ".log");
+    }
+
     List<Process> taskManagers() {
         return taskManagers;
     }
@@ -157,6 +190,7 @@ final class StandaloneCluster implements AutoCloseable {
     private Process java(String name, List<String> jvmArgs, String mainClass, List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(JVM_OPENS);
         command.addAll(jvmArgs);
         command.add("-Dlog4j.configurationFile=" + writeLogConfig());
         command.add("-cp");
@@ -178,10 +212,16 @@ final class StandaloneCluster implements AutoCloseable {
         return file.toString();
     }
 
-    /** The test class path without Arbor's own modules: the cluster is plain Flink. */
+    /**
+     * The test class path as a Flink distribution's lib/ would have it: without Arbor's modules and
+     * without what the job jar brings itself (flink-avro, Avro, Jackson, picocli). Flink loads
+     * org.apache.flink.* parent-first, so a flink-avro on the cluster's class path would serialize
+     * the job's Avro records with the cluster's Avro and take them for plain classes.
+     */
     private static String flinkOnlyClassPath() {
         return Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> !entry.contains("arbor-") && !entry.matches(".*/(native|operators|jobs)/target/.*"))
+                .filter(entry -> !entry.matches(".*/(flink-avro|avro|jackson-[a-z]+|picocli|jmh-[a-z]+)-[0-9][^/]*\\.jar"))
                 .collect(Collectors.joining(File.pathSeparator));
     }
 
