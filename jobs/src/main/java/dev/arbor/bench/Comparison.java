@@ -27,6 +27,9 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
                 new Comparison("beam search width 4, 128-token prompt, 64 new tokens: Arbor vs no sharing",
                         "BeamSearchBenchmark", "arbor", "noSharing", 3.0, List.of()),
                 new Comparison("16 best-of-4 requests: all at once through one engine vs one at a time",
-                        "ConcurrentRequestsBenchmark", "together", "oneAtATime", 2.0, List.of("tokensPerSecond")));
+                        "ConcurrentRequestsBenchmark", "together", "oneAtATime", 2.0, List.of("tokensPerSecond")),
+                new Comparison("64 beam-search requests: a Flink job (parallelism 1) vs the engine alone "
+                        + "(ratio = engine time / Flink time, i.e. Flink's throughput relative to the engine's)",
+                        "FlinkOverheadBenchmark", "flinkJob", "engineAlone", 0.9, List.of()));
     }
 }

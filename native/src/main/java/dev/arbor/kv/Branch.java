@@ -184,16 +184,20 @@ public final class Branch {
     public void setLogitBias(Map<Integer, Float> bias) {
         BranchState state = state();
         state.bias = store.bias(bias);
+        state.sampler.forgetLastSample();
     }
 
     /** Adds a bias for this branch only (forks do not inherit it) until {@link #clearSteer()}. */
     public void steer(Map<Integer, Float> steer) {
         BranchState state = state();
         state.steer = store.bias(steer);
+        state.sampler.forgetLastSample();
     }
 
     public void clearSteer() {
-        state().steer = LogitBias.NONE;
+        BranchState state = state();
+        state.steer = LogitBias.NONE;
+        state.sampler.forgetLastSample();
     }
 
     /** Replaces the sampler parameters; the generator restarts from their seed, history is kept. */

@@ -37,6 +37,7 @@ final class BranchState {
         float[] previous = logits;
         logits = pending;
         pending = previous;
+        sampler.forgetLastSample();
     }
 
     BranchState root() {

@@ -16,6 +16,10 @@ public final class Sampler {
     private int[] history;
     private int historyNext;
     private int historySize;
+    // The last draw and its probability, so that committing the sampled token does not rerun the
+    // chain to measure it; forgotten whenever the history, the parameters or the logits change.
+    private int lastToken = -1;
+    private double lastProbability;
 
     // Reused scratch buffers, never part of the state.
     private float[] work = new float[0];
@@ -36,6 +40,7 @@ public final class Sampler {
 
     /** Replaces the parameters; the generator restarts from the new seed, the history is kept. */
     public void setParams(SamplerParams newParams) {
+        forgetLastSample();
         int[] kept = recentTokens();
         this.params = newParams;
         this.random = new SplitMix64(newParams.seed());
@@ -49,12 +54,14 @@ public final class Sampler {
 
     /** Restarts the generator from {@code seed} (and makes it this sampler's seed). */
     public void reseed(long seed) {
+        forgetLastSample();
         this.params = params.withSeed(seed);
         this.random = new SplitMix64(seed);
     }
 
     /** Records a token as generated, for the penalties. */
     public void accept(int token) {
+        forgetLastSample();
         if (history.length == 0) {
             return;
         }
@@ -83,7 +90,7 @@ public final class Sampler {
 
     /** A sampler that continues exactly like this one (same parameters, generator state and history). */
     public Sampler copy() {
-        Sampler copy = new Sampler(params);
+        Sampler copy = new Sampler(params); // a copy starts without a cached draw
         copy.random = random.copy();
         copy.history = history.clone();
         copy.historyNext = historyNext;
@@ -93,22 +100,35 @@ public final class Sampler {
 
     int sample(float[] logits, LogitBias bias, LogitBias steer) {
         int n = prepare(logits, bias, steer);
+        int chosen = n - 1;
         if (n == 1) {
-            return candidates[0];
-        }
-        double u = random.nextDouble();
-        double cumulative = 0;
-        for (int i = 0; i < n; i++) {
-            cumulative += probabilities[i];
-            if (u < cumulative) {
-                return candidates[i];
+            chosen = 0;
+        } else {
+            double u = random.nextDouble();
+            double cumulative = 0;
+            for (int i = 0; i < n; i++) {
+                cumulative += probabilities[i];
+                if (u < cumulative) {
+                    chosen = i;
+                    break;
+                }
             }
         }
-        return candidates[n - 1];
+        lastToken = candidates[chosen];
+        lastProbability = probabilities[chosen];
+        return lastToken;
+    }
+
+    /** Forgets the last draw: the logits it was drawn from changed. */
+    void forgetLastSample() {
+        lastToken = -1;
     }
 
     /** Probability this sampler would give {@code token} now (without drawing). */
     double probability(float[] logits, LogitBias bias, LogitBias steer, int token) {
+        if (token == lastToken) {
+            return lastProbability;
+        }
         int n = prepare(logits, bias, steer);
         for (int i = 0; i < n; i++) {
             if (candidates[i] == token) {
@@ -175,10 +195,26 @@ public final class Sampler {
         return best;
     }
 
-    /** Top-k by logit, most likely first, ties to the lower id. */
+    /**
+     * Top-k by logit, most likely first, ties to the lower id: one pass that keeps the best k in
+     * order, so a large vocab is not sorted whole.
+     */
     private int topK(int vocab, int k) {
-        int n = sortedAll(vocab);
-        return Math.min(n, k);
+        int n = 0;
+        for (int i = 0; i < vocab; i++) {
+            float value = work[i];
+            if (value == Float.NEGATIVE_INFINITY || (n == k && value <= work[candidates[k - 1]])) {
+                continue;
+            }
+            int at = n < k ? n++ : k - 1;
+            // Shift worse entries down; equal values keep the earlier (lower) id ahead.
+            while (at > 0 && work[candidates[at - 1]] < value) {
+                candidates[at] = candidates[at - 1];
+                at--;
+            }
+            candidates[at] = i;
+        }
+        return n;
     }
 
     /** Every allowed token, most likely first, ties to the lower id. */

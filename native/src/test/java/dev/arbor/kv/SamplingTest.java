@@ -179,6 +179,41 @@ class SamplingTest {
     }
 
     @Test
+    void topKKeepsExactlyTheKMostLikelyTokensTiesToTheLowerId() {
+        java.util.Random random = new java.util.Random(17);
+        float[] logits = new float[5000];
+        for (int i = 0; i < logits.length; i++) {
+            logits[i] = random.nextInt(40) / 4f; // many ties
+        }
+        Integer[] order = new Integer[logits.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = i;
+        }
+        Arrays.sort(order, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
+        for (int k : new int[] {1, 7, 40, 300}) {
+            double[] distribution = new Sampler(SamplerParams.builder().temperature(1).topK(k).build())
+                    .distribution(logits);
+            for (int rank = 0; rank < order.length; rank++) {
+                assertThat(distribution[order[rank]] > 0).as("k %d, rank %d", k, rank).isEqualTo(rank < k);
+            }
+        }
+    }
+
+    @Test
+    void samplingPerplexityOfSampledTokensMatchesTheirProbabilityUnderTheSampler() {
+        SamplerParams params = SamplerParams.builder().temperature(0.7f).topK(20).topP(0.9f).seed(4).build();
+        Branch branch = Branch.create(kv.store, prompt, params);
+        Sampler reference = new Sampler(params);
+        double surprisal = 0;
+        for (int i = 0; i < 8; i++) {
+            int token = branch.sample();
+            surprisal -= Math.log(reference.distribution(branch.logits())[token]);
+            branch.commit(token);
+        }
+        assertThat(branch.samplingPerplexity()).isCloseTo(Math.exp(surprisal / 8), org.assertj.core.data.Offset.offset(1e-6));
+    }
+
+    @Test
     void invalidParametersAndBiasesAreRejected() {
         assertThatThrownBy(() -> SamplerParams.builder().temperature(-1).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("temperature");

@@ -287,7 +287,11 @@ public final class SearchEngine implements AutoCloseable {
         List<SamplerParams> samplers = new ArrayList<>(admitted.size());
         for (Pending pending : admitted) {
             prompts.add(pending.prepared.promptTokens());
-            samplers.add(pending.prepared.request().sampler());
+            // Only best-of-n samples; beams rank raw logprobs, and a greedy sampler keeps their
+            // per-commit metrics cheap (no filtering or sorting of the vocab).
+            boolean samples = pending.prepared.forcedTokens() == null
+                    && pending.prepared.request().strategy() == Strategy.BEST_OF_N;
+            samplers.add(samples ? pending.prepared.request().sampler() : SamplerParams.greedy());
         }
         List<Branch> roots;
         try {
