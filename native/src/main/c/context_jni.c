@@ -30,7 +30,7 @@ static void context_release(arbor_context *context) {
 JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_contextCreate(JNIEnv *env, jclass cls, jlong model_handle,
                                                                        jint n_ctx, jint n_batch, jint n_ubatch,
                                                                        jint n_seq_max, jint threads,
-                                                                       jfloat defrag_threshold) {
+                                                                       jfloat defrag_threshold, jboolean flash_attn) {
     (void) cls;
     arbor_model *model = arbor_model_from(env, model_handle);
     if (model == NULL) {
@@ -49,6 +49,7 @@ JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_contextCreate(JNIEnv *e
     params.n_threads = threads;
     params.n_threads_batch = threads;
     params.defrag_thold = defrag_threshold;
+    params.flash_attn = flash_attn == JNI_TRUE;
     params.no_perf = true;
 
     arbor_context *context = calloc(1, sizeof *context);

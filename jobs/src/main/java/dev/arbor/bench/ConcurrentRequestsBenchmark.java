@@ -27,7 +27,9 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * 16 best-of-4 requests through one engine: all submitted at once (continuous batching: every
  * step decodes the live branches of all of them together) against one at a time. Both generate the
- * same tokens (fixed length, end-of-generation off); aux counter {@code tokensPerSecond}.
+ * same tokens (fixed length, end-of-generation off); aux counter {@code tokensPerSecond}. With
+ * flash attention off, every token attends over all the cells in use (masked), so batching many
+ * requests pays for their combined history; with it on (Arbor's operator default), only its own.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -39,6 +41,10 @@ public class ConcurrentRequestsBenchmark {
 
     @Param({"SMALL"})
     public String size;
+
+    /** Flash attention skips the cells of other sequences: it decides how well many requests batch. */
+    @Param({"true", "false"})
+    public boolean flashAttention;
 
     private LlamaModel model;
     private LlamaContext context;
@@ -56,7 +62,7 @@ public class ConcurrentRequestsBenchmark {
     public void load() {
         model = LlamaModel.load(BenchModels.file(size));
         context = LlamaContext.create(model, ContextParams.builder().nCtx(REQUESTS * (32 + N * NEW_TOKENS) + 256)
-                .nBatch(512).nSeqMax(REQUESTS * N).threads(BenchModels.threads()).build());
+                .nBatch(512).nSeqMax(REQUESTS * N).threads(BenchModels.threads()).flashAttention(flashAttention).build());
         engine = new SearchEngine(context);
         requests = new ArrayList<>();
         String[] topics = {"the king", "a dog", "the sea", "my home", "the old man", "a big tree", "the sun",

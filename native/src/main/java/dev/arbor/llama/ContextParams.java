@@ -11,8 +11,13 @@ package dev.arbor.llama;
  * @param nSeqMax sequence ids {@code 0..nSeqMax-1}
  * @param threads CPU threads for decoding
  * @param defragThreshold fraction of holes above which llama.cpp defragments on its own; negative = off
+ * @param flashAttention use llama.cpp's fused attention kernel, which skips the cells a sequence
+ *     cannot see: with many sequences in one cache it saves most of the attention work. It
+ *     accumulates in half precision, so logits move by up to about 1e-3 (off by default, as in
+ *     llama.cpp; llama.cpp then also rounds nCtx up to a multiple of 256)
  */
-public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int threads, float defragThreshold) {
+public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int threads, float defragThreshold,
+        boolean flashAttention) {
     public ContextParams {
         requirePositive("nCtx", nCtx);
         requirePositive("nBatch", nBatch);
@@ -37,7 +42,10 @@ public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int 
         return new Builder();
     }
 
-    /** Builder with defaults: nCtx 4096, nBatch 512, nUbatch = nBatch, nSeqMax 8, threads = min(4, cores), defrag off. */
+    /**
+     * Builder with defaults: nCtx 4096, nBatch 512, nUbatch = nBatch, nSeqMax 8, threads = min(4, cores),
+     * defrag off, flash attention off.
+     */
     public static final class Builder {
         private int nCtx = 4096;
         private int nBatch = 512;
@@ -45,6 +53,7 @@ public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int 
         private int nSeqMax = 8;
         private int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
         private float defragThreshold = -1f;
+        private boolean flashAttention;
 
         private Builder() {}
 
@@ -78,8 +87,14 @@ public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int 
             return this;
         }
 
+        public Builder flashAttention(boolean flashAttention) {
+            this.flashAttention = flashAttention;
+            return this;
+        }
+
         public ContextParams build() {
-            return new ContextParams(nCtx, nBatch, nUbatch < 0 ? nBatch : nUbatch, nSeqMax, threads, defragThreshold);
+            return new ContextParams(nCtx, nBatch, nUbatch < 0 ? nBatch : nUbatch, nSeqMax, threads, defragThreshold,
+                    flashAttention);
         }
     }
 }

@@ -231,7 +231,7 @@ public final class LlamaModel implements AutoCloseable {
         lock.writeLock().lock();
         try {
             long context = LlamaNative.contextCreate(openHandle(), params.nCtx(), params.nBatch(), params.nUbatch(),
-                    params.nSeqMax(), params.threads(), params.defragThreshold());
+                    params.nSeqMax(), params.threads(), params.defragThreshold(), params.flashAttention());
             if (context != 0) {
                 liveContexts++;
             }

@@ -43,8 +43,8 @@ final class LlamaNative {
     static native byte[] detokenize(long model, int[] tokens, boolean removeSpecial);
 
     /** Returns 0 when llama.cpp could not create the context (the reason went to the log). */
-    static native long contextCreate(
-            long model, int nCtx, int nBatch, int nUbatch, int nSeqMax, int threads, float defragThreshold);
+    static native long contextCreate(long model, int nCtx, int nBatch, int nUbatch, int nSeqMax, int threads,
+            float defragThreshold, boolean flashAttention);
 
     static native void contextFree(long context);
 

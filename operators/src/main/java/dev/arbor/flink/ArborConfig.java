@@ -96,7 +96,8 @@ public final class ArborConfig implements Serializable {
     /** How to size each task slot's context; threads 0 means min(4, available processors). */
     public ContextParams contextParams() {
         ContextParams.Builder builder = ContextParams.builder().nCtx(get(ArborOptions.N_CTX))
-                .nBatch(get(ArborOptions.N_BATCH)).nSeqMax(get(ArborOptions.N_SEQ_MAX));
+                .nBatch(get(ArborOptions.N_BATCH)).nSeqMax(get(ArborOptions.N_SEQ_MAX))
+                .flashAttention(get(ArborOptions.FLASH_ATTENTION));
         int threads = get(ArborOptions.THREADS);
         if (threads > 0) {
             builder.threads(threads);

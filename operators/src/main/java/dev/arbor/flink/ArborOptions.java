@@ -33,6 +33,12 @@ public final class ArborOptions {
     public static final ConfigOption<Integer> THREADS = ConfigOptions.key("arbor.context.threads").intType()
             .defaultValue(0).withDescription("CPU threads per decode; 0 = min(4, available processors).");
 
+    public static final ConfigOption<Boolean> FLASH_ATTENTION = ConfigOptions.key("arbor.context.flash-attention")
+            .booleanType().defaultValue(false).withDescription("llama.cpp's fused attention, which skips the cells "
+                    + "a sequence cannot see: much less attention work when many requests share a context, but it "
+                    + "accumulates in half precision, so logprobs depend on the batch company to about 1e-3 "
+                    + "(tokens rarely change); off keeps results reproducible to about 1e-6.");
+
     public static final ConfigOption<Strategy> STRATEGY = ConfigOptions.key("arbor.search.strategy")
             .enumType(Strategy.class).defaultValue(Strategy.BEAM).withDescription("BEAM or BEST_OF_N.");
 
@@ -96,7 +102,7 @@ public final class ArborOptions {
 
     /** Every option, for validation of configuration files and for documentation. */
     public static List<ConfigOption<?>> all() {
-        return List.of(MODEL_PATH, GPU_LAYERS, N_CTX, N_BATCH, N_SEQ_MAX, THREADS, STRATEGY, WIDTH, MAX_NEW_TOKENS,
+        return List.of(MODEL_PATH, GPU_LAYERS, N_CTX, N_BATCH, N_SEQ_MAX, THREADS, FLASH_ATTENTION, STRATEGY, WIDTH, MAX_NEW_TOKENS,
                 LENGTH_PENALTY, STOP, STOP_AT_EOG, RETURN_CANDIDATES, SEED, TEMPERATURE, TOP_K, TOP_P, MIN_P,
                 REPEAT_PENALTY, REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, TIMEOUT, CAPACITY, ORDERED);
     }

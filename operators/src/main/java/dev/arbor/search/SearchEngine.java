@@ -38,21 +38,7 @@ public final class SearchEngine implements AutoCloseable {
 
     private record Pending(PreparedRequest prepared, CompletableFuture<SearchResult> future) {}
 
-    private static final class Active {
-        final Pending pending;
-        final SearchTask task;
-        final long admittedNanos;
-        final int leases;
-        final int cells;
-
-        Active(Pending pending, SearchTask task, long admittedNanos, int leases, int cells) {
-            this.pending = pending;
-            this.task = task;
-            this.admittedNanos = admittedNanos;
-            this.leases = leases;
-            this.cells = cells;
-        }
-    }
+    private record Active(Pending pending, SearchTask task, long admittedNanos) {}
 
     private final LlamaContext context;
     private final BranchStore store;
@@ -65,8 +51,7 @@ public final class SearchEngine implements AutoCloseable {
     private final Thread thread;
     private volatile boolean closing;
     private volatile Consumer<String> admissionListener = id -> { };
-    private int reservedLeases;
-    private int reservedCells;
+    private final AdmissionBudget budget;
 
     /** An engine that reports a capacity of twice the context's sequences. */
     public SearchEngine(LlamaContext context) {
@@ -85,6 +70,7 @@ public final class SearchEngine implements AutoCloseable {
         this.store = new BranchStore(context);
         this.validator = new RequestValidator(context.model(), context.nCtx(), context.nSeqMax());
         this.capacity = capacity;
+        this.budget = new AdmissionBudget(context.nSeqMax(), context.nCtx());
         this.metrics.nCtx = context.nCtx();
         this.thread = new Thread(this::run, "arbor-engine-" + THREADS.incrementAndGet());
         this.thread.setDaemon(true);
@@ -135,7 +121,7 @@ public final class SearchEngine implements AutoCloseable {
         SearchRequest request = SearchRequest.builder(id).prompt(prompt).width(1).maxNewTokens(Math.max(1, forced.length))
                 .stopAtEndOfGeneration(false).build();
         CompletableFuture<SearchResult> measurement = enqueue(request, forced);
-        CompletableFuture<LikelihoodResult> result = measurement.thenApply(SearchEngine::toLikelihood);
+        CompletableFuture<LikelihoodResult> result = measurement.thenApply(LikelihoodResult::of);
         // Cancelling what the caller holds must release the branch, as it does for a search.
         result.whenComplete((value, failure) -> {
             if (result.isCancelled()) {
@@ -143,16 +129,6 @@ public final class SearchEngine implements AutoCloseable {
             }
         });
         return result;
-    }
-
-    private static LikelihoodResult toLikelihood(SearchResult result) {
-        if (result.isError()) {
-            return new LikelihoodResult(result.id(), new int[0], new float[0], 0, Double.NaN, result.error());
-        }
-        Candidate scored = result.winner();
-        int n = scored.tokens().length;
-        return new LikelihoodResult(result.id(), scored.tokens(), scored.tokenLogprobs(), scored.sumLogprob(),
-                Math.exp(-scored.sumLogprob() / n), null);
     }
 
     /** How many requests upstream should keep in flight to keep this engine busy. */
@@ -241,24 +217,24 @@ public final class SearchEngine implements AutoCloseable {
     private void dropCancelledAndExpired(long now) {
         for (Iterator<Pending> it = waiting.iterator(); it.hasNext(); ) {
             Pending pending = it.next();
-            if (pending.future.isDone()) {
+            if (pending.future().isDone()) {
                 metrics.cancelled.incrementAndGet();
                 it.remove();
-            } else if (pending.prepared.expired(now)) {
+            } else if (pending.prepared().expired(now)) {
                 it.remove();
                 timeOut(pending, SearchStats.NONE);
             }
         }
         for (Iterator<Active> it = active.iterator(); it.hasNext(); ) {
             Active running = it.next();
-            if (running.pending.future.isDone()) {
+            if (running.pending().future().isDone()) {
                 metrics.cancelled.incrementAndGet();
                 release(running);
                 it.remove();
-            } else if (running.pending.prepared.expired(now)) {
+            } else if (running.pending().prepared().expired(now)) {
                 release(running);
                 it.remove();
-                timeOut(running.pending, stats(running, now));
+                timeOut(running.pending(), stats(running, now));
             }
         }
     }
@@ -266,19 +242,10 @@ public final class SearchEngine implements AutoCloseable {
     /** Starts waiting requests in order while they fit; prefills their prompts together. */
     private void admit(long now) {
         List<Pending> admitted = new ArrayList<>();
-        while (!waiting.isEmpty()) {
-            Pending head = waiting.peek();
-            SearchRequest request = head.prepared.request();
-            int leases = SearchTask.leasesNeeded(request);
-            int cells = SearchTask.cellsNeeded(request, head.prepared.promptTokens().length);
-            if (reservedLeases + leases > context.nSeqMax() || reservedCells + cells > context.nCtx()) {
-                break;
-            }
-            waiting.poll();
-            reservedLeases += leases;
-            reservedCells += cells;
+        while (!waiting.isEmpty() && budget.tryReserve(waiting.peek().prepared())) {
+            Pending head = waiting.poll();
             admitted.add(head);
-            admissionListener.accept(request.id());
+            admissionListener.accept(head.prepared().request().id());
         }
         if (admitted.isEmpty()) {
             return;
@@ -286,12 +253,12 @@ public final class SearchEngine implements AutoCloseable {
         List<int[]> prompts = new ArrayList<>(admitted.size());
         List<SamplerParams> samplers = new ArrayList<>(admitted.size());
         for (Pending pending : admitted) {
-            prompts.add(pending.prepared.promptTokens());
+            prompts.add(pending.prepared().promptTokens());
             // Only best-of-n samples; beams rank raw logprobs, and a greedy sampler keeps their
             // per-commit metrics cheap (no filtering or sorting of the vocab).
-            boolean samples = pending.prepared.forcedTokens() == null
-                    && pending.prepared.request().strategy() == Strategy.BEST_OF_N;
-            samplers.add(samples ? pending.prepared.request().sampler() : SamplerParams.greedy());
+            boolean samples = pending.prepared().forcedTokens() == null
+                    && pending.prepared().request().strategy() == Strategy.BEST_OF_N;
+            samplers.add(samples ? pending.prepared().request().sampler() : SamplerParams.greedy());
         }
         List<Branch> roots;
         try {
@@ -305,12 +272,11 @@ public final class SearchEngine implements AutoCloseable {
         }
         for (int i = 0; i < admitted.size(); i++) {
             Pending pending = admitted.get(i);
-            SearchTask task = pending.prepared.forcedTokens() != null ? new LikelihoodTask(pending.prepared, store)
-                    : pending.prepared.request().strategy() == Strategy.BEAM
-                    ? new BeamSearch(pending.prepared, store) : new BestOfN(pending.prepared, store);
-            Active running = new Active(pending, task, now, SearchTask.leasesNeeded(pending.prepared.request()),
-                    SearchTask.cellsNeeded(pending.prepared.request(), pending.prepared.promptTokens().length));
-            metrics.promptTokens.addAndGet(pending.prepared.promptTokens().length);
+            SearchTask task = pending.prepared().forcedTokens() != null ? new LikelihoodTask(pending.prepared(), store)
+                    : pending.prepared().request().strategy() == Strategy.BEAM
+                    ? new BeamSearch(pending.prepared(), store) : new BestOfN(pending.prepared(), store);
+            Active running = new Active(pending, task, now);
+            metrics.promptTokens.addAndGet(pending.prepared().promptTokens().length);
             try {
                 task.start(roots.get(i));
                 active.add(running);
@@ -329,8 +295,8 @@ public final class SearchEngine implements AutoCloseable {
             Active running = it.next();
             boolean done;
             try {
-                running.task.plan(plan);
-                done = running.task.isDone();
+                running.task().plan(plan);
+                done = running.task().isDone();
             } catch (RuntimeException e) {
                 it.remove();
                 failRunning(running, e);
@@ -352,7 +318,7 @@ public final class SearchEngine implements AutoCloseable {
                     active.size(), e);
             for (Active running : active) {
                 release(running);
-                fail(running.pending, ErrorCode.FAILED, "decode failed: " + e.getMessage(),
+                fail(running.pending(), ErrorCode.FAILED, "decode failed: " + e.getMessage(),
                         stats(running, System.nanoTime()));
             }
             active.clear();
@@ -360,7 +326,7 @@ public final class SearchEngine implements AutoCloseable {
         }
         metrics.recordStep(System.nanoTime() - start, plan.branches.size());
         for (Active running : active) {
-            running.task.stepDone();
+            running.task().stepDone();
         }
     }
 
@@ -368,48 +334,47 @@ public final class SearchEngine implements AutoCloseable {
         long now = System.nanoTime();
         SearchResult result;
         try {
-            result = running.task.finish(queuedMs(running), (now - running.admittedNanos) / 1_000_000);
+            result = running.task().finish(queuedMs(running), (now - running.admittedNanos()) / 1_000_000);
         } catch (RuntimeException e) {
             failRunning(running, e);
             return;
         }
-        unreserve(running.pending);
+        unreserve(running.pending());
         if (result.isError()) {
             metrics.failed.incrementAndGet();
         } else {
             metrics.completed.incrementAndGet();
         }
-        running.pending.future.complete(result);
+        running.pending().future().complete(result);
     }
 
     /** A request whose own code failed (a scorer, say): release its branches, answer FAILED, carry on. */
     private void failRunning(Active running, RuntimeException e) {
-        LOG.warn("request {} failed", running.pending.prepared.request().id(), e);
+        LOG.warn("request {} failed", running.pending().prepared().request().id(), e);
         try {
             release(running);
         } catch (RuntimeException releaseFailure) {
             e.addSuppressed(releaseFailure);
         }
-        fail(running.pending, ErrorCode.FAILED, String.valueOf(e.getMessage()), stats(running, System.nanoTime()));
+        fail(running.pending(), ErrorCode.FAILED, String.valueOf(e.getMessage()), stats(running, System.nanoTime()));
     }
 
     private void release(Active running) {
         try {
-            running.task.abort();
+            running.task().abort();
         } finally {
-            unreserve(running.pending);
+            unreserve(running.pending());
         }
     }
 
     private void unreserve(Pending pending) {
-        reservedLeases -= SearchTask.leasesNeeded(pending.prepared.request());
-        reservedCells -= SearchTask.cellsNeeded(pending.prepared.request(), pending.prepared.promptTokens().length);
+        budget.release(pending.prepared());
     }
 
     private void timeOut(Pending pending, SearchStats stats) {
         metrics.timedOut.incrementAndGet();
-        pending.future.complete(SearchResult.failure(pending.prepared.request().id(), ErrorCode.TIMEOUT,
-                "the request did not finish within " + pending.prepared.request().timeout(), stats));
+        pending.future().complete(SearchResult.failure(pending.prepared().request().id(), ErrorCode.TIMEOUT,
+                "the request did not finish within " + pending.prepared().request().timeout(), stats));
     }
 
     private void fail(Pending pending, ErrorCode code, String message, SearchStats stats) {
@@ -418,21 +383,20 @@ public final class SearchEngine implements AutoCloseable {
         } else {
             metrics.failed.incrementAndGet();
         }
-        pending.future.complete(SearchResult.failure(pending.prepared.request().id(), code, message, stats));
+        pending.future().complete(SearchResult.failure(pending.prepared().request().id(), code, message, stats));
     }
 
     private void failAll(ErrorCode code, String message) {
         for (Active running : active) {
             try {
-                running.task.abort();
+                running.task().abort();
             } catch (RuntimeException e) {
-                LOG.debug("releasing branches of {} failed", running.pending.prepared.request().id(), e);
+                LOG.debug("releasing branches of {} failed", running.pending().prepared().request().id(), e);
             }
-            fail(running.pending, code, message, stats(running, System.nanoTime()));
+            fail(running.pending(), code, message, stats(running, System.nanoTime()));
         }
         active.clear();
-        reservedLeases = 0;
-        reservedCells = 0;
+        budget.releaseAll();
         pullRemaining();
         for (Pending pending : waiting) {
             fail(pending, code, message, SearchStats.NONE);
@@ -450,11 +414,11 @@ public final class SearchEngine implements AutoCloseable {
     }
 
     private SearchStats stats(Active running, long now) {
-        return running.task.stats(queuedMs(running), (now - running.admittedNanos) / 1_000_000);
+        return running.task().stats(queuedMs(running), (now - running.admittedNanos()) / 1_000_000);
     }
 
     private static long queuedMs(Active running) {
-        return (running.admittedNanos - running.pending.prepared.submittedNanos()) / 1_000_000;
+        return (running.admittedNanos() - running.pending().prepared().submittedNanos()) / 1_000_000;
     }
 
     private void updateGauges() {
