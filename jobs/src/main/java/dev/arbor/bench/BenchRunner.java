@@ -80,6 +80,11 @@ public final class BenchRunner {
             System.out.printf(Locale.ROOT, "   ratio        %10.2fx%s%n", ratio,
                     comparison.target() > 0 ? String.format(Locale.ROOT, "   (target >= %.1fx: %s)",
                             comparison.target(), ratio >= comparison.target() ? "met" : "NOT met") : "");
+            if (comparison.workPerOp() > 0 && "ms/op".equals(fast.getScoreUnit())) {
+                System.out.printf(Locale.ROOT, "   throughput   %10.1f vs %.1f %s/s%n",
+                        comparison.workPerOp() / (fast.getScore() / 1000), comparison.workPerOp() / (slow.getScore() / 1000),
+                        comparison.workUnit());
+            }
             for (String counter : comparison.counters()) {
                 Result<?> a = entry.getValue().getSecondaryResults().get(counter);
                 Result<?> b = baseline.getSecondaryResults().get(counter);

@@ -12,9 +12,16 @@ import java.util.List;
  * @param baseline the method it is compared with
  * @param target the ratio an issue asks for (0 when none)
  * @param counters secondary results (JMH aux counters) to print beside the times
+ * @param workPerOp units of work one operation does (e.g. generated tokens), 0 when not a throughput
+ * @param workUnit the name of that unit, printed as a rate
  */
 record Comparison(String title, String benchmarkClass, String candidate, String baseline, double target,
-        List<String> counters) {
+        List<String> counters, double workPerOp, String workUnit) {
+
+    Comparison(String title, String benchmarkClass, String candidate, String baseline, double target,
+            List<String> counters) {
+        this(title, benchmarkClass, candidate, baseline, target, counters, 0, "");
+    }
 
     /** Every comparison {@code arbor bench} knows, in the order they are printed. */
     static List<Comparison> all() {
@@ -27,7 +34,8 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
                 new Comparison("beam search width 4, 128-token prompt, 64 new tokens: Arbor vs no sharing",
                         "BeamSearchBenchmark", "arbor", "noSharing", 3.0, List.of()),
                 new Comparison("16 best-of-4 requests: all at once through one engine vs one at a time",
-                        "ConcurrentRequestsBenchmark", "together", "oneAtATime", 2.0, List.of("tokensPerSecond")),
+                        "ConcurrentRequestsBenchmark", "together", "oneAtATime", 2.0, List.of(),
+                        ConcurrentRequestsBenchmark.TOKENS_PER_OP, "generated tokens"),
                 new Comparison("64 beam-search requests: a Flink job (parallelism 1) vs the engine alone "
                         + "(ratio = engine time / Flink time, i.e. Flink's throughput relative to the engine's)",
                         "FlinkOverheadBenchmark", "flinkJob", "engineAlone", 0.9, List.of()));

@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -27,7 +26,7 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * 16 best-of-4 requests through one engine: all submitted at once (continuous batching: every
  * step decodes the live branches of all of them together) against one at a time. Both generate the
- * same tokens (fixed length, end-of-generation off); aux counter {@code tokensPerSecond}. With
+ * same {@value #TOKENS_PER_OP} tokens (fixed length, end-of-generation off). With
  * flash attention off, every token attends over all the cells in use (masked), so batching many
  * requests pays for their combined history; with it on (Arbor's operator default), only its own.
  */
@@ -38,6 +37,7 @@ public class ConcurrentRequestsBenchmark {
     static final int REQUESTS = 16;
     static final int N = 4;
     static final int NEW_TOKENS = 32;
+    static final int TOKENS_PER_OP = REQUESTS * N * NEW_TOKENS;
 
     @Param({"SMALL"})
     public String size;
@@ -50,13 +50,6 @@ public class ConcurrentRequestsBenchmark {
     private LlamaContext context;
     private SearchEngine engine;
     private List<SearchRequest> requests;
-
-    /** Generated tokens per second over the measured operation. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class Throughput {
-        public double tokensPerSecond;
-    }
 
     @Setup(Level.Trial)
     public void load() {
@@ -76,8 +69,7 @@ public class ConcurrentRequestsBenchmark {
     }
 
     @Benchmark
-    public long together(Throughput throughput) throws Exception {
-        long start = System.nanoTime();
+    public long together() throws Exception {
         List<CompletableFuture<SearchResult>> futures = new ArrayList<>();
         for (SearchRequest request : requests) {
             futures.add(engine.submit(request));
@@ -86,24 +78,25 @@ public class ConcurrentRequestsBenchmark {
         for (CompletableFuture<SearchResult> future : futures) {
             tokens += generated(future.get());
         }
-        throughput.tokensPerSecond = tokens / ((System.nanoTime() - start) / 1e9);
         return tokens;
     }
 
     @Benchmark
-    public long oneAtATime(Throughput throughput) throws Exception {
-        long start = System.nanoTime();
+    public long oneAtATime() throws Exception {
         long tokens = 0;
         for (SearchRequest request : requests) {
             tokens += generated(engine.submit(request).get());
         }
-        throughput.tokensPerSecond = tokens / ((System.nanoTime() - start) / 1e9);
         return tokens;
     }
 
     private static long generated(SearchResult result) {
         if (result.isError()) {
             throw new IllegalStateException(result.error().message());
+        }
+        if (result.stats().generatedTokens() != N * NEW_TOKENS) {
+            throw new IllegalStateException("expected " + N * NEW_TOKENS + " tokens, got "
+                    + result.stats().generatedTokens());
         }
         return result.stats().generatedTokens();
     }
