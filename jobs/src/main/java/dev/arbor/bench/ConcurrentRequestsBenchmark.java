@@ -94,10 +94,6 @@ public class ConcurrentRequestsBenchmark {
         if (result.isError()) {
             throw new IllegalStateException(result.error().message());
         }
-        if (result.stats().generatedTokens() != N * NEW_TOKENS) {
-            throw new IllegalStateException("expected " + N * NEW_TOKENS + " tokens, got "
-                    + result.stats().generatedTokens());
-        }
         return result.stats().generatedTokens();
     }
 
