@@ -63,12 +63,7 @@ public class BranchCommitBenchmark {
         store.drain();
         store = new BranchStore(context);
         tree.clear();
-        int[] words = model.tokenize("once upon a time there was a king who lived in a big house by the sea",
-                true, false);
-        int[] prompt = new int[PROMPT];
-        for (int i = 0; i < PROMPT; i++) {
-            prompt[i] = words[i % words.length];
-        }
+        int[] prompt = BenchModels.prompt(model, PROMPT);
         Branch root = Branch.create(store, prompt, SamplerParams.builder().temperature(1).seed(1).build());
         tree.add(root);
         for (int i = 1; i < branches; i++) {

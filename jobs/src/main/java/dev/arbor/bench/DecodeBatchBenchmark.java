@@ -68,12 +68,12 @@ public class DecodeBatchBenchmark {
                 .threads(BenchModels.threads()).build());
         batch = new Batch(context.nBatch());
         row = new float[model.nVocab()];
-        int[] prompt = model.tokenize("once upon a time there was a king who lived in a big house by the sea",
-                true, false);
+        // Each sequence gets its own history: the same words, shifted by its index.
+        int[] prompt = BenchModels.prompt(model, PROMPT + sequences);
         for (int seq = 0; seq < sequences; seq++) {
             batch.clear();
             for (int i = 0; i < PROMPT; i++) {
-                batch.add(prompt[(i + seq) % prompt.length], i, seq, i == PROMPT - 1);
+                batch.add(prompt[i + seq], i, seq, i == PROMPT - 1);
             }
             require(context.decode(batch));
         }

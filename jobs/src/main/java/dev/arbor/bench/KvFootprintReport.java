@@ -30,7 +30,7 @@ final class KvFootprintReport {
                 LlamaContext context = LlamaContext.create(model, ContextParams.builder()
                         .nCtx(WIDTH * (PROMPT + STEPS) + 64).nBatch(PROMPT).nSeqMax(WIDTH)
                         .threads(BenchModels.threads()).build())) {
-            int[] prompt = prompt(model);
+            int[] prompt = BenchModels.prompt(model, PROMPT);
             int tree;
             try (BranchStore store = new BranchStore(context)) {
                 Branch root = Branch.create(store, prompt, SamplerParams.greedy());
@@ -98,14 +98,5 @@ final class KvFootprintReport {
             }
             store.commit(branches, tokens);
         }
-    }
-
-    private static int[] prompt(LlamaModel model) {
-        int[] words = model.tokenize("the king and the sea and the old man who lived by the water", true, false);
-        int[] prompt = new int[PROMPT];
-        for (int i = 0; i < PROMPT; i++) {
-            prompt[i] = words[i % words.length];
-        }
-        return prompt;
     }
 }

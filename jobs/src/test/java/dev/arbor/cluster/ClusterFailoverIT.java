@@ -29,8 +29,10 @@ import org.junit.jupiter.api.Test;
  * job must finish with every input id exactly once, each result equal to a failure-free run's.
  */
 class ClusterFailoverIT {
-    private static final int RECORDS = 150;
+    // Enough work (several seconds per subtask) that both subtasks are still running when one is killed.
+    private static final int RECORDS = 300;
     private static final Pattern COMPLETED_CHECKPOINT = Pattern.compile("Completed checkpoint \\d+ for job");
+    private static final Pattern RECEIVED_TASK = Pattern.compile("Received task ");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** Under target/, not a temporary directory, so that the processes' logs outlive a failure. */
@@ -59,16 +61,21 @@ class ClusterFailoverIT {
             assertThat(clean.exitValue()).as("failure-free run:\n" + log("reference-run")).isZero();
 
             Path output = dir.resolve("output");
-            int checkpointsBefore = count(cluster, COMPLETED_CHECKPOINT);
+            int checkpointsBefore = count(cluster, "jobmanager", COMPLETED_CHECKPOINT);
+            int[] tasksBefore = {count(cluster, "taskmanager-1", RECEIVED_TASK),
+                count(cluster, "taskmanager-2", RECEIVED_TASK)};
             Process run = flinkRun(cluster, jar, config(model, input, output), "failover-run");
             awaitLog(cluster, COMPLETED_CHECKPOINT, checkpointsBefore + 1, run);
-            Process victim = cluster.taskManagers().get(1);
+            // Kill a TaskManager that runs part of this job (the scheduler decides where tasks land).
+            int busy = count(cluster, "taskmanager-2", RECEIVED_TASK) > tasksBefore[1] ? 1 : 0;
+            assertThat(count(cluster, "taskmanager-" + (busy + 1), RECEIVED_TASK)).isGreaterThan(tasksBefore[busy]);
+            Process victim = cluster.taskManagers().get(busy);
             victim.destroyForcibly();
             victim.waitFor(10, TimeUnit.SECONDS);
             assertThat(run.waitFor(240, TimeUnit.SECONDS)).as("run with a failure finished").isTrue();
             assertThat(run.exitValue()).as("run with a failure:\n" + log("failover-run") + "\njobmanager:\n"
                     + cluster.logTail("jobmanager")).isZero();
-            assertThat(count(cluster, Pattern.compile("from state RUNNING to RESTARTING")))
+            assertThat(count(cluster, "jobmanager", Pattern.compile("from state RUNNING to RESTARTING")))
                     .as("the job really restarted").isPositive();
 
             Map<String, JsonNode> expected = results(reference);
@@ -102,7 +109,7 @@ class ClusterFailoverIT {
         Files.writeString(file, String.join("\n",
                 "model:", "  path: " + model,
                 "context:", "  n-ctx: 2048", "  n-seq-max: 8", "  threads: 1",
-                "search:", "  strategy: beam", "  width: 2", "  max-new-tokens: 12",
+                "search:", "  strategy: beam", "  width: 2", "  max-new-tokens: 24",
                 "input:", "  path: " + input,
                 "output:", "  path: " + output, "  formats: [jsonl]",
                 "job:", "  parallelism: 2", "  checkpoint-interval: 200 ms", "  restart-attempts: 5", ""));
@@ -137,8 +144,8 @@ class ClusterFailoverIT {
         return byId;
     }
 
-    private static int count(StandaloneCluster cluster, Pattern pattern) throws IOException {
-        Matcher matcher = pattern.matcher(Files.readString(cluster.logFile("jobmanager")));
+    private static int count(StandaloneCluster cluster, String process, Pattern pattern) throws IOException {
+        Matcher matcher = pattern.matcher(Files.readString(cluster.logFile(process)));
         int n = 0;
         while (matcher.find()) {
             n++;
@@ -149,7 +156,7 @@ class ClusterFailoverIT {
     private static void awaitLog(StandaloneCluster cluster, Pattern pattern, int atLeast, Process job)
             throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (count(cluster, pattern) < atLeast) {
+        while (count(cluster, "jobmanager", pattern) < atLeast) {
             if (!job.isAlive() || System.nanoTime() > deadline) {
                 throw new AssertionError("no checkpoint completed while the job ran; jobmanager log:\n"
                         + cluster.logTail("jobmanager"));

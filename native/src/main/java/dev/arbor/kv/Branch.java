@@ -134,7 +134,7 @@ public final class Branch {
      * Accepts {@code token} and decodes it. If the decode fails, nothing changes: position,
      * logits, metrics and sampler are as before.
      *
-     * @throws KvExhaustedException when the cache has no room even after defragmenting
+     * @throws KvExhaustedException when not even a single token finds a free cell
      */
     public void commit(int token) {
         store.commit(List.of(this), new int[] {token});
@@ -171,13 +171,22 @@ public final class Branch {
 
     /** Entropy, in nats, of the model's next-token distribution. */
     public double entropy() {
-        return BranchMetrics.entropy(state().logits);
+        BranchState state = state();
+        return BranchMetrics.entropy(state.logits, state.logNormalizer());
+    }
+
+    /**
+     * ln p(token) under the model's next-token distribution (raw logits, no sampler). The
+     * normalizer is computed once per logits row, so asking for many tokens costs one pass.
+     */
+    public double logprob(int token) {
+        checkToken(token);
+        return state().logprob(token);
     }
 
     /** -ln p(token) under the model's next-token distribution (raw logits, no sampler). */
     public double surprisal(int token) {
-        checkToken(token);
-        return -BranchMetrics.logSoftmax(state().logits, token);
+        return -logprob(token);
     }
 
     /** Replaces the additive logit bias (negative infinity bans a token); forks inherit it. */

@@ -42,11 +42,6 @@ final class BranchMetrics {
         return copy;
     }
 
-    /** Natural-log softmax probability of {@code token} in {@code logits}, by log-sum-exp. */
-    static double logSoftmax(float[] logits, int token) {
-        return logits[token] - logSumExp(logits);
-    }
-
     static double logSumExp(float[] logits) {
         float max = Float.NEGATIVE_INFINITY;
         for (float logit : logits) {
@@ -59,9 +54,8 @@ final class BranchMetrics {
         return max + Math.log(sum);
     }
 
-    /** Shannon entropy, in nats, of softmax(logits). */
-    static double entropy(float[] logits) {
-        double logZ = logSumExp(logits);
+    /** Shannon entropy, in nats, of softmax(logits), given their log-sum-exp. */
+    static double entropy(float[] logits, double logZ) {
         double entropy = 0;
         for (float logit : logits) {
             double logP = logit - logZ;

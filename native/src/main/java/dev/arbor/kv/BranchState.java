@@ -28,6 +28,9 @@ final class BranchState {
     LogitBias bias = LogitBias.NONE;
     LogitBias steer = LogitBias.NONE;
     BranchMetrics metrics = new BranchMetrics();
+    // log-sum-exp of logits, computed once per logits row (NaN until asked for): the search ranks
+    // continuations and the commit measures surprisal from the same row.
+    private double logNormalizer = Double.NaN;
 
     BranchState(int slot) {
         this.slot = slot;
@@ -37,7 +40,26 @@ final class BranchState {
         float[] previous = logits;
         logits = pending;
         pending = previous;
+        logNormalizer = Double.NaN;
         sampler.forgetLastSample();
+    }
+
+    /** Natural-log probability of {@code token} under softmax(logits). */
+    double logprob(int token) {
+        return logits[token] - logNormalizer();
+    }
+
+    double logNormalizer() {
+        if (Double.isNaN(logNormalizer)) {
+            logNormalizer = BranchMetrics.logSumExp(logits);
+        }
+        return logNormalizer;
+    }
+
+    /** Takes a copy of another branch's logits row (a fork), with what is known about it. */
+    void copyLogitsFrom(BranchState other) {
+        System.arraycopy(other.logits, 0, logits, 0, logits.length);
+        logNormalizer = other.logNormalizer;
     }
 
     BranchState root() {

@@ -104,7 +104,7 @@ public final class BranchStore implements AutoCloseable {
      * Commits one token to each branch and decodes them in one {@code llama_decode} (more when
      * there are more branches than {@code nBatch}). All or nothing: on failure no branch changes.
      *
-     * @throws KvExhaustedException when the cache has no room even after defragmenting
+     * @throws KvExhaustedException when not even a single token finds a free cell
      */
     public void commit(List<Branch> branches, int[] tokens) {
         List<BranchState> states = resolveDistinct(branches);
@@ -116,22 +116,21 @@ public final class BranchStore implements AutoCloseable {
             checkToken(token);
             runs.add(new int[] {token});
         }
-        Sampler[] samplers = new Sampler[states.size()];
-        BranchMetrics[] metrics = new BranchMetrics[states.size()];
-        for (int i = 0; i < states.size(); i++) {
+        // Measured before the decode, from the logits the tokens were chosen from; recorded only
+        // once it succeeded, so a failed commit has nothing to undo.
+        double[] surprisals = new double[tokens.length];
+        double[] samplingSurprisals = new double[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
             BranchState state = states.get(i);
-            samplers[i] = state.sampler.copy();
-            metrics[i] = state.metrics.copy();
-            recordCommit(state, tokens[i]);
+            surprisals[i] = -state.logprob(tokens[i]);
+            samplingSurprisals[i] = -Math.log(state.sampler.probability(state.logits, state.bias, state.steer,
+                    tokens[i]));
         }
-        try {
-            decoder.decode(states, runs);
-        } catch (RuntimeException e) {
-            for (int i = 0; i < states.size(); i++) {
-                states.get(i).sampler = samplers[i];
-                states.get(i).metrics = metrics[i];
-            }
-            throw e;
+        decoder.decode(states, runs);
+        for (int i = 0; i < tokens.length; i++) {
+            BranchState state = states.get(i);
+            state.metrics.record(surprisals[i], samplingSurprisals[i]);
+            state.sampler.accept(tokens[i]);
         }
     }
 
@@ -140,7 +139,7 @@ public final class BranchStore implements AutoCloseable {
      * entries as possible; each branch keeps the logits after its last token. Prefilled tokens
      * are context: they do not enter metrics or penalty history. All or nothing.
      *
-     * @throws KvExhaustedException when the cache has no room even after defragmenting
+     * @throws KvExhaustedException when not even a single token finds a free cell
      */
     public void prefill(List<Branch> branches, List<int[]> tokens) {
         List<BranchState> states = resolveDistinct(branches);
@@ -237,7 +236,7 @@ public final class BranchStore implements AutoCloseable {
         // A tag on the parent's cells, not a copy of them.
         context.seqCopy(parent.seq, child.seq, -1, -1);
         child.position = parent.position;
-        System.arraycopy(parent.logits, 0, child.logits, 0, nVocab);
+        child.copyLogitsFrom(parent);
         child.sampler = parent.sampler.copy();
         child.bias = parent.bias;
         child.metrics = parent.metrics.copy();
@@ -305,13 +304,6 @@ public final class BranchStore implements AutoCloseable {
     }
 
     // ---- internals ----
-
-    private void recordCommit(BranchState state, int token) {
-        double surprisal = -BranchMetrics.logSoftmax(state.logits, token);
-        double samplingProbability = state.sampler.probability(state.logits, state.bias, state.steer, token);
-        state.metrics.record(surprisal, -Math.log(samplingProbability));
-        state.sampler.accept(token);
-    }
 
     private int leaseOrThrow() {
         OptionalInt seq = tenancy.acquire();

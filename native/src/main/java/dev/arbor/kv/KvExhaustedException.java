@@ -1,7 +1,7 @@
 package dev.arbor.kv;
 
 /**
- * Thrown when the KV cache has no room for a decode, even after defragmenting. Every branch of
+ * Thrown when the KV cache has no free cell left for a decode (a batch that finds no contiguous run is split first). Every branch of
  * the failed call is exactly as it was before (positions, logits, metrics, samplers); prune
  * branches to free cells and retry.
  */

@@ -7,9 +7,4 @@ package dev.arbor.kv;
  * @param cellsUsed cells holding at least one sequence
  * @param remaining {@code nCtx - cellsUsed}
  */
-public record KvPressure(int nCtx, int cellsUsed, int remaining) {
-    /** Fraction of cells in use, 0..1. */
-    public double utilization() {
-        return nCtx == 0 ? 0 : (double) cellsUsed / nCtx;
-    }
-}
+public record KvPressure(int nCtx, int cellsUsed, int remaining) {}

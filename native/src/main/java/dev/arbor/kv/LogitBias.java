@@ -44,10 +44,6 @@ final class LogitBias {
         return new LogitBias(tokens, values);
     }
 
-    boolean isEmpty() {
-        return tokens.length == 0;
-    }
-
     void applyTo(float[] logits) {
         for (int i = 0; i < tokens.length; i++) {
             logits[tokens[i]] += values[i];

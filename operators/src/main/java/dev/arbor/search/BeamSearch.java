@@ -136,9 +136,10 @@ final class BeamSearch extends SearchTask {
         for (int b = 0; b < beams.size(); b++) {
             Beam beam = beams.get(b);
             beam.branch.logits(logits);
-            float[] logprobs = logSoftmax(logits);
-            for (int token : topTokens(logprobs, keep)) {
-                all.add(new Continuation(b, token, logprobs[token], beam.path.sumLogprob() + logprobs[token]));
+            // Log-softmax keeps the order of the logits: rank on them, normalize only the best.
+            for (int token : topTokens(logits, keep)) {
+                float logprob = (float) beam.branch.logprob(token);
+                all.add(new Continuation(b, token, logprob, beam.path.sumLogprob() + logprob));
             }
         }
         all.sort(BEST_FIRST);
@@ -162,23 +163,6 @@ final class BeamSearch extends SearchTask {
     @Override
     List<Candidate> ranked() {
         return hypotheses.ranked();
-    }
-
-    static float[] logSoftmax(float[] logits) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float logit : logits) {
-            max = Math.max(max, logit);
-        }
-        double sum = 0;
-        for (float logit : logits) {
-            sum += Math.exp(logit - max);
-        }
-        float logZ = (float) (max + Math.log(sum));
-        float[] out = new float[logits.length];
-        for (int i = 0; i < logits.length; i++) {
-            out[i] = logits[i] - logZ;
-        }
-        return out;
     }
 
     /** Indices of the {@code k} largest values, largest first, ties to the lower index. */

@@ -2,6 +2,7 @@ package dev.arbor.search;
 
 import dev.arbor.kv.Branch;
 import dev.arbor.kv.BranchStore;
+import dev.arbor.kv.SamplerParams;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,15 +28,18 @@ final class BestOfN extends SearchTask {
     }
 
     private final List<Sample> samples = new ArrayList<>();
-    private float[] logits;
 
     BestOfN(PreparedRequest prepared, BranchStore store) {
         super(prepared, store);
     }
 
     @Override
+    SamplerParams rootSampler() {
+        return request.sampler();
+    }
+
+    @Override
     void begin(Branch root) {
-        logits = new float[model.nVocab()];
         samples.add(new Sample(0, root));
         for (int i = 1; i < request.width(); i++) {
             samples.add(new Sample(i, fork(root)));
@@ -52,8 +56,7 @@ final class BestOfN extends SearchTask {
                 continue;
             }
             int token = sample.branch.sample();
-            sample.branch.logits(logits);
-            float logprob = logprob(logits, token);
+            float logprob = (float) sample.branch.logprob(token);
             boolean stopped = sample.path.append(token, logprob, model.tokenPiece(token), request.stop());
             if (request.stopAtEndOfGeneration() && model.isEndOfGeneration(token)) {
                 sample.result = sample.path.complete(FinishReason.EOG);

@@ -13,7 +13,6 @@ final class LikelihoodTask extends SearchTask {
     private final int[] forced;
     private final Trajectory path = new Trajectory();
     private Branch branch;
-    private float[] logits;
     private Completion result;
 
     LikelihoodTask(PreparedRequest prepared, BranchStore store) {
@@ -24,7 +23,6 @@ final class LikelihoodTask extends SearchTask {
     @Override
     void begin(Branch root) {
         this.branch = root;
-        this.logits = new float[model.nVocab()];
     }
 
     @Override
@@ -33,8 +31,7 @@ final class LikelihoodTask extends SearchTask {
             return;
         }
         int token = forced[path.size()];
-        branch.logits(logits);
-        path.append(token, logprob(logits, token), model.tokenPiece(token), List.of());
+        path.append(token, (float) branch.logprob(token), model.tokenPiece(token), List.of());
         if (path.size() == forced.length) {
             result = path.complete(FinishReason.LENGTH);
         } else {

@@ -250,15 +250,14 @@ public final class SearchEngine implements AutoCloseable {
         if (admitted.isEmpty()) {
             return;
         }
+        List<SearchTask> tasks = new ArrayList<>(admitted.size());
         List<int[]> prompts = new ArrayList<>(admitted.size());
         List<SamplerParams> samplers = new ArrayList<>(admitted.size());
         for (Pending pending : admitted) {
+            SearchTask task = newTask(pending.prepared());
+            tasks.add(task);
             prompts.add(pending.prepared().promptTokens());
-            // Only best-of-n samples; beams rank raw logprobs, and a greedy sampler keeps their
-            // per-commit metrics cheap (no filtering or sorting of the vocab).
-            boolean samples = pending.prepared().forcedTokens() == null
-                    && pending.prepared().request().strategy() == Strategy.BEST_OF_N;
-            samplers.add(samples ? pending.prepared().request().sampler() : SamplerParams.greedy());
+            samplers.add(task.rootSampler());
         }
         List<Branch> roots;
         try {
@@ -272,20 +271,25 @@ public final class SearchEngine implements AutoCloseable {
         }
         for (int i = 0; i < admitted.size(); i++) {
             Pending pending = admitted.get(i);
-            SearchTask task = pending.prepared().forcedTokens() != null ? new LikelihoodTask(pending.prepared(), store)
-                    : pending.prepared().request().strategy() == Strategy.BEAM
-                    ? new BeamSearch(pending.prepared(), store) : new BestOfN(pending.prepared(), store);
-            Active running = new Active(pending, task, now);
+            Active running = new Active(pending, tasks.get(i), now);
             metrics.promptTokens.addAndGet(pending.prepared().promptTokens().length);
             try {
-                task.start(roots.get(i));
+                running.task().start(roots.get(i));
                 active.add(running);
             } catch (RuntimeException e) {
-                task.abort();
+                running.task().abort();
                 unreserve(pending);
                 fail(pending, ErrorCode.FAILED, "could not start: " + e.getMessage(), stats(running, now));
             }
         }
+    }
+
+    private SearchTask newTask(PreparedRequest prepared) {
+        if (prepared.forcedTokens() != null) {
+            return new LikelihoodTask(prepared, store);
+        }
+        return prepared.request().strategy() == Strategy.BEAM ? new BeamSearch(prepared, store)
+                : new BestOfN(prepared, store);
     }
 
     /** Plans every active request, then decodes all their tokens in one commit. */

@@ -2,6 +2,7 @@ package dev.arbor.search;
 
 import dev.arbor.kv.Branch;
 import dev.arbor.kv.BranchStore;
+import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.LlamaModel;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,6 +51,14 @@ abstract class SearchTask {
         track(root);
         ledger.root(root, prepared.promptTokens().length);
         begin(root);
+    }
+
+    /**
+     * How the root branch samples. Only best-of-n draws tokens; the others rank or force them,
+     * and a greedy sampler keeps the per-commit sampling metrics cheap (no filtering or sorting).
+     */
+    SamplerParams rootSampler() {
+        return SamplerParams.greedy();
     }
 
     /** Sets up the search on the prefilled root (forks for the other samples, ...). */
@@ -154,18 +163,5 @@ abstract class SearchTask {
             ledger.release(branch);
         }
         live.clear();
-    }
-
-    /** The model's natural-log probability of {@code token} given raw logits. */
-    static float logprob(float[] logits, int token) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (float logit : logits) {
-            max = Math.max(max, logit);
-        }
-        double sum = 0;
-        for (float logit : logits) {
-            sum += Math.exp(logit - max);
-        }
-        return (float) (logits[token] - max - Math.log(sum));
     }
 }

@@ -2,6 +2,7 @@ package dev.arbor.search;
 
 import dev.arbor.kv.Branch;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -14,7 +15,7 @@ final class StepPlan {
 
     void add(Branch branch, int token) {
         if (branches.size() == tokens.length) {
-            tokens = java.util.Arrays.copyOf(tokens, tokens.length * 2);
+            tokens = Arrays.copyOf(tokens, tokens.length * 2);
         }
         tokens[branches.size()] = token;
         branches.add(branch);
@@ -25,6 +26,6 @@ final class StepPlan {
     }
 
     int[] tokens() {
-        return java.util.Arrays.copyOf(tokens, branches.size());
+        return Arrays.copyOf(tokens, branches.size());
     }
 }
