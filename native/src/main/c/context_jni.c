@@ -17,39 +17,66 @@ static int64_t now_nanos(void) {
 
 static void context_release(arbor_context *context) {
     if (context->batch.token != NULL) {
-        arbor_llama.batch_free(context->batch);
+        arbor_llama.llama_batch_free(context->batch);
     }
     if (context->ctx != NULL) {
-        arbor_llama.free(context->ctx);
+        arbor_llama.llama_free(context->ctx);
+    }
+    if (context->threadpool != NULL) {
+        arbor_llama.ggml_threadpool_free(context->threadpool);
     }
     free(context->scratch_n_seq);
     free(context->scratch_seq);
     free(context);
 }
 
+/*
+ * A CPU thread pool of our own, attached to the context: llama.cpp's default pool busy-polls
+ * for work between decodes, which steals the cores from whatever else runs on the machine.
+ * `poll` is ggml's polling level (0 = sleep at once, 100 = spin long).
+ */
+static int attach_threadpool(JNIEnv *env, arbor_context *context, jint threads, jint poll) {
+    if (arbor_llama.ggml_threadpool_new == NULL) {
+        arbor_throw_llama(env, "no CPU backend is loaded, so no CPU thread pool can be made");
+        return 0;
+    }
+    struct ggml_threadpool_params params = arbor_llama.ggml_threadpool_params_default(threads);
+    params.poll = (uint32_t) poll;
+    context->threadpool = arbor_llama.ggml_threadpool_new(&params);
+    if (context->threadpool == NULL) {
+        arbor_throw_llama(env, "ggml could not start a thread pool of %d threads", threads);
+        return 0;
+    }
+    arbor_llama.llama_attach_threadpool(context->ctx, context->threadpool, context->threadpool);
+    return 1;
+}
+
 JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_contextCreate(JNIEnv *env, jclass cls, jlong model_handle,
                                                                        jint n_ctx, jint n_batch, jint n_ubatch,
                                                                        jint n_seq_max, jint threads,
-                                                                       jfloat defrag_threshold, jboolean flash_attn) {
+                                                                       jint flash_attention, jboolean kv_unified,
+                                                                       jint poll) {
     (void) cls;
     arbor_model *model = arbor_model_from(env, model_handle);
     if (model == NULL) {
         return 0;
     }
-    if (n_ctx <= 0 || n_batch <= 0 || n_ubatch <= 0 || n_seq_max <= 0 || threads <= 0) {
-        arbor_throw_illegal_argument(env, "context sizes must be positive (nCtx %d, nBatch %d, nUbatch %d, nSeqMax %d, threads %d)",
-                                     n_ctx, n_batch, n_ubatch, n_seq_max, threads);
+    if (n_ctx <= 0 || n_batch <= 0 || n_ubatch <= 0 || n_seq_max <= 0 || n_seq_max > ARBOR_MAX_SEQ || threads <= 0
+        || poll < -1 || poll > 100) {
+        arbor_throw_illegal_argument(env, "context sizes must be positive, nSeqMax at most %d and poll -1..100 "
+                                     "(nCtx %d, nBatch %d, nUbatch %d, nSeqMax %d, threads %d, poll %d)",
+                                     ARBOR_MAX_SEQ, n_ctx, n_batch, n_ubatch, n_seq_max, threads, poll);
         return 0;
     }
-    arbor_context_params params = arbor_llama.context_default_params();
+    struct llama_context_params params = arbor_llama.llama_context_default_params();
     params.n_ctx = (uint32_t) n_ctx;
     params.n_batch = (uint32_t) n_batch;
     params.n_ubatch = (uint32_t) n_ubatch;
     params.n_seq_max = (uint32_t) n_seq_max;
     params.n_threads = threads;
     params.n_threads_batch = threads;
-    params.defrag_thold = defrag_threshold;
-    params.flash_attn = flash_attn == JNI_TRUE;
+    params.flash_attn_type = (enum llama_flash_attn_type) flash_attention;
+    params.kv_unified = kv_unified == JNI_TRUE;
     params.no_perf = true;
 
     arbor_context *context = calloc(1, sizeof *context);
@@ -58,15 +85,22 @@ JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_contextCreate(JNIEnv *e
         return 0;
     }
     context->model = model;
-    context->ctx = arbor_llama.init_from_model(model->model, params);
+    context->kv_unified = params.kv_unified;
+    context->threads_max = threads;
+    context->ctx = arbor_llama.llama_init_from_model(model->model, params);
     if (context->ctx == NULL) {
         context_release(context);
         return 0; /* Java names the parameters and the last llama.cpp error. */
     }
-    /* llama.cpp may round n_batch; the batch must hold what it accepts. */
-    context->n_batch = (int32_t) arbor_llama.n_batch(context->ctx);
-    context->n_seq_max = (int32_t) arbor_llama.n_seq_max(context->ctx);
-    context->batch = arbor_llama.batch_init(context->n_batch, 0, context->n_seq_max);
+    if (poll >= 0 && !attach_threadpool(env, context, threads, poll)) {
+        context_release(context);
+        return 0;
+    }
+    context->memory = arbor_llama.llama_get_memory(context->ctx);
+    /* llama.cpp caps n_batch at n_ctx; the batch must hold exactly what it accepts. */
+    context->n_batch = (int32_t) arbor_llama.llama_n_batch(context->ctx);
+    context->n_seq_max = (int32_t) arbor_llama.llama_n_seq_max(context->ctx);
+    context->batch = arbor_llama.llama_batch_init(context->n_batch, 0, context->n_seq_max);
     context->scratch_n_seq = malloc(sizeof(int32_t) * (size_t) context->n_batch);
     context->scratch_seq = malloc(sizeof(int32_t) * (size_t) context->n_batch * (size_t) context->n_seq_max);
     if (context->batch.token == NULL || context->scratch_n_seq == NULL || context->scratch_seq == NULL) {
@@ -85,27 +119,28 @@ JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_contextFree(JNIEnv *env,
     }
 }
 
-/* nCtx, nBatch, nUbatch, nSeqMax as llama.cpp settled them (it pads nCtx). */
+/* nCtx, nBatch, nUbatch, nSeqMax, nCtxSeq as llama.cpp settled them (it pads nCtx). */
 JNIEXPORT jintArray JNICALL Java_dev_arbor_llama_LlamaNative_contextShape(JNIEnv *env, jclass cls, jlong handle) {
     (void) cls;
     arbor_context *context = arbor_context_from(env, handle);
     if (context == NULL) {
         return NULL;
     }
-    jint shape[4] = {
-        (jint) arbor_llama.n_ctx(context->ctx), context->n_batch,
-        (jint) arbor_llama.n_ubatch(context->ctx), context->n_seq_max,
+    jint shape[5] = {
+        (jint) arbor_llama.llama_n_ctx(context->ctx), context->n_batch,
+        (jint) arbor_llama.llama_n_ubatch(context->ctx), context->n_seq_max,
+        (jint) arbor_llama.llama_n_ctx_seq(context->ctx),
     };
-    jintArray out = (*env)->NewIntArray(env, 4);
+    jintArray out = (*env)->NewIntArray(env, 5);
     if (out != NULL) {
-        (*env)->SetIntArrayRegion(env, out, 0, 4, shape);
+        (*env)->SetIntArrayRegion(env, out, 0, 5, shape);
     }
     return out;
 }
 
 /* Checks array lengths, seq ids and tokens of a batch before llama.cpp sees it. */
 static int validate_batch(JNIEnv *env, arbor_context *context, jint n, jint seq_total) {
-    arbor_batch *batch = &context->batch;
+    struct llama_batch *batch = &context->batch;
     int32_t n_vocab = context->model->n_vocab;
     int32_t used = 0;
     for (jint i = 0; i < n; i++) {
@@ -159,7 +194,7 @@ JNIEXPORT jint JNICALL Java_dev_arbor_llama_LlamaNative_decode(JNIEnv *env, jcla
     if (seq_total > seq_capacity) {
         seq_total = seq_capacity;
     }
-    arbor_batch *batch = &context->batch;
+    struct llama_batch *batch = &context->batch;
     (*env)->GetIntArrayRegion(env, tokens, 0, n, batch->token);
     (*env)->GetIntArrayRegion(env, positions, 0, n, batch->pos);
     (*env)->GetByteArrayRegion(env, wants_logits, 0, n, (jbyte *) batch->logits);
@@ -170,13 +205,9 @@ JNIEXPORT jint JNICALL Java_dev_arbor_llama_LlamaNative_decode(JNIEnv *env, jcla
         return -1;
     }
     batch->n_tokens = n;
-    arbor_kv_slot_failure_reset();
     int64_t start = now_nanos();
-    int32_t status = arbor_llama.decode(context->ctx, *batch);
+    int32_t status = arbor_llama.llama_decode(context->ctx, *batch);
     context->decode_nanos += now_nanos() - start;
-    if (status < 0 && arbor_kv_slot_failure_seen()) {
-        status = 1; /* see arbor_kv_slot_failure_seen */
-    }
     context->decode_calls++;
     context->logits_valid = status == 0;
     return status;
@@ -192,7 +223,7 @@ static const float *logits_row(JNIEnv *env, arbor_context *context, jint i) {
         arbor_throw_illegal_argument(env, "batch index %d did not ask for logits", i);
         return NULL;
     }
-    const float *row = arbor_llama.get_logits_ith(context->ctx, i);
+    const float *row = arbor_llama.llama_get_logits_ith(context->ctx, i);
     if (row == NULL) {
         arbor_throw_llama(env, "llama.cpp has no logits for batch index %d", i);
     }
@@ -271,10 +302,10 @@ JNIEXPORT jboolean JNICALL Java_dev_arbor_llama_LlamaNative_seqRemove(JNIEnv *en
                                                                       jint p0, jint p1) {
     (void) cls;
     arbor_context *context = arbor_context_from(env, handle);
-    if (context == NULL || !check_seq(env, context, seq) || !check_range(env, p0, p1)) {
+    if (context == NULL || (seq != -1 && !check_seq(env, context, seq)) || !check_range(env, p0, p1)) {
         return JNI_FALSE;
     }
-    return arbor_llama.kv_seq_rm(context->ctx, seq, p0, p1) ? JNI_TRUE : JNI_FALSE;
+    return arbor_llama.llama_memory_seq_rm(context->memory, seq, p0, p1) ? JNI_TRUE : JNI_FALSE;
 }
 
 JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_seqCopy(JNIEnv *env, jclass cls, jlong handle, jint src,
@@ -285,7 +316,13 @@ JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_seqCopy(JNIEnv *env, jcl
         || !check_range(env, p0, p1)) {
         return;
     }
-    arbor_llama.kv_seq_cp(context->ctx, src, dst, p0, p1);
+    if (!context->kv_unified && src != dst && (p0 > 0 || p1 >= 0)) {
+        /* llama.cpp aborts the process on a partial copy between per-sequence streams. */
+        arbor_throw_illegal_argument(env, "with per-sequence KV streams (kvUnified false) only a whole sequence "
+                                     "can be copied (p0 -1 or 0, p1 -1), not [%d, %d)", p0, p1);
+        return;
+    }
+    arbor_llama.llama_memory_seq_cp(context->memory, src, dst, p0, p1);
 }
 
 JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_seqKeep(JNIEnv *env, jclass cls, jlong handle, jint seq) {
@@ -294,40 +331,68 @@ JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_seqKeep(JNIEnv *env, jcl
     if (context == NULL || !check_seq(env, context, seq)) {
         return;
     }
-    arbor_llama.kv_seq_keep(context->ctx, seq);
+    arbor_llama.llama_memory_seq_keep(context->memory, seq);
 }
 
-JNIEXPORT jint JNICALL Java_dev_arbor_llama_LlamaNative_kvUsedCells(JNIEnv *env, jclass cls, jlong handle) {
+/* The lowest and highest position of a sequence's cells: {-1, -1} when it has none. */
+JNIEXPORT jintArray JNICALL Java_dev_arbor_llama_LlamaNative_seqPositions(JNIEnv *env, jclass cls, jlong handle,
+                                                                          jint seq) {
     (void) cls;
     arbor_context *context = arbor_context_from(env, handle);
-    return context == NULL ? -1 : arbor_llama.kv_used_cells(context->ctx);
+    if (context == NULL || !check_seq(env, context, seq)) {
+        return NULL;
+    }
+    jint range[2] = {
+        arbor_llama.llama_memory_seq_pos_min(context->memory, seq),
+        arbor_llama.llama_memory_seq_pos_max(context->memory, seq),
+    };
+    jintArray out = (*env)->NewIntArray(env, 2);
+    if (out != NULL) {
+        (*env)->SetIntArrayRegion(env, out, 0, 2, range);
+    }
+    return out;
 }
 
 JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_kvClear(JNIEnv *env, jclass cls, jlong handle) {
     (void) cls;
     arbor_context *context = arbor_context_from(env, handle);
     if (context != NULL) {
-        arbor_llama.kv_clear(context->ctx);
+        arbor_llama.llama_memory_clear(context->memory, true);
     }
 }
 
-JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_kvDefragment(JNIEnv *env, jclass cls, jlong handle) {
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_setThreads(JNIEnv *env, jclass cls, jlong handle, jint threads) {
     (void) cls;
     arbor_context *context = arbor_context_from(env, handle);
-    if (context != NULL) {
-        /* defrag only schedules; update applies it now so the next decode finds contiguous cells. */
-        arbor_llama.kv_defrag(context->ctx);
-        arbor_llama.kv_update(context->ctx);
+    if (context == NULL) {
+        return;
     }
+    if (threads < 1 || threads > context->threads_max) {
+        /* An attached pool cannot grow: ggml would warn and use its size. */
+        arbor_throw_illegal_argument(env, "threads must be 1..%d (the context's pool), was %d", context->threads_max,
+                                     threads);
+        return;
+    }
+    arbor_llama.llama_set_n_threads(context->ctx, threads, threads);
+}
+
+/* Bytes llama_state_seq_get_data would write for a sequence, or for the whole cache with seq -1. */
+JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_stateSize(JNIEnv *env, jclass cls, jlong handle, jint seq) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL || (seq != -1 && !check_seq(env, context, seq))) {
+        return -1;
+    }
+    return (jlong) arbor_llama.llama_state_seq_get_size(context->ctx, seq);
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_stateSave(JNIEnv *env, jclass cls, jlong handle, jint seq) {
     (void) cls;
     arbor_context *context = arbor_context_from(env, handle);
-    if (context == NULL || !check_seq(env, context, seq)) {
+    if (context == NULL || (seq != -1 && !check_seq(env, context, seq))) {
         return NULL;
     }
-    size_t size = arbor_llama.state_seq_get_size(context->ctx, seq);
+    size_t size = arbor_llama.llama_state_seq_get_size(context->ctx, seq);
     if (size > (size_t) 0x7fffffff - 8) {
         arbor_throw_llama(env, "state of seq %d is too large for a Java array (%zu bytes)", seq, size);
         return NULL;
@@ -337,7 +402,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_stateSave(JNIEnv *
         arbor_throw_oom(env, "state buffer");
         return NULL;
     }
-    size_t written = arbor_llama.state_seq_get_data(context->ctx, data, size, seq);
+    size_t written = arbor_llama.llama_state_seq_get_data(context->ctx, data, size, seq);
     jbyteArray out = written == size ? arbor_new_bytes(env, (const char *) data, (jsize) size) : NULL;
     free(data);
     if (written != size) {
@@ -362,7 +427,7 @@ JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_stateRestore(JNIEnv *env
     if (data == NULL) {
         return;
     }
-    size_t read = arbor_llama.state_seq_set_data(context->ctx, (const uint8_t *) data, (size_t) size, seq);
+    size_t read = arbor_llama.llama_state_seq_set_data(context->ctx, (const uint8_t *) data, (size_t) size, seq);
     (*env)->ReleaseByteArrayElements(env, state, data, JNI_ABORT);
     if (read == 0) {
         arbor_throw_llama(env, "llama_state_seq_set_data rejected the state for seq %d "

@@ -13,18 +13,22 @@
 
 /* A loaded model: the llama_model and its vocab, looked up once. */
 typedef struct {
-    void *model;
-    const void *vocab;
+    struct llama_model *model;
+    const struct llama_vocab *vocab;
     int32_t n_vocab;
 } arbor_model;
 
 /* A context with its reusable batch and scratch buffers (one decode = one JNI call). */
 typedef struct {
-    void *ctx;
+    struct llama_context *ctx;
+    llama_memory_t memory;
     const arbor_model *model;
-    arbor_batch batch;
+    struct ggml_threadpool *threadpool; /* NULL: llama.cpp's own pool */
+    struct llama_batch batch;
     int32_t n_batch;
     int32_t n_seq_max;
+    int32_t threads_max;      /* the thread count the context was created with */
+    bool kv_unified;          /* one KV stream for all sequences (a copy tags cells) */
     int32_t *scratch_n_seq;   /* n_batch entries */
     int32_t *scratch_seq;     /* n_batch * n_seq_max entries */
     int logits_valid;         /* the last decode succeeded, so its logits rows can be read */
@@ -36,14 +40,6 @@ void arbor_throw_illegal_argument(JNIEnv *env, const char *fmt, ...);
 void arbor_throw_illegal_state(JNIEnv *env, const char *fmt, ...);
 void arbor_throw_llama(JNIEnv *env, const char *fmt, ...);
 void arbor_throw_oom(JNIEnv *env, const char *what);
-
-/*
- * llama.cpp b4916 reports a KV cache without room for a batch as status -3 with the log line
- * "failed to prepare ubatch" (not as status 1, which later versions use). The log callback
- * notes that line per thread, so that decode can tell "no KV slot" from a real compute failure.
- */
-void arbor_kv_slot_failure_reset(void);
-int arbor_kv_slot_failure_seen(void);
 
 /* Returns the model behind a handle, or throws IllegalStateException and returns NULL. */
 arbor_model *arbor_model_from(JNIEnv *env, jlong handle);

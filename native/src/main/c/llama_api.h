@@ -1,10 +1,12 @@
 /*
- * Arbor's own declarations of the part of the llama.cpp C API (tag b4916) that the shim uses.
+ * The part of the llama.cpp C API that the shim uses, as one table of function pointers.
  *
- * Written from the documented layout facts (shared/notes/llama-b4916.md); nothing here is taken
- * from llama.h. The library is reached through dlopen/dlsym, so every function is a pointer in
- * one table (`arbor_llama`). The layouts are checked with static asserts below: a mismatch
- * breaks the build instead of corrupting memory at run time.
+ * This is the one place that knows which llama.cpp version Arbor is built for. The types and
+ * signatures come from the pinned release's own llama.h and ggml headers, which the build fetches
+ * (native/llama/fetch-llama.sh) and never commits; `__typeof__` takes each pointer's type from
+ * the header's declaration, so a signature that changes in a new release breaks the build instead
+ * of corrupting memory. The library is reached through dlopen (RTLD_LOCAL), so another llama.cpp
+ * in the same process cannot interfere, and a user may name their own build of the same version.
  */
 #ifndef ARBOR_LLAMA_API_H
 #define ARBOR_LLAMA_API_H
@@ -13,148 +15,121 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef int32_t arbor_token;
-typedef int32_t arbor_pos;
-typedef int32_t arbor_seq;
+#include "ggml-backend.h"
+#include "ggml-cpu.h"
+#include "llama.h"
 
-/* Log levels of ggml_log_callback. CONT continues the previous message at its level. */
-enum { ARBOR_LOG_NONE = 0, ARBOR_LOG_DEBUG = 1, ARBOR_LOG_INFO = 2, ARBOR_LOG_WARN = 3,
-       ARBOR_LOG_ERROR = 4, ARBOR_LOG_CONT = 5 };
+/* The llama_version() this shim was compiled for (from native/llama/packages.properties). */
+#ifndef ARBOR_LLAMA_VERSION
+#error "ARBOR_LLAMA_VERSION must be defined by the build"
+#endif
 
-typedef void (*arbor_log_fn)(int level, const char *text, void *user_data);
+/* llama.cpp's internal LLAMA_MAX_SEQ (not in its public header): most sequences per context. */
+#define ARBOR_MAX_SEQ 256
 
-/* llama_model_params: 64 bytes. */
+#define ARBOR_FN(name) __typeof__(name) *name
+
+/* The functions the shim calls, resolved once by arbor_llama_open. */
 typedef struct {
-    void *devices;
-    int32_t n_gpu_layers;
-    int32_t split_mode;
-    int32_t main_gpu;
-    const float *tensor_split;
-    void *progress_callback;
-    void *progress_callback_user_data;
-    const void *kv_overrides;
-    bool vocab_only;
-    bool use_mmap;
-    bool use_mlock;
-    bool check_tensors;
-} arbor_model_params;
+    ARBOR_FN(llama_version);
+    ARBOR_FN(llama_backend_init);
+    ARBOR_FN(llama_backend_free);
+    ARBOR_FN(llama_log_set);
+    ARBOR_FN(llama_print_system_info);
+    ARBOR_FN(llama_supports_gpu_offload);
 
-/* llama_context_params: 120 bytes. */
-typedef struct {
-    uint32_t n_ctx;
-    uint32_t n_batch;
-    uint32_t n_ubatch;
-    uint32_t n_seq_max;
-    int32_t n_threads;
-    int32_t n_threads_batch;
-    int32_t rope_scaling_type;
-    int32_t pooling_type;
-    int32_t attention_type;
-    float rope_freq_base;
-    float rope_freq_scale;
-    float yarn_ext_factor;
-    float yarn_attn_factor;
-    float yarn_beta_fast;
-    float yarn_beta_slow;
-    uint32_t yarn_orig_ctx;
-    float defrag_thold;
-    void *cb_eval;
-    void *cb_eval_user_data;
-    int32_t type_k;
-    int32_t type_v;
-    bool logits_all;
-    bool embeddings;
-    bool offload_kqv;
-    bool flash_attn;
-    bool no_perf;
-    void *abort_callback;
-    void *abort_callback_data;
-} arbor_context_params;
+    ARBOR_FN(llama_model_default_params);
+    ARBOR_FN(llama_context_default_params);
+    ARBOR_FN(llama_model_load_from_file);
+    ARBOR_FN(llama_model_free);
+    ARBOR_FN(llama_init_from_model);
+    ARBOR_FN(llama_free);
 
-/* llama_batch: 56 bytes; allocated by llama_batch_init, freed by llama_batch_free. */
-typedef struct {
-    int32_t n_tokens;
-    arbor_token *token;
-    float *embd;
-    arbor_pos *pos;
-    int32_t *n_seq_id;
-    arbor_seq **seq_id;
-    int8_t *logits;
-} arbor_batch;
+    ARBOR_FN(llama_model_get_vocab);
+    ARBOR_FN(llama_model_n_embd);
+    ARBOR_FN(llama_model_n_layer);
+    ARBOR_FN(llama_model_n_ctx_train);
+    ARBOR_FN(llama_model_n_params);
+    ARBOR_FN(llama_model_size);
+    ARBOR_FN(llama_model_desc);
+    ARBOR_FN(llama_model_meta_val_str);
+    ARBOR_FN(llama_model_chat_template);
+    ARBOR_FN(llama_chat_apply_template);
+    ARBOR_FN(llama_chat_builtin_templates);
+    ARBOR_FN(llama_vocab_n_tokens);
+    ARBOR_FN(llama_vocab_bos);
+    ARBOR_FN(llama_vocab_eos);
+    ARBOR_FN(llama_vocab_is_eog);
+    ARBOR_FN(llama_vocab_get_add_bos);
+    ARBOR_FN(llama_tokenize);
+    ARBOR_FN(llama_token_to_piece);
+    ARBOR_FN(llama_detokenize);
 
-_Static_assert(sizeof(arbor_model_params) == 64, "llama_model_params is 64 bytes at b4916");
-_Static_assert(offsetof(arbor_model_params, n_gpu_layers) == 8, "n_gpu_layers offset");
-_Static_assert(offsetof(arbor_model_params, use_mmap) == 57, "use_mmap offset");
-_Static_assert(sizeof(arbor_context_params) == 120, "llama_context_params is 120 bytes at b4916");
-_Static_assert(offsetof(arbor_context_params, defrag_thold) == 64, "defrag_thold offset");
-_Static_assert(offsetof(arbor_context_params, type_k) == 88, "type_k offset");
-_Static_assert(offsetof(arbor_context_params, logits_all) == 96, "logits_all offset");
-_Static_assert(offsetof(arbor_context_params, abort_callback) == 104, "abort_callback offset");
-_Static_assert(sizeof(arbor_batch) == 56, "llama_batch is 56 bytes at b4916");
-_Static_assert(offsetof(arbor_batch, logits) == 48, "llama_batch.logits offset");
+    ARBOR_FN(llama_n_ctx);
+    ARBOR_FN(llama_n_ctx_seq);
+    ARBOR_FN(llama_n_batch);
+    ARBOR_FN(llama_n_ubatch);
+    ARBOR_FN(llama_n_seq_max);
+    ARBOR_FN(llama_set_n_threads);
+    ARBOR_FN(llama_n_threads);
+    ARBOR_FN(llama_attach_threadpool);
+    ARBOR_FN(llama_detach_threadpool);
+    ARBOR_FN(llama_batch_init);
+    ARBOR_FN(llama_batch_free);
+    ARBOR_FN(llama_decode);
+    ARBOR_FN(llama_get_logits_ith);
 
-/* The functions the shim calls, resolved once by arbor_llama_open. Opaque handles are void*. */
-typedef struct {
-    void (*backend_init)(void);
-    void (*backend_free)(void);
-    void (*log_set)(arbor_log_fn fn, void *user_data);
-    void (*ggml_log_set)(arbor_log_fn fn, void *user_data);
-    const char *(*print_system_info)(void);
-    bool (*supports_gpu_offload)(void);
+    ARBOR_FN(llama_get_memory);
+    ARBOR_FN(llama_memory_clear);
+    ARBOR_FN(llama_memory_seq_rm);
+    ARBOR_FN(llama_memory_seq_cp);
+    ARBOR_FN(llama_memory_seq_keep);
+    ARBOR_FN(llama_memory_seq_pos_min);
+    ARBOR_FN(llama_memory_seq_pos_max);
+    ARBOR_FN(llama_state_seq_get_size);
+    ARBOR_FN(llama_state_seq_get_data);
+    ARBOR_FN(llama_state_seq_set_data);
 
-    arbor_model_params (*model_default_params)(void);
-    arbor_context_params (*context_default_params)(void);
-    void *(*model_load_from_file)(const char *path, arbor_model_params params);
-    void (*model_free)(void *model);
-    void *(*init_from_model)(void *model, arbor_context_params params);
-    void (*free)(void *ctx);
+    ARBOR_FN(llama_sampler_init_grammar);
+    ARBOR_FN(llama_sampler_clone);
+    ARBOR_FN(llama_sampler_free);
+    ARBOR_FN(llama_sampler_accept);
+    ARBOR_FN(llama_sampler_apply);
 
-    const void *(*model_get_vocab)(const void *model);
-    int32_t (*model_n_embd)(const void *model);
-    int32_t (*model_n_ctx_train)(const void *model);
-    uint64_t (*model_n_params)(const void *model);
-    int32_t (*model_desc)(const void *model, char *buf, size_t buf_size);
-    int32_t (*vocab_n_tokens)(const void *vocab);
-    arbor_token (*vocab_bos)(const void *vocab);
-    arbor_token (*vocab_eos)(const void *vocab);
-    bool (*vocab_is_eog)(const void *vocab, arbor_token token);
-    int32_t (*tokenize)(const void *vocab, const char *text, int32_t text_len, arbor_token *tokens,
-                        int32_t n_tokens_max, bool add_special, bool parse_special);
-    int32_t (*token_to_piece)(const void *vocab, arbor_token token, char *buf, int32_t length,
-                              int32_t lstrip, bool special);
-    int32_t (*detokenize)(const void *vocab, const arbor_token *tokens, int32_t n_tokens, char *text,
-                          int32_t text_len_max, bool remove_special, bool unparse_special);
+    ARBOR_FN(ggml_log_set);
+    ARBOR_FN(ggml_version);
+    ARBOR_FN(ggml_commit);
+    ARBOR_FN(ggml_backend_load_all_from_path);
+    ARBOR_FN(ggml_backend_reg_count);
+    ARBOR_FN(ggml_backend_reg_get);
+    ARBOR_FN(ggml_backend_reg_name);
+    ARBOR_FN(ggml_backend_reg_by_name);
+    ARBOR_FN(ggml_backend_reg_get_proc_address);
+    ARBOR_FN(ggml_backend_dev_count);
+    ARBOR_FN(ggml_backend_dev_get);
+    ARBOR_FN(ggml_backend_dev_name);
+    ARBOR_FN(ggml_backend_dev_description);
+    ARBOR_FN(ggml_backend_dev_memory);
+    ARBOR_FN(ggml_backend_dev_type);
+    ARBOR_FN(ggml_threadpool_params_default);
 
-    uint32_t (*n_ctx)(const void *ctx);
-    uint32_t (*n_batch)(const void *ctx);
-    uint32_t (*n_ubatch)(const void *ctx);
-    uint32_t (*n_seq_max)(const void *ctx);
-    arbor_batch (*batch_init)(int32_t n_tokens, int32_t embd, int32_t n_seq_max);
-    void (*batch_free)(arbor_batch batch);
-    int32_t (*decode)(void *ctx, arbor_batch batch);
-    float *(*get_logits_ith)(void *ctx, int32_t i);
-
-    void (*kv_clear)(void *ctx);
-    bool (*kv_seq_rm)(void *ctx, arbor_seq seq, arbor_pos p0, arbor_pos p1);
-    void (*kv_seq_cp)(void *ctx, arbor_seq src, arbor_seq dst, arbor_pos p0, arbor_pos p1);
-    void (*kv_seq_keep)(void *ctx, arbor_seq seq);
-    int32_t (*kv_used_cells)(const void *ctx);
-    void (*kv_defrag)(void *ctx);
-    void (*kv_update)(void *ctx);
-
-    size_t (*state_seq_get_size)(void *ctx, arbor_seq seq);
-    size_t (*state_seq_get_data)(void *ctx, uint8_t *dst, size_t size, arbor_seq seq);
-    size_t (*state_seq_set_data)(void *ctx, const uint8_t *src, size_t size, arbor_seq dest_seq);
+    /* From the CPU backend, which is loaded at run time: NULL when no CPU backend loaded. */
+    ARBOR_FN(ggml_threadpool_new);
+    ARBOR_FN(ggml_threadpool_free);
 } arbor_llama_api;
+
+#undef ARBOR_FN
 
 /* The resolved table; valid once arbor_llama_open returned NULL (no error). */
 extern arbor_llama_api arbor_llama;
 
 /*
- * dlopens the llama.cpp library at `path` (RTLD_NOW | RTLD_LOCAL) and resolves every function.
- * Returns NULL on success, or a static/thread-local message describing what is missing.
+ * dlopens the llama.cpp library at `path` (RTLD_NOW | RTLD_LOCAL), resolves every function,
+ * checks llama_version() against ARBOR_LLAMA_VERSION, routes llama's and ggml's logs to `log`
+ * and loads the ggml backends found in `backend_dir` (the CPU variant that suits this CPU, CUDA
+ * when present and usable). Returns NULL on success, or a message saying what is wrong.
  */
-const char *arbor_llama_open(const char *path);
+const char *arbor_llama_open(const char *path, const char *backend_dir, ggml_log_callback log);
 
 /* True once arbor_llama_open succeeded. */
 bool arbor_llama_is_open(void);

@@ -6,7 +6,7 @@
 #include "jni_util.h"
 
 JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_modelLoad(JNIEnv *env, jclass cls, jbyteArray path,
-                                                                   jint n_gpu_layers, jboolean use_mmap) {
+                                                                   jint n_gpu_layers, jint load_mode) {
     (void) cls;
     char *file = arbor_copy_cstring(env, path, NULL);
     if (file == NULL) {
@@ -18,17 +18,17 @@ JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_modelLoad(JNIEnv *env, 
         arbor_throw_oom(env, "model handle");
         return 0;
     }
-    arbor_model_params params = arbor_llama.model_default_params();
+    struct llama_model_params params = arbor_llama.llama_model_default_params();
     params.n_gpu_layers = n_gpu_layers;
-    params.use_mmap = use_mmap == JNI_TRUE;
-    handle->model = arbor_llama.model_load_from_file(file, params);
+    params.load_mode = (enum llama_load_mode) load_mode;
+    handle->model = arbor_llama.llama_model_load_from_file(file, params);
     free(file);
     if (handle->model == NULL) {
         free(handle);
         return 0; /* Java builds the message: it knows the path and the last llama.cpp error. */
     }
-    handle->vocab = arbor_llama.model_get_vocab(handle->model);
-    handle->n_vocab = arbor_llama.vocab_n_tokens(handle->vocab);
+    handle->vocab = arbor_llama.llama_model_get_vocab(handle->model);
+    handle->n_vocab = arbor_llama.llama_vocab_n_tokens(handle->vocab);
     return (jlong) (intptr_t) handle;
 }
 
@@ -38,27 +38,29 @@ JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_modelFree(JNIEnv *env, j
     if (model == NULL) {
         return;
     }
-    arbor_llama.model_free(model->model);
+    arbor_llama.llama_model_free(model->model);
     free(model);
 }
 
-/* nVocab, bos, eos, nCtxTrain, nEmbd in one call: they never change after loading. */
+/* nVocab, bos, eos, nCtxTrain, nEmbd, nLayer, addBos in one call: they never change after loading. */
 JNIEXPORT jintArray JNICALL Java_dev_arbor_llama_LlamaNative_modelShape(JNIEnv *env, jclass cls, jlong model_handle) {
     (void) cls;
     arbor_model *model = arbor_model_from(env, model_handle);
     if (model == NULL) {
         return NULL;
     }
-    jint shape[5] = {
+    jint shape[7] = {
         model->n_vocab,
-        arbor_llama.vocab_bos(model->vocab),
-        arbor_llama.vocab_eos(model->vocab),
-        arbor_llama.model_n_ctx_train(model->model),
-        arbor_llama.model_n_embd(model->model),
+        arbor_llama.llama_vocab_bos(model->vocab),
+        arbor_llama.llama_vocab_eos(model->vocab),
+        arbor_llama.llama_model_n_ctx_train(model->model),
+        arbor_llama.llama_model_n_embd(model->model),
+        arbor_llama.llama_model_n_layer(model->model),
+        arbor_llama.llama_vocab_get_add_bos(model->vocab) ? 1 : 0,
     };
-    jintArray out = (*env)->NewIntArray(env, 5);
+    jintArray out = (*env)->NewIntArray(env, 7);
     if (out != NULL) {
-        (*env)->SetIntArrayRegion(env, out, 0, 5, shape);
+        (*env)->SetIntArrayRegion(env, out, 0, 7, shape);
     }
     return out;
 }
@@ -66,7 +68,41 @@ JNIEXPORT jintArray JNICALL Java_dev_arbor_llama_LlamaNative_modelShape(JNIEnv *
 JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_modelParameterCount(JNIEnv *env, jclass cls, jlong model_handle) {
     (void) cls;
     arbor_model *model = arbor_model_from(env, model_handle);
-    return model == NULL ? 0 : (jlong) arbor_llama.model_n_params(model->model);
+    return model == NULL ? 0 : (jlong) arbor_llama.llama_model_n_params(model->model);
+}
+
+JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_modelSizeBytes(JNIEnv *env, jclass cls, jlong model_handle) {
+    (void) cls;
+    arbor_model *model = arbor_model_from(env, model_handle);
+    return model == NULL ? 0 : (jlong) arbor_llama.llama_model_size(model->model);
+}
+
+/* A GGUF metadata value as text (llama.cpp renders numbers and arrays), or NULL when absent. */
+JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_modelMetadata(JNIEnv *env, jclass cls, jlong model_handle,
+                                                                            jbyteArray key) {
+    (void) cls;
+    arbor_model *model = arbor_model_from(env, model_handle);
+    char *name = model == NULL ? NULL : arbor_copy_cstring(env, key, NULL);
+    if (name == NULL) {
+        return NULL;
+    }
+    char small[256];
+    int32_t n = arbor_llama.llama_model_meta_val_str(model->model, name, small, sizeof small);
+    jbyteArray out = NULL;
+    if (n >= 0 && n < (int32_t) sizeof small) {
+        out = arbor_new_bytes(env, small, n);
+    } else if (n >= 0) {
+        char *large = malloc((size_t) n + 1);
+        if (large == NULL) {
+            arbor_throw_oom(env, "metadata buffer");
+        } else {
+            arbor_llama.llama_model_meta_val_str(model->model, name, large, (size_t) n + 1);
+            out = arbor_new_bytes(env, large, n);
+            free(large);
+        }
+    }
+    free(name);
+    return out;
 }
 
 JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_modelDescription(JNIEnv *env, jclass cls, jlong model_handle) {
@@ -76,7 +112,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_modelDescription(J
         return NULL;
     }
     char buffer[256];
-    int32_t n = arbor_llama.model_desc(model->model, buffer, sizeof buffer);
+    int32_t n = arbor_llama.llama_model_desc(model->model, buffer, sizeof buffer);
     if (n < 0) {
         n = 0;
     }
@@ -102,7 +138,7 @@ JNIEXPORT jbooleanArray JNICALL Java_dev_arbor_llama_LlamaNative_endOfGeneration
         return NULL;
     }
     for (int32_t token = 0; token < model->n_vocab; token++) {
-        flags[token] = arbor_llama.vocab_is_eog(model->vocab, token) ? JNI_TRUE : JNI_FALSE;
+        flags[token] = arbor_llama.llama_vocab_is_eog(model->vocab, token) ? JNI_TRUE : JNI_FALSE;
     }
     (*env)->ReleaseBooleanArrayElements(env, out, flags, 0);
     return out;
@@ -123,18 +159,18 @@ JNIEXPORT jintArray JNICALL Java_dev_arbor_llama_LlamaNative_tokenize(JNIEnv *en
     }
     /* One token per byte plus BOS/EOS is an upper bound; retry with the exact size if not. */
     int32_t capacity = length + 4;
-    arbor_token *tokens = malloc(sizeof(arbor_token) * (size_t) capacity);
+    llama_token *tokens = malloc(sizeof(llama_token) * (size_t) capacity);
     int32_t n = tokens == NULL ? 0
-        : arbor_llama.tokenize(model->vocab, chars, length, tokens, capacity, add_special, parse_special);
+        : arbor_llama.llama_tokenize(model->vocab, chars, length, tokens, capacity, add_special, parse_special);
     if (tokens != NULL && n < 0) {
         capacity = -n;
-        arbor_token *bigger = realloc(tokens, sizeof(arbor_token) * (size_t) capacity);
+        llama_token *bigger = realloc(tokens, sizeof(llama_token) * (size_t) capacity);
         if (bigger == NULL) {
             free(tokens);
         }
         tokens = bigger;
         if (bigger != NULL) {
-            n = arbor_llama.tokenize(model->vocab, chars, length, tokens, capacity, add_special, parse_special);
+            n = arbor_llama.llama_tokenize(model->vocab, chars, length, tokens, capacity, add_special, parse_special);
         }
     }
     free(chars);
@@ -167,7 +203,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_tokenPiece(JNIEnv 
         return NULL;
     }
     char small[64];
-    int32_t n = arbor_llama.token_to_piece(model->vocab, token, small, sizeof small, 0, special);
+    int32_t n = arbor_llama.llama_token_to_piece(model->vocab, token, small, sizeof small, 0, special);
     if (n >= 0) {
         return arbor_new_bytes(env, small, n);
     }
@@ -176,7 +212,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_tokenPiece(JNIEnv 
         arbor_throw_oom(env, "piece buffer");
         return NULL;
     }
-    n = arbor_llama.token_to_piece(model->vocab, token, large, -n, 0, special);
+    n = arbor_llama.llama_token_to_piece(model->vocab, token, large, -n, 0, special);
     jbyteArray out = n < 0 ? NULL : arbor_new_bytes(env, large, n);
     free(large);
     if (n < 0) {
@@ -186,13 +222,13 @@ JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_tokenPiece(JNIEnv 
 }
 
 /* Reads a Java int[] of tokens after checking each is inside the vocab; caller frees. */
-static arbor_token *copy_tokens(JNIEnv *env, const arbor_model *model, jintArray tokens, jsize *count) {
+static llama_token *copy_tokens(JNIEnv *env, const arbor_model *model, jintArray tokens, jsize *count) {
     if (tokens == NULL) {
         arbor_throw_illegal_argument(env, "tokens must not be null");
         return NULL;
     }
     *count = (*env)->GetArrayLength(env, tokens);
-    arbor_token *copy = malloc(sizeof(arbor_token) * ((size_t) *count + 1));
+    llama_token *copy = malloc(sizeof(llama_token) * ((size_t) *count + 1));
     if (copy == NULL) {
         arbor_throw_oom(env, "token buffer");
         return NULL;
@@ -217,14 +253,14 @@ JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_detokenize(JNIEnv 
         return NULL;
     }
     jsize count;
-    arbor_token *ids = copy_tokens(env, model, tokens, &count);
+    llama_token *ids = copy_tokens(env, model, tokens, &count);
     if (ids == NULL) {
         return NULL;
     }
     int32_t capacity = count * 8 + 16;
     char *text = malloc((size_t) capacity);
     int32_t n = text == NULL ? 0
-        : arbor_llama.detokenize(model->vocab, ids, count, text, capacity, remove_special, false);
+        : arbor_llama.llama_detokenize(model->vocab, ids, count, text, capacity, remove_special, false);
     if (text != NULL && n < 0) {
         capacity = -n;
         char *bigger = realloc(text, (size_t) capacity);
@@ -233,7 +269,7 @@ JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_detokenize(JNIEnv 
         }
         text = bigger;
         if (bigger != NULL) {
-            n = arbor_llama.detokenize(model->vocab, ids, count, text, capacity, remove_special, false);
+            n = arbor_llama.llama_detokenize(model->vocab, ids, count, text, capacity, remove_special, false);
         }
     }
     free(ids);

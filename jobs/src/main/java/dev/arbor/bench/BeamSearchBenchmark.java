@@ -45,13 +45,13 @@ public class BeamSearchBenchmark {
     @Setup(Level.Trial)
     public void load() {
         model = LlamaModel.load(BenchModels.file(size));
-        ContextParams params = ContextParams.builder().nCtx(WIDTH * (PROMPT + NEW_TOKENS) + 64).nBatch(PROMPT)
-                .nSeqMax(WIDTH).threads(BenchModels.threads()).build();
+        ContextParams params = BenchModels.context().nCtx(WIDTH * (PROMPT + NEW_TOKENS) + 64).nBatch(PROMPT)
+                .nSeqMax(WIDTH).build();
         arborContext = LlamaContext.create(model, params);
         // Restoring a copied sequence needs one contiguous run of free cells: give the copies room.
-        baselineContext = LlamaContext.create(model, ContextParams.builder()
+        baselineContext = LlamaContext.create(model, BenchModels.context()
                 .nCtx(2 * WIDTH * (PROMPT + NEW_TOKENS) + 256).nBatch(PROMPT).nSeqMax(WIDTH)
-                .threads(BenchModels.threads()).build());
+                .build());
         engine = new SearchEngine(arborContext);
         baseline = new NoSharingBeamSearch(baselineContext);
         prompt = BenchModels.prompt(model, PROMPT);

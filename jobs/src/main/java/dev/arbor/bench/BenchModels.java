@@ -1,5 +1,8 @@
 package dev.arbor.bench;
 
+import dev.arbor.llama.ContextParams;
+import dev.arbor.llama.FlashAttention;
+import dev.arbor.llama.ThreadPolicy;
 import dev.arbor.llama.gguf.SyntheticModel;
 import dev.arbor.llama.gguf.SyntheticModels;
 import java.nio.file.Path;
@@ -30,5 +33,17 @@ final class BenchModels {
     /** Decode threads: {@code -Darbor.bench.threads}, default 2 (the figures in the issues use 2). */
     static int threads() {
         return Integer.getInteger("arbor.bench.threads", 2);
+    }
+
+    /**
+     * Context settings every benchmark starts from: {@link #threads()} threads, always all of them
+     * ({@link ThreadPolicy#FIXED}, so that both variants of a comparison run the same way;
+     * {@code -Darbor.bench.threadPolicy=ADAPTIVE} to change it), flash attention
+     * {@code -Darbor.bench.flashAttention} (default OFF).
+     */
+    static ContextParams.Builder context() {
+        return ContextParams.builder().threads(threads())
+                .threadPolicy(ThreadPolicy.valueOf(System.getProperty("arbor.bench.threadPolicy", "FIXED")))
+                .flashAttention(FlashAttention.valueOf(System.getProperty("arbor.bench.flashAttention", "OFF")));
     }
 }

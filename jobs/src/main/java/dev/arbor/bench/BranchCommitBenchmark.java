@@ -3,7 +3,6 @@ package dev.arbor.bench;
 import dev.arbor.kv.Branch;
 import dev.arbor.kv.BranchStore;
 import dev.arbor.kv.SamplerParams;
-import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
 import java.util.ArrayList;
@@ -52,8 +51,8 @@ public class BranchCommitBenchmark {
     @Setup(Level.Trial)
     public void load() {
         model = LlamaModel.load(BenchModels.file(size));
-        context = LlamaContext.create(model, ContextParams.builder().nCtx(PROMPT + branches * 64 + 64)
-                .nBatch(Math.max(64, branches)).nSeqMax(branches).threads(BenchModels.threads()).build());
+        context = LlamaContext.create(model, BenchModels.context().nCtx(PROMPT + branches * 64 + 64)
+                .nBatch(Math.max(64, branches)).nSeqMax(branches).build());
         store = new BranchStore(context);
         tokens = new int[branches];
     }

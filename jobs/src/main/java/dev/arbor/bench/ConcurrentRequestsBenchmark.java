@@ -1,7 +1,7 @@
 package dev.arbor.bench;
 
 import dev.arbor.kv.SamplerParams;
-import dev.arbor.llama.ContextParams;
+import dev.arbor.llama.FlashAttention;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
 import dev.arbor.search.SearchEngine;
@@ -26,9 +26,11 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * 16 best-of-4 requests through one engine: all submitted at once (continuous batching: every
  * step decodes the live branches of all of them together) against one at a time. Both generate the
- * same {@value #TOKENS_PER_OP} tokens (fixed length, end-of-generation off). With
- * flash attention off, every token attends over all the cells in use (masked), so batching many
- * requests pays for their combined history; with it on (Arbor's operator default), only its own.
+ * same {@value #TOKENS_PER_OP} tokens (fixed length, end-of-generation off). Measured for each
+ * flash-attention setting and KV layout: without flash attention every token attends over all the
+ * cells of its KV buffer (masked), so batching many requests in one unified buffer pays for their
+ * combined history; flash attention skips masked cells, and per-sequence streams
+ * ({@code kvUnified=false}) give every sequence a buffer of its own.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -43,8 +45,12 @@ public class ConcurrentRequestsBenchmark {
     public String size;
 
     /** Flash attention skips the cells of other sequences: it decides how well many requests batch. */
+    @Param({"ON", "OFF"})
+    public FlashAttention flashAttention;
+
+    /** One KV buffer for all sequences (a fork shares cells) or one stream per sequence. */
     @Param({"true", "false"})
-    public boolean flashAttention;
+    public boolean kvUnified;
 
     private LlamaModel model;
     private LlamaContext context;
@@ -54,8 +60,8 @@ public class ConcurrentRequestsBenchmark {
     @Setup(Level.Trial)
     public void load() {
         model = LlamaModel.load(BenchModels.file(size));
-        context = LlamaContext.create(model, ContextParams.builder().nCtx(REQUESTS * (32 + N * NEW_TOKENS) + 256)
-                .nBatch(512).nSeqMax(REQUESTS * N).threads(BenchModels.threads()).flashAttention(flashAttention).build());
+        context = LlamaContext.create(model, BenchModels.context().nCtx(REQUESTS * (32 + N * NEW_TOKENS) + 256)
+                .nBatch(512).nSeqMax(REQUESTS * N).flashAttention(flashAttention).kvUnified(kvUnified).build());
         engine = new SearchEngine(context);
         requests = new ArrayList<>();
         String[] topics = {"the king", "a dog", "the sea", "my home", "the old man", "a big tree", "the sun",

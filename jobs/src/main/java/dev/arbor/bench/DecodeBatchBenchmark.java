@@ -1,7 +1,6 @@
 package dev.arbor.bench;
 
 import dev.arbor.llama.Batch;
-import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.DecodeStatus;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
@@ -63,9 +62,9 @@ public class DecodeBatchBenchmark {
     @Setup(Level.Trial)
     public void load() {
         model = LlamaModel.load(BenchModels.file(size));
-        context = LlamaContext.create(model, ContextParams.builder()
+        context = LlamaContext.create(model, BenchModels.context()
                 .nCtx(sequences * (PROMPT + 8) + 64).nBatch(Math.max(PROMPT, sequences)).nSeqMax(sequences)
-                .threads(BenchModels.threads()).build());
+                .build());
         batch = new Batch(context.nBatch());
         row = new float[model.nVocab()];
         // Each sequence gets its own history: the same words, shifted by its index.

@@ -3,7 +3,6 @@ package dev.arbor.bench;
 import dev.arbor.kv.Branch;
 import dev.arbor.kv.BranchStore;
 import dev.arbor.kv.SamplerParams;
-import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
 import java.util.ArrayList;
@@ -27,9 +26,9 @@ final class KvFootprintReport {
 
     static void run(String size) {
         try (LlamaModel model = LlamaModel.load(BenchModels.file(size));
-                LlamaContext context = LlamaContext.create(model, ContextParams.builder()
+                LlamaContext context = LlamaContext.create(model, BenchModels.context()
                         .nCtx(WIDTH * (PROMPT + STEPS) + 64).nBatch(PROMPT).nSeqMax(WIDTH)
-                        .threads(BenchModels.threads()).build())) {
+                        .build())) {
             int[] prompt = BenchModels.prompt(model, PROMPT);
             int tree;
             try (BranchStore store = new BranchStore(context)) {
@@ -67,11 +66,11 @@ final class KvFootprintReport {
         int prompt = BeamSearchBenchmark.PROMPT;
         int steps = BeamSearchBenchmark.NEW_TOKENS;
         try (LlamaModel model = LlamaModel.load(BenchModels.file(size));
-                LlamaContext arbor = LlamaContext.create(model, ContextParams.builder().nCtx(width * (prompt + steps)
-                        + 64).nBatch(prompt).nSeqMax(width).threads(BenchModels.threads()).build());
-                LlamaContext copies = LlamaContext.create(model, ContextParams.builder()
+                LlamaContext arbor = LlamaContext.create(model, BenchModels.context().nCtx(width * (prompt + steps)
+                        + 64).nBatch(prompt).nSeqMax(width).build());
+                LlamaContext copies = LlamaContext.create(model, BenchModels.context()
                         .nCtx(2 * width * (prompt + steps) + 256).nBatch(prompt).nSeqMax(width)
-                        .threads(BenchModels.threads()).build())) {
+                        .build())) {
             int[] tokens = BenchModels.prompt(model, prompt);
             SearchResult result;
             try (SearchEngine engine = new SearchEngine(arbor)) {

@@ -1,34 +1,48 @@
 package dev.arbor.llama;
 
 /**
- * How a {@link LlamaContext} is sized.
+ * How a {@link LlamaContext} is sized and run.
  *
- * @param nCtx KV cells shared by all sequences (llama.cpp rounds it up to a multiple of 32)
- * @param nBatch most entries one {@link Batch} may hold (llama.cpp allocates at least 64 internally,
- *     but a context accepts no more than asked for)
- * @param nUbatch most entries llama.cpp computes at once; defaults to {@code nBatch} so that a
- *     batch is decoded all-or-nothing (a failed batch leaves no cells behind)
- * @param nSeqMax sequence ids {@code 0..nSeqMax-1}
- * @param threads CPU threads for decoding
- * @param defragThreshold fraction of holes above which llama.cpp defragments on its own; negative = off
- * @param flashAttention use llama.cpp's fused attention kernel, which skips the cells a sequence
- *     cannot see: with many sequences in one cache it saves most of the attention work. It
- *     accumulates in half precision, so logits move by up to about 1e-3 (off by default, as in
- *     llama.cpp; llama.cpp then also rounds nCtx up to a multiple of 256)
+ * @param nCtx KV cells shared by all sequences (llama.cpp pads it to a multiple of 256)
+ * @param nBatch most entries one {@link Batch} may hold (llama.cpp caps it at {@code nCtx})
+ * @param nUbatch most entries llama.cpp computes at once; defaults to {@code nBatch}
+ * @param nSeqMax sequence ids {@code 0..nSeqMax-1}, at most {@value #MAX_SEQUENCES}
+ * @param threads CPU threads for decoding (the most an adaptive policy will use)
+ * @param threadPolicy whether the context gives threads back while other work wants the cores
+ * @param poll how long idle decode threads spin before they sleep, as ggml's polling level
+ *     (0 sleeps at once, 100 spins long); {@value #LLAMA_DEFAULT_POOL} keeps llama.cpp's default,
+ *     a new pool for every decode
+ * @param flashAttention llama.cpp's fused attention (see {@link FlashAttention})
+ * @param kvUnified one KV buffer for all sequences, so that a fork tags its parent's cells instead
+ *     of copying them (Arbor's default); {@code false} gives each sequence its own stream of
+ *     {@code nCtx / nSeqMax} cells, where a fork copies the whole stream and a partial copy is
+ *     refused
  */
-public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int threads, float defragThreshold,
-        boolean flashAttention) {
+public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int threads, ThreadPolicy threadPolicy,
+        int poll, FlashAttention flashAttention, boolean kvUnified) {
+    /** llama.cpp's limit on sequences per context ({@code LLAMA_MAX_SEQ}). */
+    public static final int MAX_SEQUENCES = 256;
+    /** {@link #poll()} value that keeps llama.cpp's own per-decode thread pool. */
+    public static final int LLAMA_DEFAULT_POOL = -1;
+
     public ContextParams {
         requirePositive("nCtx", nCtx);
         requirePositive("nBatch", nBatch);
         requirePositive("nUbatch", nUbatch);
         requirePositive("nSeqMax", nSeqMax);
         requirePositive("threads", threads);
+        if (nSeqMax > MAX_SEQUENCES) {
+            throw new IllegalArgumentException("nSeqMax must be <= " + MAX_SEQUENCES + " (llama.cpp's limit), was "
+                    + nSeqMax);
+        }
         if (nUbatch > nBatch) {
             throw new IllegalArgumentException("nUbatch (" + nUbatch + ") must not exceed nBatch (" + nBatch + ")");
         }
-        if (defragThreshold > 1f || Float.isNaN(defragThreshold)) {
-            throw new IllegalArgumentException("defragThreshold must be <= 1 (negative = off), was " + defragThreshold);
+        if (poll < LLAMA_DEFAULT_POOL || poll > 100) {
+            throw new IllegalArgumentException("poll must be 0..100 (or -1 for llama.cpp's default), was " + poll);
+        }
+        if (threadPolicy == null || flashAttention == null) {
+            throw new IllegalArgumentException("threadPolicy and flashAttention must not be null");
         }
     }
 
@@ -42,18 +56,26 @@ public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int 
         return new Builder();
     }
 
+    /** A builder starting from these values. */
+    public Builder toBuilder() {
+        return new Builder().nCtx(nCtx).nBatch(nBatch).nUbatch(nUbatch).nSeqMax(nSeqMax).threads(threads)
+                .threadPolicy(threadPolicy).poll(poll).flashAttention(flashAttention).kvUnified(kvUnified);
+    }
+
     /**
-     * Builder with defaults: nCtx 4096, nBatch 512, nUbatch = nBatch, nSeqMax 8, threads = min(4, cores),
-     * defrag off, flash attention off.
+     * Builder with defaults: nCtx 4096, nBatch 512, nUbatch = nBatch, nSeqMax 8, threads = all the
+     * cores this JVM may use, adaptive threads, poll 0, flash attention off, one unified KV buffer.
      */
     public static final class Builder {
         private int nCtx = 4096;
         private int nBatch = 512;
         private int nUbatch = -1;
         private int nSeqMax = 8;
-        private int threads = Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
-        private float defragThreshold = -1f;
-        private boolean flashAttention;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private ThreadPolicy threadPolicy = ThreadPolicy.ADAPTIVE;
+        private int poll = 0;
+        private FlashAttention flashAttention = FlashAttention.OFF;
+        private boolean kvUnified = true;
 
         private Builder() {}
 
@@ -82,19 +104,29 @@ public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int 
             return this;
         }
 
-        public Builder defragThreshold(float defragThreshold) {
-            this.defragThreshold = defragThreshold;
+        public Builder threadPolicy(ThreadPolicy threadPolicy) {
+            this.threadPolicy = threadPolicy;
             return this;
         }
 
-        public Builder flashAttention(boolean flashAttention) {
+        public Builder poll(int poll) {
+            this.poll = poll;
+            return this;
+        }
+
+        public Builder flashAttention(FlashAttention flashAttention) {
             this.flashAttention = flashAttention;
             return this;
         }
 
+        public Builder kvUnified(boolean kvUnified) {
+            this.kvUnified = kvUnified;
+            return this;
+        }
+
         public ContextParams build() {
-            return new ContextParams(nCtx, nBatch, nUbatch < 0 ? nBatch : nUbatch, nSeqMax, threads, defragThreshold,
-                    flashAttention);
+            return new ContextParams(nCtx, nBatch, nUbatch < 0 ? nBatch : nUbatch, nSeqMax, threads, threadPolicy, poll,
+                    flashAttention, kvUnified);
         }
     }
 }

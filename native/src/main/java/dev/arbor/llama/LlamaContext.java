@@ -3,7 +3,6 @@ package dev.arbor.llama;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * One llama.cpp context: a KV cache of {@link #nCtx()} cells shared by sequences
@@ -16,30 +15,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * context is open.
  */
 public final class LlamaContext implements AutoCloseable {
-    /** System property that enables {@link #defragment()} (off by default, see there). */
-    public static final String ALLOW_DEFRAG_PROPERTY = "arbor.llama.allowDefrag";
-
-    /** System property that lets contexts decode at the same time (off by default, see {@link #decode}). */
-    public static final String CONCURRENT_DECODES_PROPERTY = "arbor.llama.concurrentDecodes";
-
-    /*
-     * llama.cpp b4916's CPU matrix multiply (tinyBLAS) keeps its work-sharing counter in a
-     * function-level static, so two graphs computing at the same time anywhere in the process take
-     * each other's chunks and produce wrong logits; two contexts decoding on two threads showed
-     * logits off by up to 9 in about one decode in ten, in Java and in plain C alike, even with one
-     * thread each and two separately loaded models. Decodes are therefore serialized per loaded
-     * library (this class loader). Each decode still uses all of its context's threads.
-     */
-    private static final boolean SERIALIZE_DECODES = !Boolean.getBoolean(CONCURRENT_DECODES_PROPERTY);
-    private static final ReentrantLock DECODE_LOCK = new ReentrantLock(true);
-
     private final LlamaModel model;
     private final ContextParams params;
     private final int nCtx;
     private final int nBatch;
     private final int nUbatch;
     private final int nSeqMax;
+    private final int nCtxSeq;
     private final ByteBuffer[] logitsViews;
+    private final KvCells cells;
+    private int threadsInUse;
     private long handle;
 
     private LlamaContext(LlamaModel model, ContextParams params, long handle) {
@@ -48,12 +33,13 @@ public final class LlamaContext implements AutoCloseable {
         this.handle = handle;
         int[] shape = LlamaNative.contextShape(handle);
         this.nCtx = shape[0];
-        // llama.cpp raises n_batch to at least 64 but keeps n_ubatch; honouring the requested
-        // size keeps every batch inside one micro-batch, so a failed decode leaves nothing behind.
-        this.nBatch = Math.min(shape[1], params.nBatch());
+        this.nBatch = shape[1];
         this.nUbatch = shape[2];
         this.nSeqMax = shape[3];
+        this.nCtxSeq = shape[4];
         this.logitsViews = new ByteBuffer[nBatch];
+        this.cells = new KvCells(nSeqMax, params.kvUnified());
+        this.threadsInUse = params.threads();
     }
 
     /**
@@ -74,15 +60,14 @@ public final class LlamaContext implements AutoCloseable {
     }
 
     /**
-     * Decodes every entry of the batch in one {@code llama_decode}.
-     *
-     * <p>Decodes of all contexts in this JVM (per class loader) take turns: llama.cpp b4916 gives
-     * wrong results when two decode at once (see the note in the source). Set the system property
-     * {@value #CONCURRENT_DECODES_PROPERTY} to {@code true} only for a llama.cpp build without
-     * that flaw.
+     * Decodes every entry of the batch in one {@code llama_decode}. Contexts of one model may
+     * decode at the same time on different threads (llama.cpp 0.5.0 computes them exactly; the
+     * concurrent-contexts test keeps it so); with {@link ThreadPolicy#ADAPTIVE} they share the
+     * cores instead of each taking all of them.
      *
      * @return {@link DecodeStatus#OK}, or {@link DecodeStatus#NO_KV_SLOT} when the KV cache is full
-     * @throws LlamaException on any other llama.cpp failure
+     *     (then nothing of the batch was stored)
+     * @throws LlamaException when llama.cpp rejects the batch (its reason in the message) or fails
      */
     public DecodeStatus decode(Batch batch) {
         long context = openHandle();
@@ -92,6 +77,7 @@ public final class LlamaContext implements AutoCloseable {
             throw new IllegalArgumentException("batch is empty");
         }
         if (n > nBatch) {
+            // llama.cpp aborts the process on a batch over n_batch.
             throw new IllegalArgumentException("batch of " + n + " entries exceeds nBatch " + nBatch);
         }
         if (batch.maxSeq() >= nSeqMax) {
@@ -101,26 +87,47 @@ public final class LlamaContext implements AutoCloseable {
             throw new IllegalArgumentException("token " + batch.maxToken() + " is outside the vocab [0, "
                     + model.nVocab() + ")");
         }
-        int status;
-        if (SERIALIZE_DECODES) {
-            DECODE_LOCK.lock();
-            try {
-                status = LlamaNative.decode(context, n, batch.tokens, batch.positions, batch.seqCounts, batch.seqIds,
-                        batch.wantsLogits);
-            } finally {
-                DECODE_LOCK.unlock();
-            }
-        } else {
+        adjustThreads(context);
+        LlamaLog.takeLastError();
+        LlamaLog.hold();
+        int status = Integer.MIN_VALUE;
+        try {
             status = LlamaNative.decode(context, n, batch.tokens, batch.positions, batch.seqCounts, batch.seqIds,
                     batch.wantsLogits);
+        } finally {
+            LlamaLog.release(status == 1);
         }
+        return outcome(status, batch);
+    }
+
+    private DecodeStatus outcome(int status, Batch batch) {
         switch (status) {
             case 0:
+                cells.decoded(batch);
                 return DecodeStatus.OK;
             case 1:
                 return DecodeStatus.NO_KV_SLOT;
-            default:
-                throw new LlamaException("llama_decode failed with status " + status + " (batch of " + n + ")");
+            case -1: {
+                String reason = LlamaLog.takeLastError();
+                throw new LlamaException("llama.cpp rejected a batch of " + batch.size() + " entries"
+                        + (reason == null ? "" : ": " + reason));
+            }
+            default: {
+                String reason = LlamaLog.takeLastError();
+                throw new LlamaException("llama_decode failed with status " + status + " (batch of " + batch.size()
+                        + ")" + (reason == null ? "" : ": " + reason));
+            }
+        }
+    }
+
+    private void adjustThreads(long context) {
+        if (params.threadPolicy() != ThreadPolicy.ADAPTIVE) {
+            return;
+        }
+        int threads = CpuShare.shared().threadsFor(this, params.threads(), System.nanoTime());
+        if (threads != threadsInUse) {
+            LlamaNative.setThreads(context, threads);
+            threadsInUse = threads;
         }
     }
 
@@ -157,59 +164,91 @@ public final class LlamaContext implements AutoCloseable {
     }
 
     /**
-     * Removes the cells of {@code seq} at positions {@code [p0, p1)}; -1 means an open end.
+     * Removes the cells of {@code seq} at positions {@code [p0, p1)}; -1 means an open end, and
+     * seq -1 means every sequence.
      *
      * @return false when llama.cpp refused (only partial removal on recurrent models)
      */
     public boolean seqRemove(int seq, int p0, int p1) {
-        return LlamaNative.seqRemove(openHandle(), seq, p0, p1);
+        long context = openHandle();
+        boolean removed = LlamaNative.seqRemove(context, seq, p0, p1);
+        if (removed) {
+            cells.removed(seq, p0, p1);
+        }
+        return removed;
     }
 
-    /** Makes {@code dst} share the cells of {@code src} at {@code [p0, p1)}: a tag, not a tensor copy. */
+    /**
+     * Makes {@code dst} see the cells of {@code src} at {@code [p0, p1)}: with one unified KV
+     * buffer a tag, not a tensor copy. With per-sequence streams ({@link ContextParams#kvUnified()}
+     * false) the whole stream is copied at the next decode, and only whole sequences can be copied.
+     *
+     * @throws IllegalArgumentException for a partial copy between per-sequence streams (llama.cpp
+     *     would abort the process)
+     */
     public void seqCopy(int src, int dst, int p0, int p1) {
-        LlamaNative.seqCopy(openHandle(), src, dst, p0, p1);
+        long context = openHandle();
+        if (!params.kvUnified() && src != dst && (p0 > 0 || p1 >= 0)) {
+            throw new IllegalArgumentException("with per-sequence KV streams only a whole sequence can be copied "
+                    + "(p0 -1 or 0, p1 -1), not [" + p0 + ", " + p1 + ")");
+        }
+        LlamaNative.seqCopy(context, src, dst, p0, p1);
+        cells.copied(src, dst, p0, p1);
     }
 
     /** Removes every cell that does not belong to {@code seq}. */
     public void seqKeep(int seq) {
         LlamaNative.seqKeep(openHandle(), seq);
+        cells.kept(seq);
     }
 
-    /** KV cells holding at least one sequence. */
+    /**
+     * The lowest and highest position of {@code seq}'s cells, as {@code {min, max}};
+     * {@code {-1, -1}} when it has none.
+     */
+    public int[] seqPositions(int seq) {
+        return LlamaNative.seqPositions(openHandle(), seq);
+    }
+
+    /**
+     * KV cells holding at least one sequence. llama.cpp 0.5.0 has no call for this: the count is
+     * Arbor's own ledger of every decode, copy and removal made through this context.
+     */
     public int kvUsedCells() {
-        return LlamaNative.kvUsedCells(openHandle());
+        openHandle();
+        return cells.used();
+    }
+
+    /** Cells sequence {@code seq} sees (shared cells count for every sequence that sees them). */
+    public int kvCellsOf(int seq) {
+        openHandle();
+        if (seq < 0 || seq >= nSeqMax) {
+            throw new IllegalArgumentException("seq id " + seq + " is outside [0, " + nSeqMax + ")");
+        }
+        return cells.cellsOf(seq);
     }
 
     /** Empties the whole KV cache. */
     public void kvClear() {
         LlamaNative.kvClear(openHandle());
+        cells.cleared();
     }
 
     /**
-     * Compacts the KV cache now, so that free cells form one run.
-     *
-     * <p>llama.cpp b4916's defragmentation can abort the whole process (a {@code GGML_ASSERT} in
-     * {@code ggml_view} while building the defrag graph; Arbor's random-walk test of the branch
-     * store hit it on a nearly full cache). A library must not take the JVM down, so this refuses
-     * unless the system property {@value #ALLOW_DEFRAG_PROPERTY} is {@code true}, for llama.cpp
-     * builds known to be fixed. Arbor itself never needs it: the branch store splits a refused
-     * batch instead, which finds scattered free cells without moving any.
-     *
-     * @throws UnsupportedOperationException unless enabled as above
+     * The KV state of one sequence, to be restored into this or another context of the same model;
+     * {@code seq} -1 gives the whole cache's cells in llama.cpp's format (for inspection).
      */
-    public void defragment() {
-        long context = openHandle();
-        if (!Boolean.getBoolean(ALLOW_DEFRAG_PROPERTY)) {
-            throw new UnsupportedOperationException("KV defragmentation is disabled: llama.cpp b4916 can abort the "
-                    + "process while defragmenting. Set -D" + ALLOW_DEFRAG_PROPERTY + "=true only with a llama.cpp "
-                    + "build where this is fixed; split batches instead to use scattered free cells.");
-        }
-        LlamaNative.kvDefragment(context);
-    }
-
-    /** The KV state of one sequence, to be restored into this or another context of the same model. */
     public byte[] stateSave(int seq) {
         return LlamaNative.stateSave(openHandle(), seq);
+    }
+
+    /**
+     * Bytes of a sequence's saved state, or of the whole cache's for {@code seq} -1: what
+     * {@code llama_state_seq_get_size} reports (its format is fixed per version; tests use it to
+     * check {@link #kvUsedCells()} against llama.cpp's own view).
+     */
+    public long stateSize(int seq) {
+        return LlamaNative.stateSize(openHandle(), seq);
     }
 
     /**
@@ -218,7 +257,10 @@ public final class LlamaContext implements AutoCloseable {
      * @throws LlamaException when the state does not fit or is not a state of this model
      */
     public void stateRestore(byte[] state, int seq) {
-        LlamaNative.stateRestore(openHandle(), state, seq);
+        long context = openHandle();
+        LlamaNative.stateRestore(context, state, seq);
+        int[] range = LlamaNative.seqPositions(context, seq);
+        cells.restored(seq, range[0], range[1]);
     }
 
     /** Total nanoseconds spent inside {@code llama_decode} by this context. */
@@ -247,6 +289,16 @@ public final class LlamaContext implements AutoCloseable {
         return nSeqMax;
     }
 
+    /** Cells one sequence can hold: {@link #nCtx()} with a unified KV buffer, its stream's size otherwise. */
+    public int nCtxSeq() {
+        return nCtxSeq;
+    }
+
+    /** Threads the last decode used (below {@link ContextParams#threads()} while the cores are shared). */
+    public int threadsInUse() {
+        return threadsInUse;
+    }
+
     public LlamaModel model() {
         return model;
     }
@@ -267,6 +319,7 @@ public final class LlamaContext implements AutoCloseable {
         }
         long context = handle;
         handle = 0;
+        CpuShare.shared().forget(this);
         LlamaNative.contextFree(context);
         model.contextClosed();
     }
@@ -277,7 +330,7 @@ public final class LlamaContext implements AutoCloseable {
                 + (isClosed() ? ", closed" : "") + "]";
     }
 
-    private long openHandle() {
+    long openHandle() {
         if (handle == 0) {
             throw new IllegalStateException("context is closed");
         }

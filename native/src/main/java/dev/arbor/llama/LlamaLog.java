@@ -1,6 +1,8 @@
 package dev.arbor.llama;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,7 +12,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>llama.cpp emits a line in several fragments, so fragments are buffered per thread until a
  * newline arrives. The last error line of each thread is remembered, so that a failed load can
- * say why in its exception instead of only in the log.
+ * say why in its exception instead of only in the log. Lines logged during a decode are held
+ * until its status is known: a full KV cache is an outcome Arbor handles (it logs a warning in
+ * llama.cpp), so its lines go out at debug level.
  */
 final class LlamaLog {
     static final String LOGGER_NAME = "dev.arbor.llama.native";
@@ -23,6 +27,14 @@ final class LlamaLog {
     private static final Logger LOG = LoggerFactory.getLogger(LOGGER_NAME);
     private static final ThreadLocal<StringBuilder> PENDING = ThreadLocal.withInitial(StringBuilder::new);
     private static final ThreadLocal<StringBuilder> ERRORS = ThreadLocal.withInitial(StringBuilder::new);
+    private static final ThreadLocal<Held> HELD = ThreadLocal.withInitial(Held::new);
+
+    /** Lines held back during one decode on one thread. */
+    private static final class Held {
+        boolean holding;
+        final List<String> lines = new ArrayList<>();
+        final List<Integer> levels = new ArrayList<>();
+    }
 
     private LlamaLog() {}
 
@@ -50,9 +62,31 @@ final class LlamaLog {
             String line = pending.substring(0, newline).strip();
             pending.delete(0, newline + 1);
             if (!line.isEmpty()) {
-                emit(level, line);
+                Held held = HELD.get();
+                if (held.holding) {
+                    held.lines.add(line);
+                    held.levels.add(level);
+                } else {
+                    emit(level, line);
+                }
             }
         }
+    }
+
+    /** Holds this thread's lines back until {@link #release(boolean)}. */
+    static void hold() {
+        HELD.get().holding = true;
+    }
+
+    /** Emits the held lines, at debug level when {@code expected} (the outcome is one Arbor handles). */
+    static void release(boolean expected) {
+        Held held = HELD.get();
+        held.holding = false;
+        for (int i = 0; i < held.lines.size(); i++) {
+            emit(expected ? LEVEL_DEBUG : held.levels.get(i), held.lines.get(i));
+        }
+        held.lines.clear();
+        held.levels.clear();
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 
@@ -26,7 +27,10 @@ public final class LlamaModel implements AutoCloseable {
     private final int eos;
     private final int nCtxTrain;
     private final int nEmbd;
+    private final int nLayer;
+    private final boolean addsBos;
     private final long parameterCount;
+    private final long sizeBytes;
     private final String description;
     private final boolean[] endOfGeneration;
     private final AtomicReferenceArray<byte[]> pieces;
@@ -43,13 +47,16 @@ public final class LlamaModel implements AutoCloseable {
         this.eos = shape[2];
         this.nCtxTrain = shape[3];
         this.nEmbd = shape[4];
+        this.nLayer = shape[5];
+        this.addsBos = shape[6] != 0;
         this.parameterCount = LlamaNative.modelParameterCount(handle);
+        this.sizeBytes = LlamaNative.modelSizeBytes(handle);
         this.description = new String(LlamaNative.modelDescription(handle), StandardCharsets.UTF_8);
         this.endOfGeneration = LlamaNative.endOfGenerationFlags(handle);
         this.pieces = new AtomicReferenceArray<>(nVocab);
     }
 
-    /** Loads a model for the CPU with memory mapping. */
+    /** Loads a model for the CPU, memory-mapped. */
     public static LlamaModel load(Path file) {
         return load(file, ModelParams.defaults());
     }
@@ -65,7 +72,7 @@ public final class LlamaModel implements AutoCloseable {
         checkReadableGguf(file);
         LlamaLog.takeLastError();
         long handle = LlamaNative.modelLoad(file.toAbsolutePath().toString().getBytes(StandardCharsets.UTF_8),
-                params.nGpuLayers(), params.useMmap());
+                params.nGpuLayers(), params.loadMode().llamaValue());
         if (handle == 0) {
             String reason = LlamaLog.takeLastError();
             throw new LlamaException("llama.cpp could not load the model " + file
@@ -184,6 +191,39 @@ public final class LlamaModel implements AutoCloseable {
         return parameterCount;
     }
 
+    /** Layers of the model. */
+    public int nLayer() {
+        return nLayer;
+    }
+
+    /** Whether the tokenizer starts a text with BOS (the model's metadata decides). */
+    public boolean addsBos() {
+        return addsBos;
+    }
+
+    /** Bytes of all the model's weights. */
+    public long sizeBytes() {
+        return sizeBytes;
+    }
+
+    /**
+     * A value of the model's GGUF metadata as text ({@code general.architecture},
+     * {@code tokenizer.chat_template}, ...), or empty when the model has no such key.
+     */
+    public Optional<String> metadata(String key) {
+        if (key == null) {
+            throw new IllegalArgumentException("key must not be null");
+        }
+        lock.readLock().lock();
+        try {
+            byte[] value = LlamaNative.modelMetadata(openHandle(), key.getBytes(StandardCharsets.UTF_8));
+            return value == null ? Optional.empty()
+                    : Optional.of(new String(value, StandardCharsets.UTF_8));
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** llama.cpp's one-line description, e.g. {@code "llama ?B all F32"}. */
     public String description() {
         return description;
@@ -231,7 +271,8 @@ public final class LlamaModel implements AutoCloseable {
         lock.writeLock().lock();
         try {
             long context = LlamaNative.contextCreate(openHandle(), params.nCtx(), params.nBatch(), params.nUbatch(),
-                    params.nSeqMax(), params.threads(), params.defragThreshold(), params.flashAttention());
+                    params.nSeqMax(), params.threads(), params.flashAttention().llamaValue(), params.kvUnified(),
+                    params.poll());
             if (context != 0) {
                 liveContexts++;
             }

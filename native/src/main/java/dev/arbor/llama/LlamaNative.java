@@ -14,23 +14,36 @@ import java.nio.ByteBuffer;
 final class LlamaNative {
     private LlamaNative() {}
 
-    static native void init(byte[] llamaLibraryPath, int logLevel);
-
-    static native void setLogLevel(int logLevel);
+    /** Opens llama.cpp, checks its version and loads the ggml backends found in {@code backendDir}. */
+    static native void init(byte[] llamaLibraryPath, byte[] backendDir, int logLevel);
 
     static native byte[] systemInfo();
 
     static native boolean supportsGpuOffload();
 
+    /** llama_version(), ggml_version() and ggml_commit(), one per line. */
+    static native byte[] versions();
+
+    /** One line per device ("name, description, type, free bytes, total bytes", tab-separated), then "reg\tNAME" per registry. */
+    static native byte[] backends();
+
+    /** The empty string when dlopen can load the library, else dlerror's reason. */
+    static native byte[] probeLibrary(byte[] path);
+
     /** Returns 0 when llama.cpp could not load the file (the reason went to the log). */
-    static native long modelLoad(byte[] path, int nGpuLayers, boolean useMmap);
+    static native long modelLoad(byte[] path, int nGpuLayers, int loadMode);
 
     static native void modelFree(long model);
 
-    /** nVocab, bos, eos, nCtxTrain, nEmbd. */
+    /** nVocab, bos, eos, nCtxTrain, nEmbd, nLayer, addBos (1 or 0). */
     static native int[] modelShape(long model);
 
     static native long modelParameterCount(long model);
+
+    static native long modelSizeBytes(long model);
+
+    /** A GGUF metadata value rendered as text, or null when the model has no such key. */
+    static native byte[] modelMetadata(long model, byte[] key);
 
     static native byte[] modelDescription(long model);
 
@@ -44,14 +57,14 @@ final class LlamaNative {
 
     /** Returns 0 when llama.cpp could not create the context (the reason went to the log). */
     static native long contextCreate(long model, int nCtx, int nBatch, int nUbatch, int nSeqMax, int threads,
-            float defragThreshold, boolean flashAttention);
+            int flashAttention, boolean kvUnified, int poll);
 
     static native void contextFree(long context);
 
-    /** nCtx, nBatch, nUbatch, nSeqMax as llama.cpp settled them. */
+    /** nCtx, nBatch, nUbatch, nSeqMax, nCtxSeq as llama.cpp settled them. */
     static native int[] contextShape(long context);
 
-    /** Returns llama_decode's status: 0 ok, 1 no KV slot, anything else an error. */
+    /** Returns llama_decode's status: 0 ok, 1 no KV slot, 2 aborted, -1 invalid batch, below -1 a fatal error. */
     static native int decode(
             long context, int n, int[] tokens, int[] positions, int[] seqCounts, int[] seqIds, byte[] wantsLogits);
 
@@ -68,11 +81,15 @@ final class LlamaNative {
 
     static native void seqKeep(long context, int seq);
 
-    static native int kvUsedCells(long context);
+    /** The lowest and highest position of a sequence's cells, {-1, -1} when it has none. */
+    static native int[] seqPositions(long context, int seq);
 
     static native void kvClear(long context);
 
-    static native void kvDefragment(long context);
+    static native void setThreads(long context, int threads);
+
+    /** Bytes of a sequence's state (seq -1: the whole cache's). */
+    static native long stateSize(long context, int seq);
 
     static native byte[] stateSave(long context, int seq);
 

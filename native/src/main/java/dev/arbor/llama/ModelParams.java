@@ -3,20 +3,23 @@ package dev.arbor.llama;
 /**
  * How a model is loaded.
  *
- * @param nGpuLayers layers to offload to a GPU (0 = CPU only; the bundled llama.cpp has no GPU
- *     backend, so anything above 0 needs a GPU build named by {@link LlamaLibrary#LLAMA_LIBRARY_PROPERTY})
- * @param useMmap map the file instead of reading it (the default; several processes then share the pages)
+ * @param nGpuLayers layers to offload to a GPU (0 = CPU only); needs a GPU backend, such as the
+ *     {@code cuda} build of arbor-native, else llama.cpp keeps every layer on the CPU
+ * @param loadMode how the weights are read (memory-mapped by default)
  */
-public record ModelParams(int nGpuLayers, boolean useMmap) {
+public record ModelParams(int nGpuLayers, LoadMode loadMode) {
     public ModelParams {
         if (nGpuLayers < 0) {
             throw new IllegalArgumentException("nGpuLayers must be >= 0, was " + nGpuLayers);
+        }
+        if (loadMode == null) {
+            throw new IllegalArgumentException("loadMode must not be null");
         }
     }
 
     /** CPU only, memory-mapped. */
     public static ModelParams defaults() {
-        return new ModelParams(0, true);
+        return new ModelParams(0, LoadMode.MMAP);
     }
 
     public static Builder builder() {
@@ -26,7 +29,7 @@ public record ModelParams(int nGpuLayers, boolean useMmap) {
     /** Builder for {@link ModelParams}; starts from {@link #defaults()}. */
     public static final class Builder {
         private int nGpuLayers;
-        private boolean useMmap = true;
+        private LoadMode loadMode = LoadMode.MMAP;
 
         private Builder() {}
 
@@ -35,13 +38,13 @@ public record ModelParams(int nGpuLayers, boolean useMmap) {
             return this;
         }
 
-        public Builder useMmap(boolean useMmap) {
-            this.useMmap = useMmap;
+        public Builder loadMode(LoadMode loadMode) {
+            this.loadMode = loadMode;
             return this;
         }
 
         public ModelParams build() {
-            return new ModelParams(nGpuLayers, useMmap);
+            return new ModelParams(nGpuLayers, loadMode);
         }
     }
 }

@@ -1,8 +1,5 @@
 package dev.arbor.llama;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Locale;
 
 /**
@@ -13,9 +10,10 @@ final class NativePlatform {
     /** The only platform the arbor-native jar carries libraries for. */
     static final String BUNDLED = "linux-x86_64";
 
-    static final String HOW_TO_USE_YOUR_OWN = "To run elsewhere, build llama.cpp b4916 as a shared library "
-            + "(cmake -B build -DBUILD_SHARED_LIBS=ON [-DGGML_CUDA=ON] && cmake --build build), build the shim "
-            + "with 'make -C native/src/main/c OUT=<dir>/libarbor_jni.so HEADERS=native/target/jni-headers', "
+    static final String HOW_TO_USE_YOUR_OWN = "To run elsewhere, build llama.cpp " + LlamaLibrary.LLAMA_VERSION
+            + " as shared libraries (cmake -B build -DBUILD_SHARED_LIBS=ON -DGGML_BACKEND_DL=ON [-DGGML_CUDA=ON] && "
+            + "cmake --build build), build the shim with 'make -C native/src/main/c OUT=<dir>/libarbor_jni.so "
+            + "HEADERS=native/target/jni-headers LLAMA_INCLUDE=<llama.cpp>/include:<llama.cpp>/ggml/include', "
             + "then start the JVM with -D" + LlamaLibrary.NATIVE_DIR_PROPERTY + "=<dir> and -D"
             + LlamaLibrary.LLAMA_LIBRARY_PROPERTY + "=<path to libllama.so> (or env "
             + LlamaLibrary.LLAMA_LIBRARY_ENV + ").";
@@ -33,25 +31,17 @@ final class NativePlatform {
         return osName + "-" + archName;
     }
 
-    /** Throws {@link UnsupportedOperationException} unless the bundled libraries can run here. */
-    static void requireBundledSupported() {
+    /**
+     * Throws {@link UnsupportedOperationException} unless the bundled natives can run here: the
+     * shim always comes from the jar, llama.cpp too unless {@code ownLlama}. The jar's CPU variants
+     * reach from plain x86-64 to AVX-512, so any x86-64 CPU is served.
+     */
+    static void requireBundledSupported(boolean ownLlama) {
         String platform = current();
         if (!BUNDLED.equals(platform)) {
-            throw new UnsupportedOperationException("Arbor bundles llama.cpp for " + BUNDLED
-                    + " (glibc, AVX2) only; this JVM runs on " + platform + ". " + HOW_TO_USE_YOUR_OWN);
-        }
-        if (!cpuHasAvx2()) {
-            throw new UnsupportedOperationException("The bundled llama.cpp needs a CPU with AVX2, FMA and F16C; "
-                    + "this CPU does not report avx2 in /proc/cpuinfo. " + HOW_TO_USE_YOUR_OWN);
-        }
-    }
-
-    private static boolean cpuHasAvx2() {
-        Path cpuinfo = Path.of("/proc/cpuinfo");
-        try {
-            return !Files.isReadable(cpuinfo) || Files.readString(cpuinfo).contains(" avx2");
-        } catch (IOException e) {
-            return true; // Unknown: let the load itself decide.
+            throw new UnsupportedOperationException("Arbor bundles " + (ownLlama ? "its JNI shim" : "llama.cpp")
+                    + " for " + BUNDLED + " (glibc 2.34+) only; this JVM runs on " + platform + ". "
+                    + HOW_TO_USE_YOUR_OWN);
         }
     }
 }

@@ -3,10 +3,9 @@ package dev.arbor.kv;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arbor.llama.ContextParams;
+import dev.arbor.llama.KvState;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 
 /** A context and a store on it, closed together; plus checks shared by the kv tests. */
 final class KvFixture implements AutoCloseable {
@@ -25,13 +24,9 @@ final class KvFixture implements AutoCloseable {
         context.close();
     }
 
-    /**
-     * Cells held by one sequence. llama.cpp b4916 writes a sequence's state as a uint32 cell count
-     * followed by the cells, so the first four bytes of {@code stateSave} are that count.
-     */
+    /** Cells held by one sequence, as llama.cpp's serialized state of it says. */
     static int cellsOf(LlamaContext context, int seq) {
-        byte[] state = context.stateSave(seq);
-        return state.length < 4 ? 0 : ByteBuffer.wrap(state).order(ByteOrder.LITTLE_ENDIAN).getInt();
+        return KvState.cells(context, seq);
     }
 
     static float maxAbsDifference(float[] a, float[] b) {

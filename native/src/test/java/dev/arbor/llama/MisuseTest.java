@@ -149,9 +149,28 @@ class MisuseTest {
     }
 
     @Test
-    void defragmentRefusesInsteadOfRiskingAnAbort() {
-        assertThatThrownBy(context::defragment).isInstanceOf(UnsupportedOperationException.class)
-                .hasMessageContaining(LlamaContext.ALLOW_DEFRAG_PROPERTY);
+    void aPartialCopyBetweenPerSequenceStreamsIsRefusedInsteadOfAborting() {
+        try (LlamaContext streams = LlamaContext.create(model,
+                ContextParams.builder().nCtx(1024).nBatch(16).nSeqMax(4).threads(2).kvUnified(false).build())) {
+            Decoding.prefill(streams, 0, new int[] {5, 6, 7, 8}, 0);
+            assertThatThrownBy(() -> streams.seqCopy(0, 1, 0, 2)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("whole sequence");
+            assertThatThrownBy(() -> LlamaNative.seqCopy(streams.openHandle(), 0, 1, 1, -1))
+                    .as("the shim checks too").isInstanceOf(IllegalArgumentException.class);
+            streams.seqCopy(0, 1, -1, -1);
+            assertThat(streams.kvUsedCells()).as("a copy between streams duplicates the cells").isEqualTo(8);
+        }
+    }
+
+    @Test
+    void aBatchThatLlamaCppRejectsThrowsWithItsReason() {
+        Decoding.prefill(context, 0, new int[] {5, 6, 7}, 0);
+        try (Batch gap = new Batch(1)) {
+            gap.add(9, 7, 0, true); // positions of a sequence must continue from its last one
+            assertThatThrownBy(() -> context.decode(gap)).isInstanceOf(LlamaException.class)
+                    .hasMessageContaining("consecutive");
+        }
+        assertThat(context.kvUsedCells()).isEqualTo(3);
     }
 
     @Test
@@ -176,7 +195,11 @@ class MisuseTest {
                 .hasMessageContaining("nCtx");
         assertThatThrownBy(() -> ContextParams.builder().nBatch(8).nUbatch(16).build())
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nUbatch");
-        assertThatThrownBy(() -> new ModelParams(-1, true)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new ModelParams(-1, LoadMode.MMAP)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> ContextParams.builder().nSeqMax(257).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256");
+        assertThatThrownBy(() -> ContextParams.builder().poll(101).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("poll");
         assertThatThrownBy(() -> model.tokenize(null, true, false)).isInstanceOf(IllegalArgumentException.class);
     }
 }

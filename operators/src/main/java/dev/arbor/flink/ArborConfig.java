@@ -90,14 +90,16 @@ public final class ArborConfig implements Serializable {
 
     /** How to load the model ({@link ArborOptions#GPU_LAYERS}). */
     public ModelParams modelParams() {
-        return ModelParams.builder().nGpuLayers(get(ArborOptions.GPU_LAYERS)).build();
+        return ModelParams.builder().nGpuLayers(get(ArborOptions.GPU_LAYERS)).loadMode(get(ArborOptions.LOAD_MODE))
+                .build();
     }
 
-    /** How to size each task slot's context; threads 0 means min(4, available processors). */
+    /** How to size each task slot's context; threads 0 means every core this JVM may use. */
     public ContextParams contextParams() {
         ContextParams.Builder builder = ContextParams.builder().nCtx(get(ArborOptions.N_CTX))
                 .nBatch(get(ArborOptions.N_BATCH)).nSeqMax(get(ArborOptions.N_SEQ_MAX))
-                .flashAttention(get(ArborOptions.FLASH_ATTENTION));
+                .threadPolicy(get(ArborOptions.THREAD_POLICY)).poll(get(ArborOptions.CPU_POLL))
+                .flashAttention(get(ArborOptions.FLASH_ATTENTION)).kvUnified(get(ArborOptions.KV_UNIFIED));
         int threads = get(ArborOptions.THREADS);
         if (threads > 0) {
             builder.threads(threads);

@@ -1,5 +1,8 @@
 package dev.arbor.flink;
 
+import dev.arbor.llama.FlashAttention;
+import dev.arbor.llama.LoadMode;
+import dev.arbor.llama.ThreadPolicy;
 import dev.arbor.search.Strategy;
 import java.time.Duration;
 import java.util.List;
@@ -18,8 +21,13 @@ public final class ArborOptions {
             .noDefaultValue().withDescription("Path of the GGUF model file, readable on every TaskManager.");
 
     public static final ConfigOption<Integer> GPU_LAYERS = ConfigOptions.key("arbor.model.gpu-layers").intType()
-            .defaultValue(0).withDescription("Layers to offload to a GPU; needs a GPU build of llama.cpp "
-                    + "(arbor.llama.library).");
+            .defaultValue(0).withDescription("Layers to offload to a GPU (a large number: all of them); needs the "
+                    + "cuda build of arbor-native (mvn -Pcuda) and a CUDA 13 runtime on the TaskManager.");
+
+    public static final ConfigOption<LoadMode> LOAD_MODE = ConfigOptions.key("arbor.model.load-mode")
+            .enumType(LoadMode.class).defaultValue(LoadMode.MMAP).withDescription("How the weights are read: MMAP "
+                    + "(mapped, shared by the processes of a host), READ (copied into memory), MMAP_LOCKED (mapped "
+                    + "and locked in RAM) or AUTO (llama.cpp decides).");
 
     public static final ConfigOption<Integer> N_CTX = ConfigOptions.key("arbor.context.n-ctx").intType()
             .defaultValue(4096).withDescription("KV cells of each task slot's context, shared by all its requests.");
@@ -31,13 +39,31 @@ public final class ArborOptions {
             .defaultValue(16).withDescription("Sequences (branch leases) of each context: bounds width x concurrency.");
 
     public static final ConfigOption<Integer> THREADS = ConfigOptions.key("arbor.context.threads").intType()
-            .defaultValue(0).withDescription("CPU threads per decode; 0 = min(4, available processors).");
+            .defaultValue(0).withDescription("Most CPU threads per decode; 0 = every core the TaskManager may use. "
+                    + "With thread-policy ADAPTIVE the slots that decode at the same time share these cores.");
 
-    public static final ConfigOption<Boolean> FLASH_ATTENTION = ConfigOptions.key("arbor.context.flash-attention")
-            .booleanType().defaultValue(false).withDescription("llama.cpp's fused attention, which skips the cells "
-                    + "a sequence cannot see: much less attention work when many requests share a context, but it "
-                    + "accumulates in half precision, so logprobs depend on the batch company to about 1e-3 "
-                    + "(tokens rarely change); off keeps results reproducible to about 1e-6.");
+    public static final ConfigOption<ThreadPolicy> THREAD_POLICY = ConfigOptions.key("arbor.context.thread-policy")
+            .enumType(ThreadPolicy.class).defaultValue(ThreadPolicy.ADAPTIVE).withDescription("ADAPTIVE: each decode "
+                    + "uses only this slot's share of the cores that other processes and the other decoding slots "
+                    + "leave free (measured about once a second), so a busy machine slows decoding in proportion "
+                    + "instead of many times over; FIXED: always 'threads'.");
+
+    public static final ConfigOption<Integer> CPU_POLL = ConfigOptions.key("arbor.context.cpu-poll").intType()
+            .defaultValue(0).withDescription("How long idle decode threads spin for work before they sleep, as ggml's "
+                    + "polling level 0..100 (0: sleep at once, kindest to other work on the machine); -1 keeps "
+                    + "llama.cpp's default, a new spinning thread pool for every decode.");
+
+    public static final ConfigOption<FlashAttention> FLASH_ATTENTION = ConfigOptions
+            .key("arbor.context.flash-attention").enumType(FlashAttention.class).defaultValue(FlashAttention.OFF)
+            .withDescription("llama.cpp's fused attention: ON, OFF or AUTO (llama.cpp decides). It skips the cells "
+                    + "a sequence cannot see, so many requests in one context cost less attention work, but on the "
+                    + "CPU it is slower at long positions and accumulates in half precision (logprobs move by a few "
+                    + "1e-3 with the batch company). Measured trade-offs: docs/benchmarks.md.");
+
+    public static final ConfigOption<Boolean> KV_UNIFIED = ConfigOptions.key("arbor.context.kv-unified")
+            .booleanType().defaultValue(true).withDescription("One KV buffer for all sequences, so a fork shares its "
+                    + "parent's cells (true); false gives each sequence its own stream of n-ctx / n-seq-max cells, "
+                    + "where a fork copies the prefix and no request may hold more than one stream per branch.");
 
     public static final ConfigOption<Strategy> STRATEGY = ConfigOptions.key("arbor.search.strategy")
             .enumType(Strategy.class).defaultValue(Strategy.BEAM).withDescription("BEAM or BEST_OF_N.");
@@ -102,7 +128,8 @@ public final class ArborOptions {
 
     /** Every option, for validation of configuration files and for documentation. */
     public static List<ConfigOption<?>> all() {
-        return List.of(MODEL_PATH, GPU_LAYERS, N_CTX, N_BATCH, N_SEQ_MAX, THREADS, FLASH_ATTENTION, STRATEGY, WIDTH, MAX_NEW_TOKENS,
+        return List.of(MODEL_PATH, GPU_LAYERS, LOAD_MODE, N_CTX, N_BATCH, N_SEQ_MAX, THREADS, THREAD_POLICY, CPU_POLL,
+                FLASH_ATTENTION, KV_UNIFIED, STRATEGY, WIDTH, MAX_NEW_TOKENS,
                 LENGTH_PENALTY, STOP, STOP_AT_EOG, RETURN_CANDIDATES, SEED, TEMPERATURE, TOP_K, TOP_P, MIN_P,
                 REPEAT_PENALTY, REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, TIMEOUT, CAPACITY, ORDERED);
     }

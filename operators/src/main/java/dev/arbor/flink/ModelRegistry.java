@@ -24,12 +24,15 @@ public final class ModelRegistry {
     private static final ModelRegistry SHARED = new ModelRegistry();
 
     /** Which model file, loaded how: the identity of a shared model. */
-    public record Key(Path path, int gpuLayers) {
+    public record Key(Path path, ModelParams params) {
         public Key {
             path = path.toAbsolutePath().normalize();
-            if (gpuLayers < 0) {
-                throw new IllegalArgumentException("gpuLayers must be >= 0, was " + gpuLayers);
-            }
+            Objects.requireNonNull(params, "params");
+        }
+
+        /** The file loaded memory-mapped with {@code gpuLayers} layers on a GPU. */
+        public Key(Path path, int gpuLayers) {
+            this(path, ModelParams.builder().nGpuLayers(gpuLayers).build());
         }
     }
 
@@ -63,7 +66,7 @@ public final class ModelRegistry {
         Objects.requireNonNull(key, "key");
         Entry entry = entries.get(key);
         if (entry == null) {
-            LlamaModel model = LlamaModel.load(key.path(), ModelParams.builder().nGpuLayers(key.gpuLayers()).build());
+            LlamaModel model = LlamaModel.load(key.path(), key.params());
             entry = new Entry(model);
             entries.put(key, entry);
             loads.merge(key, 1, Integer::sum);

@@ -72,7 +72,7 @@ public final class SlotRuntime implements AutoCloseable {
 
     /** The registry key of the configuration's model. */
     public static ModelRegistry.Key modelKey(ArborConfig config) {
-        return new ModelRegistry.Key(Path.of(config.modelPath()), config.get(ArborOptions.GPU_LAYERS));
+        return new ModelRegistry.Key(Path.of(config.modelPath()), config.modelParams());
     }
 
     /**
