@@ -77,9 +77,7 @@ public final class BenchRunner {
                     fast.getScoreError(), fast.getScoreUnit());
             System.out.printf(Locale.ROOT, "   %-12s %10.3f ± %.3f %s%n", comparison.baseline(), slow.getScore(),
                     slow.getScoreError(), slow.getScoreUnit());
-            System.out.printf(Locale.ROOT, "   ratio        %10.2fx%s%n", ratio,
-                    comparison.target() > 0 ? String.format(Locale.ROOT, "   (target >= %.1fx: %s)",
-                            comparison.target(), ratio >= comparison.target() ? "met" : "NOT met") : "");
+            System.out.printf(Locale.ROOT, "   ratio        %10.2fx%s%n", ratio, goal(comparison.target(), ratio));
             if (comparison.workPerOp() > 0 && "ms/op".equals(fast.getScoreUnit())) {
                 System.out.printf(Locale.ROOT, "   throughput   %10.1f vs %.1f %s/s%n",
                         comparison.workPerOp() / (fast.getScore() / 1000), comparison.workPerOp() / (slow.getScore() / 1000),
@@ -95,6 +93,16 @@ public final class BenchRunner {
             }
         }
         System.out.println();
+    }
+
+    /** "(target >= 2.0x: met)", or for a slowdown (negative target) "(target <= 2.2x: met)". */
+    private static String goal(double target, double ratio) {
+        if (target == 0) {
+            return "";
+        }
+        boolean met = target > 0 ? ratio >= target : ratio <= -target;
+        return String.format(Locale.ROOT, "   (target %s %.1fx: %s)", target > 0 ? ">=" : "<=", Math.abs(target),
+                met ? "met" : "NOT met");
     }
 
     /** Results of one method, keyed by their JMH parameters so that like is compared with like. */

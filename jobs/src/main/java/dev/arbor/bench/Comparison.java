@@ -10,7 +10,8 @@ import java.util.List;
  * @param benchmarkClass simple name of the JMH class
  * @param candidate the method that should be faster
  * @param baseline the method it is compared with
- * @param target the ratio an issue asks for (0 when none)
+ * @param target the ratio an issue asks for (0 when none): at least this, or at most this for a
+ *     slowdown (a negative target: the ratio must stay at or under its absolute value)
  * @param counters secondary results (JMH aux counters) to print beside the times
  * @param workPerOp units of work one operation does (e.g. generated tokens), 0 when not a throughput
  * @param workUnit the name of that unit, printed as a rate
@@ -33,6 +34,9 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
                         "BranchCommitBenchmark", "batched", "oneByOne", 2.0, List.of()),
                 new Comparison("beam search width 4, 128-token prompt, 64 new tokens: Arbor vs no sharing",
                         "BeamSearchBenchmark", "arbor", "noSharing", 3.0, List.of()),
+                new Comparison("decode step, 8 sequences, 2 threads: beside one busy process vs alone "
+                        + "(ratio = slowdown on a shared machine)", "ContentionBenchmark", "alone",
+                        "besideBusyProcess", -2.2, List.of()),
                 new Comparison("16 best-of-4 requests: all at once through one engine vs one at a time",
                         "ConcurrentRequestsBenchmark", "together", "oneAtATime", 2.0, List.of(),
                         ConcurrentRequestsBenchmark.TOKENS_PER_OP, "generated tokens"),

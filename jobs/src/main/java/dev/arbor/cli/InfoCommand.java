@@ -3,6 +3,7 @@ package dev.arbor.cli;
 import dev.arbor.jobs.ConfigLoader;
 import dev.arbor.llama.LlamaLibrary;
 import dev.arbor.llama.LlamaModel;
+import dev.arbor.llama.LlamaRuntime;
 import dev.arbor.llama.gguf.SyntheticModel;
 import dev.arbor.llama.gguf.SyntheticModels;
 import java.nio.file.Files;
@@ -39,13 +40,7 @@ final class InfoCommand implements Callable<Integer> {
         System.out.printf("os         %s %s (%s)%n", System.getProperty("os.name"), System.getProperty("os.version"),
                 System.getProperty("os.arch"));
         System.out.printf("flink      %s%n", EnvironmentInformation.getVersion());
-        boolean own = System.getProperty(LlamaLibrary.LLAMA_LIBRARY_PROPERTY) != null
-                || System.getenv(LlamaLibrary.LLAMA_LIBRARY_ENV) != null;
-        System.out.printf("llama.cpp  %s%n", own ? LlamaLibrary.llamaLibraryPath()
-                : "bundled b4916 CPU build (set " + LlamaLibrary.LLAMA_LIBRARY_ENV + " for your own)");
-        System.out.printf("gpu        %s%n", LlamaLibrary.supportsGpuOffload() ? "offload supported"
-                : "no (CPU build; see README: your own llama.cpp)");
-        System.out.printf("features   %s%n", LlamaLibrary.systemInfo());
+        printLlama();
         System.out.printf("models     %s (cache of synthetic models)%n", SyntheticModels.cacheDirectory());
         Path file = model != null ? model : SyntheticModels.cached(SyntheticModel.Size.TINY, SyntheticModel.Precision.F32,
                 dev.arbor.jobs.ModelChoice.SYNTHETIC_SEED);
@@ -59,6 +54,25 @@ final class InfoCommand implements Callable<Integer> {
             throw new java.io.UncheckedIOException(e);
         }
         return 0;
+    }
+
+    private static void printLlama() {
+        boolean own = System.getProperty(LlamaLibrary.LLAMA_LIBRARY_PROPERTY) != null
+                || System.getenv(LlamaLibrary.LLAMA_LIBRARY_ENV) != null;
+        LlamaRuntime llama = LlamaLibrary.runtime();
+        System.out.printf("llama.cpp  %s (%s), ggml %s%n", llama.llamaVersion(), llama.commit(), llama.ggmlVersion());
+        System.out.printf("           %s%s%n", llama.libraryPath(), own ? " (yours)" : " (bundled)");
+        System.out.printf("backends   %s%s%n", String.join(", ", llama.backends()),
+                llama.cpuVariant().map(v -> " (CPU variant " + v + ")").orElse(""));
+        for (LlamaRuntime.Device device : llama.devices()) {
+            String memory = device.totalBytes() == 0 ? ""
+                    : String.format(", %,d MiB free of %,d MiB", device.freeBytes() >> 20, device.totalBytes() >> 20);
+            System.out.printf("device     %s %s: %s%s%n", device.type(), device.name(), device.description(), memory);
+        }
+        System.out.printf("gpu        %s%n", llama.hasGpu() ? "offload supported (model.gpu-layers)"
+                : llama.gpuProblem().map(p -> "none: " + p).orElse("none (CPU build; mvn -Pcuda package for CUDA)"));
+        System.out.printf("features   %s%n", LlamaLibrary.systemInfo());
+        System.out.printf("sizing     %s%n", Sizing.forThisMachine().describe());
     }
 
     private static void printOptions() {

@@ -47,7 +47,8 @@ public final class Branch {
     }
 
     /**
-     * RESTRICT: releases this branch and its cells.
+     * RESTRICT: releases this branch and its cells. A no-op on a released branch, as every
+     * release is (the seed's contract): releasing twice is never an error.
      *
      * @throws IllegalStateException while it has children (it stays alive and usable)
      */
@@ -57,18 +58,22 @@ public final class Branch {
         }
     }
 
-    /** CASCADE: releases this branch and all its descendants, children first. */
+    /** CASCADE: releases this branch and all its descendants, children first. A no-op on a released branch. */
     public void pruneSubtree() {
-        store.pruneSubtree(state());
+        if (store.isLive(this)) {
+            store.pruneSubtree(state());
+        }
     }
 
     /**
      * SPLICE: releases this branch but keeps its children alive; they move up to its parent (or,
      * for a root, its first child becomes the root of the others). For searches whose dropped
-     * paths may have live forks.
+     * paths may have live forks. A no-op on a released branch.
      */
     public void pruneSplice() {
-        store.pruneSplice(state());
+        if (store.isLive(this)) {
+            store.pruneSplice(state());
+        }
     }
 
     public Optional<Branch> parent() {

@@ -198,7 +198,20 @@ public final class LlamaContext implements AutoCloseable {
 
     /** Removes every cell that does not belong to {@code seq}. */
     public void seqKeep(int seq) {
-        LlamaNative.seqKeep(openHandle(), seq);
+        long context = openHandle();
+        if (params.kvUnified()) {
+            LlamaNative.seqKeep(context, seq);
+        } else {
+            // llama.cpp's seq_keep only clears the stream of seq itself, not the other streams.
+            if (seq < 0 || seq >= nSeqMax) {
+                throw new IllegalArgumentException("seq id " + seq + " is outside [0, " + nSeqMax + ")");
+            }
+            for (int other = 0; other < nSeqMax; other++) {
+                if (other != seq) {
+                    LlamaNative.seqRemove(context, other, -1, -1);
+                }
+            }
+        }
         cells.kept(seq);
     }
 

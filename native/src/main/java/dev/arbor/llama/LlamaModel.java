@@ -97,6 +97,7 @@ public final class LlamaModel implements AutoCloseable {
         } catch (IOException e) {
             throw new LlamaException("cannot read model file " + file + ": " + e.getMessage(), e);
         }
+        ModelFileCheck.check(file);
     }
 
     /**

@@ -11,7 +11,13 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+/**
+ * Decoding through branches equals decoding from scratch, in both KV layouts: one unified buffer
+ * (a fork tags cells) and per-sequence streams (a fork copies its parent's stream).
+ */
 class BranchDecodeTest {
     private static LlamaModel model;
 
@@ -35,9 +41,10 @@ class BranchDecodeTest {
         return all;
     }
 
-    @Test
-    void sharedPrefixSurvivesRetainOnlyOfTheChild() {
-        try (KvFixture kv = new KvFixture(model, 1024, 64, 4)) {
+    @ParameterizedTest(name = "kvUnified={0}")
+    @ValueSource(booleans = {true, false})
+    void sharedPrefixSurvivesRetainOnlyOfTheChild(boolean kvUnified) {
+        try (KvFixture kv = new KvFixture(model, 1024, 64, 4, kvUnified)) {
             int[] prompt = tokens("once upon a time there was");
             Branch parent = Branch.create(kv.store, prompt, SamplerParams.greedy());
             Branch child = parent.fork();
@@ -61,9 +68,10 @@ class BranchDecodeTest {
         }
     }
 
-    @Test
-    void forkAndParentDecodingTheSameTokenAgreeAndACommitOnTheChildLeavesTheParentAlone() {
-        try (KvFixture kv = new KvFixture(model, 1024, 64, 4)) {
+    @ParameterizedTest(name = "kvUnified={0}")
+    @ValueSource(booleans = {true, false})
+    void forkAndParentDecodingTheSameTokenAgreeAndACommitOnTheChildLeavesTheParentAlone(boolean kvUnified) {
+        try (KvFixture kv = new KvFixture(model, 1024, 64, 4, kvUnified)) {
             Branch parent = Branch.create(kv.store, tokens("the cat sat on the"), SamplerParams.greedy());
             Branch child = parent.fork();
             int token = parent.sample();
@@ -78,9 +86,10 @@ class BranchDecodeTest {
         }
     }
 
-    @Test
-    void batchedCommitEqualsOneByOneCommits() {
-        try (KvFixture kv = new KvFixture(model, 1024, 64, 8)) {
+    @ParameterizedTest(name = "kvUnified={0}")
+    @ValueSource(booleans = {true, false})
+    void batchedCommitEqualsOneByOneCommits(boolean kvUnified) {
+        try (KvFixture kv = new KvFixture(model, 1024, 64, 8, kvUnified)) {
             String[] prompts = {"the dog", "a man and his old", "hello world how", "we go home"};
             List<Branch> batched = new ArrayList<>();
             List<Branch> single = new ArrayList<>();
@@ -110,9 +119,10 @@ class BranchDecodeTest {
         }
     }
 
-    @Test
-    void prefillOfUnevenLengthsPacksIntoBatchesAndEqualsOneAtATime() {
-        try (KvFixture kv = new KvFixture(model, 1024, 16, 8)) {
+    @ParameterizedTest(name = "kvUnified={0}")
+    @ValueSource(booleans = {true, false})
+    void prefillOfUnevenLengthsPacksIntoBatchesAndEqualsOneAtATime(boolean kvUnified) {
+        try (KvFixture kv = new KvFixture(model, 1024, 16, 8, kvUnified)) {
             int[] words = tokens("once upon a time there was a king who lived in a big house by the sea and he had "
                     + "a dog and a cat and one day the king said hello to the sun and the moon over the water");
             int[][] runs = {Arrays.copyOfRange(words, 1, 6), Arrays.copyOfRange(words, 2, 25),

@@ -12,14 +12,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.Test;
+import dev.arbor.llama.KvState;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * A seeded random walk of 2,000 store operations against a model of what the cache must hold.
- * The model gives every decoded cell an id; a fork shares its parent's ids, exactly as
- * {@code seq_cp} shares cells. After every step: live branches match, leases + available ==
+ * A seeded random walk of 2,000 store operations against a model of what the cache must hold,
+ * in both KV layouts. The model gives every decoded cell an id; in one unified buffer a fork
+ * shares its parent's ids, exactly as {@code seq_cp} shares cells, and with per-sequence streams
+ * it copies them into new ones. After every step: live branches match, leases + available ==
  * nSeqMax, each live branch's sequence holds exactly {@code position()} cells, and the cache holds
- * exactly the union of live branches' cells (so none once no branch is live).
+ * exactly the union of live branches' cells (so none once no branch is live) — as Arbor's ledger
+ * ({@code kvUsedCells}) says and as llama.cpp's own serialized state of the whole cache says.
  */
 class BranchStoreRandomWalkTest {
     private static final int N_SEQ_MAX = 8;
@@ -33,9 +37,14 @@ class BranchStoreRandomWalkTest {
     private BranchStore store;
     private final Map<String, Integer> outcomes = new HashMap<>();
 
-    @Test
-    void invariantsHoldAfterEveryOperation() {
-        try (LlamaModel loaded = LlamaModel.load(TestModels.tiny()); KvFixture fixture = new KvFixture(loaded, 256, 32, N_SEQ_MAX)) {
+    private boolean unified;
+
+    @ParameterizedTest(name = "kvUnified={0}")
+    @ValueSource(booleans = {true, false})
+    void invariantsHoldAfterEveryOperation(boolean kvUnified) {
+        unified = kvUnified;
+        try (LlamaModel loaded = LlamaModel.load(TestModels.tiny());
+                KvFixture fixture = new KvFixture(loaded, 256, 32, N_SEQ_MAX, kvUnified)) {
             model = loaded;
             kv = fixture;
             store = fixture.store;
@@ -46,9 +55,12 @@ class BranchStoreRandomWalkTest {
             }
             store.drain();
         }
-        // The walk really exercised the interesting paths.
+        // The walk really exercised the interesting paths (a stream of its own fills up more rarely).
         assertThat(outcomes).containsKeys("create", "fork", "commit", "prefill", "prune", "prune-restricted",
-                "pruneSubtree", "pruneSplice", "retainOnly", "no-lease", "kv-exhausted", "drain");
+                "pruneSubtree", "pruneSplice", "retainOnly", "no-lease", "drain");
+        if (kvUnified) {
+            assertThat(outcomes).containsKey("kv-exhausted");
+        }
     }
 
     private String step(int roll) {
@@ -113,7 +125,9 @@ class BranchStoreRandomWalkTest {
             return "no-lease";
         }
         Branch child = parent.fork();
-        cells.put(child, new ArrayList<>(cells.get(parent)));
+        List<Long> inherited = unified ? new ArrayList<>(cells.get(parent))
+                : newCells(new ArrayList<>(), cells.get(parent).size());
+        cells.put(child, inherited);
         return "fork";
     }
 
@@ -205,5 +219,6 @@ class BranchStoreRandomWalkTest {
             union.addAll(entry.getValue());
         }
         assertThat(kv.context.kvUsedCells()).as(where + ": cells in use").isEqualTo(union.size());
+        assertThat(KvState.cells(kv.context, -1)).as(where + ": cells in llama.cpp's state").isEqualTo(union.size());
     }
 }

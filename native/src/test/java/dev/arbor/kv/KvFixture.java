@@ -13,8 +13,13 @@ final class KvFixture implements AutoCloseable {
     final BranchStore store;
 
     KvFixture(LlamaModel model, int nCtx, int nBatch, int nSeqMax) {
-        this.context = LlamaContext.create(model,
-                ContextParams.builder().nCtx(nCtx).nBatch(nBatch).nSeqMax(nSeqMax).threads(2).build());
+        this(model, nCtx, nBatch, nSeqMax, true);
+    }
+
+    /** With {@code kvUnified} false every sequence gets a stream of its own (nCtx / nSeqMax cells, padded). */
+    KvFixture(LlamaModel model, int nCtx, int nBatch, int nSeqMax, boolean kvUnified) {
+        this.context = LlamaContext.create(model, ContextParams.builder().nCtx(nCtx).nBatch(nBatch).nSeqMax(nSeqMax)
+                .threads(2).kvUnified(kvUnified).build());
         this.store = new BranchStore(context);
     }
 
