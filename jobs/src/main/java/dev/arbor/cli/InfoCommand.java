@@ -61,7 +61,8 @@ final class InfoCommand implements Callable<Integer> {
                 || System.getenv(LlamaLibrary.LLAMA_LIBRARY_ENV) != null;
         LlamaRuntime llama = LlamaLibrary.runtime();
         System.out.printf("llama.cpp  %s (%s), ggml %s%n", llama.llamaVersion(), llama.commit(), llama.ggmlVersion());
-        System.out.printf("           %s%s%n", llama.libraryPath(), own ? " (yours)" : " (bundled)");
+        System.out.printf("           %s%n", own ? llama.libraryPath() + " (yours)"
+                : java.nio.file.Path.of(llama.libraryPath()).getFileName() + " (bundled in arbor-native)");
         System.out.printf("backends   %s%s%n", String.join(", ", llama.backends()),
                 llama.cpuVariant().map(v -> " (CPU variant " + v + ")").orElse(""));
         for (LlamaRuntime.Device device : llama.devices()) {
