@@ -77,6 +77,26 @@ public record LlamaRuntime(String llamaVersion, String ggmlVersion, String commi
         return Optional.empty();
     }
 
+    /** dlopen's reason, and every dependency of the library that cannot be found (not only the first). */
+    private static String whyNotLoaded(Path library, Path backendDir) {
+        String why = probe(library.toString());
+        if (why.isEmpty()) {
+            return "it loads, but found no usable device (no GPU, or its driver is missing)";
+        }
+        List<String> missing = new ArrayList<>();
+        for (String needed : ElfNeeded.of(library)) {
+            Path beside = backendDir.resolve(needed);
+            if (!Files.exists(beside) && !probe(needed).isEmpty()) {
+                missing.add(needed);
+            }
+        }
+        return missing.isEmpty() ? why : "missing " + String.join(", ", missing) + " (" + why + ")";
+    }
+
+    private static String probe(String library) {
+        return new String(LlamaNative.probeLibrary(library.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+    }
+
     /** For each GPU backend library in the folder whose backend is missing: what dlopen says about it. */
     private static Optional<String> gpuProblem(Path backendDir, List<String> loaded) {
         List<String> problems = new ArrayList<>();
@@ -88,10 +108,7 @@ public record LlamaRuntime(String llamaVersion, String ggmlVersion, String commi
                 }
                 String backend = name.substring("libggml-".length(), name.indexOf('.')).toUpperCase();
                 if (loaded.stream().noneMatch(b -> b.equalsIgnoreCase(backend))) {
-                    String why = new String(LlamaNative.probeLibrary(file.toString().getBytes(StandardCharsets.UTF_8)),
-                            StandardCharsets.UTF_8);
-                    problems.add(name + " did not load: "
-                            + (why.isEmpty() ? "it loads, but found no usable device (driver missing or no GPU)" : why));
+                    problems.add(name + " did not load: " + whyNotLoaded(file, backendDir));
                 }
             }
         } catch (IOException e) {
