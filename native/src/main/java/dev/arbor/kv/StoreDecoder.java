@@ -10,13 +10,11 @@ import java.util.List;
  * nothing.
  *
  * <p>Runs are packed back to back into batches of {@code nBatch} entries (a run longer than a
- * batch continues in the next one), and only the last token of each run asks for logits. llama.cpp
- * places a batch in one contiguous run of free cells, so a cache with enough free cells can still
- * refuse a large batch when they are scattered. Rather than defragmenting (which aborts the process
- * in llama.cpp b4916, see {@link LlamaContext#defragment()}), a refused batch is split in halves,
- * down to single entries, each of which fits in any free cell. Only when a single entry finds no
- * cell is the cache exhausted: then every cell this call added is removed again and the branches
- * are left exactly as they were; positions and logits change only once everything succeeded.
+ * batch continues in the next one), and only the last token of each run asks for logits.
+ * llama.cpp places a batch in any free cells (they need not be contiguous) and refuses it whole
+ * when there are too few, so a refused batch means the cache (or a sequence's stream) is full:
+ * then every cell this call added in earlier batches is removed again and the branches are left
+ * exactly as they were; positions and logits change only once everything succeeded.
  */
 final class StoreDecoder {
     private final LlamaContext context;
@@ -85,21 +83,14 @@ final class StoreDecoder {
         size = 0;
     }
 
-    /** Decodes entries [from, to); a refused range is retried as two halves, in order. */
+    /** Decodes entries [from, to) in one call. */
     private void decodeRange(int from, int to, int cellsNeeded) {
         batch.clear();
         for (int i = from; i < to; i++) {
             batch.add(tokens[i], positions[i], seqs[i], logitsOwner[i] != null);
         }
-        DecodeStatus status = context.decode(batch);
-        if (status == DecodeStatus.NO_KV_SLOT) {
-            if (to - from == 1) {
-                throw new KvExhaustedException(BranchStore.pressureOf(context), cellsNeeded);
-            }
-            int middle = (from + to) >>> 1;
-            decodeRange(from, middle, cellsNeeded);
-            decodeRange(middle, to, cellsNeeded);
-            return;
+        if (context.decode(batch) == DecodeStatus.NO_KV_SLOT) {
+            throw new KvExhaustedException(BranchStore.pressureOf(context), cellsNeeded);
         }
         for (int i = from; i < to; i++) {
             BranchState owner = logitsOwner[i];
