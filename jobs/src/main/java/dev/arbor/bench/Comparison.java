@@ -37,6 +37,9 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
                 new Comparison("decode step, 8 sequences, 2 threads: beside one busy process vs alone "
                         + "(ratio = slowdown on a shared machine)", "ContentionBenchmark", "alone",
                         "besideBusyProcess", -2.2, List.of()),
+                new Comparison("decode step of N sequences over H cells each in one KV buffer: flash attention "
+                        + "on vs off (ratio > 1: on is faster)", "FlashAttentionBenchmark", "flashOn", "flashOff", 0,
+                        List.of()),
                 new Comparison("16 best-of-4 requests: all at once through one engine vs one at a time",
                         "ConcurrentRequestsBenchmark", "together", "oneAtATime", 2.0, List.of(),
                         ConcurrentRequestsBenchmark.TOKENS_PER_OP, "generated tokens"),
