@@ -18,7 +18,9 @@ import java.nio.file.Path;
  * {@link #NON_TEXT_LOGIT_SCALE}). The output matrix is independent of the embeddings on
  * purpose: tied weights would make every token predict itself, and greedy decoding would repeat
  * one token.
- * The tokenizer is {@link SyntheticVocab#standard()} for every size.
+ * The tokenizer is {@link SyntheticVocab#standard()} for every size. {@link SyntheticQwen3Model}
+ * writes a current architecture with a byte-level BPE vocabulary by the same rules;
+ * {@link SyntheticArchitecture} chooses between them.
  */
 public final class SyntheticModel {
 
