@@ -1,5 +1,6 @@
 package dev.arbor.cli;
 
+import dev.arbor.llama.gguf.SyntheticArchitecture;
 import dev.arbor.llama.gguf.SyntheticModel;
 import dev.arbor.llama.gguf.SyntheticModels;
 import java.nio.file.Files;
@@ -8,13 +9,21 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code arbor synth-model}: writes a synthetic GGUF model (random weights, real llama.cpp format). */
+/**
+ * {@code arbor synth-model}: writes a synthetic GGUF model (random weights, real llama.cpp format) of
+ * one of the {@link SyntheticArchitecture}s.
+ */
 @Command(name = "synth-model", mixinStandardHelpOptions = true, sortOptions = false,
-        description = "Write a synthetic llama-architecture GGUF model (random weights, small vocabulary): it runs "
-                + "through the real llama.cpp code paths, but its text is random.")
+        description = "Write a synthetic GGUF model (random weights, small vocabulary): it runs through the real "
+                + "llama.cpp code paths, but its text is random. llama has a SentencePiece vocabulary; qwen3 has "
+                + "q/k norms, grouped-query attention, a byte-level BPE vocabulary and a ChatML chat template.")
 final class SynthModelCommand implements Callable<Integer> {
+    @Option(names = "--arch", defaultValue = "LLAMA", paramLabel = "llama|qwen3",
+            description = "Architecture and tokenizer; default ${DEFAULT-VALUE}")
+    SyntheticArchitecture architecture;
+
     @Option(names = "--size", defaultValue = "TINY", paramLabel = "TINY|SMALL",
-            description = "TINY (~150 k parameters) or SMALL (~14 M); default ${DEFAULT-VALUE}")
+            description = "TINY (~0.2 M parameters, for tests) or SMALL (~15 M, for benchmarks); default ${DEFAULT-VALUE}")
     SyntheticModel.Size size;
 
     @Option(names = "--precision", defaultValue = "F32", paramLabel = "F32|F16",
@@ -32,17 +41,18 @@ final class SynthModelCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path file;
         if (output == null) {
-            file = SyntheticModels.cached(size, precision, seed);
+            file = SyntheticModels.cached(architecture, size, precision, seed);
         } else {
             Path parent = output.toAbsolutePath().getParent();
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            SyntheticModel.write(output, size, precision, seed);
+            architecture.write(output, size, precision, seed);
             file = output;
         }
-        System.out.printf("%s%n  %s %s, seed %d, %,d bytes%n  use it with --model %s (or model.path in a job file)%n",
-                file.toAbsolutePath(), size, precision, seed, Files.size(file), file.toAbsolutePath());
+        System.out.printf("%s%n  %s %s %s, seed %d, %,d bytes%n  use it with --model %s (or model.path in a job file)%n",
+                file.toAbsolutePath(), architecture.ggufName(), size, precision, seed, Files.size(file),
+                file.toAbsolutePath());
         return 0;
     }
 }

@@ -1,8 +1,9 @@
 package dev.arbor.llama.gguf;
 
+import static dev.arbor.llama.gguf.SeededTensors.fanIn;
+
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.function.LongToDoubleFunction;
 
 /**
  * Writes small random llama-architecture models as GGUF files that llama.cpp loads like real
@@ -17,7 +18,9 @@ import java.util.function.LongToDoubleFunction;
  * {@link #NON_TEXT_LOGIT_SCALE}). The output matrix is independent of the embeddings on
  * purpose: tied weights would make every token predict itself, and greedy decoding would repeat
  * one token.
- * The tokenizer is {@link SyntheticVocab#standard()} for every size.
+ * The tokenizer is {@link SyntheticVocab#standard()} for every size. {@link SyntheticQwen3Model}
+ * writes a current architecture with a byte-level BPE vocabulary by the same rules;
+ * {@link SyntheticArchitecture} chooses between them.
  */
 public final class SyntheticModel {
 
@@ -173,7 +176,7 @@ public final class SyntheticModel {
         w.put("llama.rope.freq_base", GgufValue.float32(ROPE_FREQ_BASE));
         vocab.putMetadata(w);
 
-        Tensors t = new Tensors(w, precision.matrixType(), seed);
+        SeededTensors t = new SeededTensors(w, precision.matrixType(), seed);
         int e = size.nEmbd();
         int q = size.nHead() * size.headDim();
         int kv = size.nHeadKv() * size.headDim();
@@ -199,38 +202,5 @@ public final class SyntheticModel {
         t.matrix("output.weight", row -> vocab.type((int) row) == SyntheticVocab.TYPE_NORMAL
                 ? pieceStd : pieceStd * NON_TEXT_LOGIT_SCALE, e, v);
         return w;
-    }
-
-    private static double fanIn(int n) {
-        return 1.0 / Math.sqrt(n);
-    }
-
-    /** Adds tensors with one independent random stream each, numbered in file order. */
-    private static final class Tensors {
-        private final GgufWriter writer;
-        private final GgmlType matrixType;
-        private final long seed;
-        private long nextStream;
-
-        Tensors(GgufWriter writer, GgmlType matrixType, long seed) {
-            this.writer = writer;
-            this.matrixType = matrixType;
-            this.seed = seed;
-        }
-
-        void matrix(String name, double std, long cols, long rows) {
-            matrix(name, row -> std, cols, rows);
-        }
-
-        void matrix(String name, LongToDoubleFunction rowStd, long cols, long rows) {
-            long stream = SeededGaussian.stream(seed, nextStream++);
-            writer.addTensor(name, matrixType, i -> (float) (rowStd.applyAsDouble(i / cols)
-                    * SeededGaussian.gaussian(stream, i)), cols, rows);
-        }
-
-        void ones(String name, long n) {
-            nextStream++;
-            writer.addTensor(name, GgmlType.F32, i -> 1.0f, n);
-        }
     }
 }

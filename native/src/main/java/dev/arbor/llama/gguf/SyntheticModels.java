@@ -9,7 +9,9 @@ import java.util.Locale;
 
 /**
  * A shared on-disk cache of synthetic models, so that demos, benchmarks and jobs write each
- * (size, precision, seed) once per machine and every later process reuses the file.
+ * (architecture, size, precision, seed) once per machine and every later process reuses the file.
+ * The file name carries all four, so models of different architectures never collide; llama files
+ * keep the name they had before other architectures existed.
  *
  * <p>The directory is the system property {@value #CACHE_PROPERTY}, else
  * {@code ~/.cache/arbor/models}. Files are written under a temporary name and renamed into
@@ -21,11 +23,16 @@ public final class SyntheticModels {
 
     private SyntheticModels() {}
 
-    /** The cached model file for these arguments, written first if it is not there yet. */
+    /** The cached llama model for these arguments, written first if it is not there yet. */
     public static Path cached(SyntheticModel.Size size, SyntheticModel.Precision precision, long seed) {
+        return cached(SyntheticArchitecture.LLAMA, size, precision, seed);
+    }
+
+    /** The cached model file for these arguments, written first if it is not there yet. */
+    public static Path cached(SyntheticArchitecture architecture, SyntheticModel.Size size,
+            SyntheticModel.Precision precision, long seed) {
         Path dir = cacheDirectory();
-        Path file = dir.resolve(String.format(Locale.ROOT, "synthetic-%s-%s-%d.gguf",
-                size.name().toLowerCase(Locale.ROOT), precision.name().toLowerCase(Locale.ROOT), seed));
+        Path file = dir.resolve(fileName(architecture, size, precision, seed));
         if (Files.isRegularFile(file)) {
             return file;
         }
@@ -33,7 +40,7 @@ public final class SyntheticModels {
             Files.createDirectories(dir);
             Path partial = Files.createTempFile(dir, ".writing-", ".gguf");
             try {
-                SyntheticModel.write(partial, size, precision, seed);
+                architecture.write(partial, size, precision, seed);
                 Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(partial);
@@ -42,6 +49,14 @@ public final class SyntheticModels {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the synthetic model into " + dir, e);
         }
+    }
+
+    /** The cache's file name for these arguments, e.g. "synthetic-qwen3-tiny-f32-42.gguf". */
+    static String fileName(SyntheticArchitecture architecture, SyntheticModel.Size size,
+            SyntheticModel.Precision precision, long seed) {
+        String arch = architecture == SyntheticArchitecture.LLAMA ? "" : architecture.ggufName() + "-";
+        return String.format(Locale.ROOT, "synthetic-%s%s-%s-%d.gguf", arch,
+                size.name().toLowerCase(Locale.ROOT), precision.name().toLowerCase(Locale.ROOT), seed);
     }
 
     /** The directory models are cached in. */
