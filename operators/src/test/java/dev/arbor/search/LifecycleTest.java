@@ -81,7 +81,9 @@ class LifecycleTest {
     @Test
     void aTimedOutRequestAnswersTimeoutAndGivesEverythingBack() {
         try (EngineFixture fixture = new EngineFixture(model, 4096, 8)) {
-            SearchResult result = fixture.run(longRequest("slow").timeout(Duration.ofMillis(150)).build());
+            // Best-of-n never stops early (a beam search may), and 1,300 steps take far longer than 100 ms.
+            SearchResult result = fixture.run(longRequest("slow").strategy(Strategy.BEST_OF_N).maxNewTokens(1300)
+                    .timeout(Duration.ofMillis(100)).build());
             assertThat(result.error().code()).isEqualTo(ErrorCode.TIMEOUT);
             assertThat(result.stats().decodeSteps()).isPositive();
             fixture.assertIdleAndEmpty();
