@@ -267,6 +267,26 @@ public final class LlamaModel implements AutoCloseable {
         return "LlamaModel[" + path + ", " + description + (isClosed() ? ", closed" : "") + "]";
     }
 
+    /**
+     * The chat template in the model's metadata: the default one for {@code name} null, else the
+     * named one; empty when the model has none.
+     */
+    public Optional<String> chatTemplate(String name) {
+        byte[] text = withHandle(m -> LlamaNative.modelChatTemplate(m,
+                name == null ? null : name.getBytes(StandardCharsets.UTF_8)));
+        return text == null ? Optional.empty() : Optional.of(new String(text, StandardCharsets.UTF_8));
+    }
+
+    /** Runs a native call on the open handle under the read lock, so that close() cannot free the model halfway. */
+    <T> T withHandle(java.util.function.LongFunction<T> call) {
+        lock.readLock().lock();
+        try {
+            return call.apply(openHandle());
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     /** Creates a context under the lock, so that close() cannot free the model halfway. */
     long createContext(ContextParams params) {
         lock.writeLock().lock();

@@ -55,6 +55,30 @@ final class LlamaNative {
 
     static native byte[] detokenize(long model, int[] tokens, boolean removeSpecial);
 
+    /** The model's chat template (the named one, or the default for null), or null when it has none. */
+    static native byte[] modelChatTemplate(long model, byte[] name);
+
+    /** Renders messages with a built-in template name or a template text; throws LlamaException when unsupported. */
+    static native byte[] chatApplyTemplate(byte[] template, byte[][] roles, byte[][] contents, boolean addAssistant);
+
+    /** llama.cpp's built-in template names, one per line. */
+    static native byte[] chatBuiltinTemplates();
+
+    /** Parses GBNF for the model's vocab; 0 when llama.cpp rejects it (the reason went to the log). */
+    static native long grammarInit(long model, byte[] grammar, byte[] root);
+
+    static native long grammarClone(long grammar);
+
+    static native void grammarFree(long grammar);
+
+    /** Sets the logits of disallowed tokens to -inf; returns how many stay allowed. */
+    static native int grammarMask(long grammar, float[] logits);
+
+    static native boolean grammarAllows(long grammar, int token);
+
+    /** Advances the state; throws IllegalArgumentException for a token the grammar does not allow. */
+    static native void grammarAccept(long grammar, int token);
+
     /** Returns 0 when llama.cpp could not create the context (the reason went to the log). */
     static native long contextCreate(long model, int nCtx, int nBatch, int nUbatch, int nSeqMax, int threads,
             int flashAttention, boolean kvUnified, int poll);

@@ -1,0 +1,176 @@
+/*
+ * Grammar states: llama.cpp's GBNF grammar sampler, one per branch. A state masks a logits row
+ * (tokens the grammar does not allow get -inf) and advances by the tokens a branch commits;
+ * cloning it is how a fork inherits it. llama.cpp aborts the process when a state is advanced by a
+ * token it does not allow (an end-of-generation token before the grammar is complete), so accept
+ * checks the token against the state first and throws instead.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dev_arbor_llama_LlamaNative.h"
+#include "jni_util.h"
+
+/* One grammar state and the vocab size it masks rows of. */
+typedef struct {
+    struct llama_sampler *sampler;
+    int32_t n_vocab;
+} arbor_grammar;
+
+/* Candidate buffer reused by the calls of one thread (an engine thread masks many rows per step). */
+static _Thread_local llama_token_data *scratch;
+static _Thread_local size_t scratch_size;
+
+static llama_token_data *candidates(JNIEnv *env, size_t n) {
+    if (n > scratch_size) {
+        llama_token_data *bigger = realloc(scratch, n * sizeof *bigger);
+        if (bigger == NULL) {
+            arbor_throw_oom(env, "grammar candidates");
+            return NULL;
+        }
+        scratch = bigger;
+        scratch_size = n;
+    }
+    return scratch;
+}
+
+static arbor_grammar *grammar_from(JNIEnv *env, jlong handle) {
+    if (handle == 0) {
+        arbor_throw_illegal_state(env, "grammar state is released");
+        return NULL;
+    }
+    return (arbor_grammar *) (intptr_t) handle;
+}
+
+static jlong wrap(JNIEnv *env, struct llama_sampler *sampler, int32_t n_vocab) {
+    arbor_grammar *grammar = malloc(sizeof *grammar);
+    if (grammar == NULL) {
+        arbor_llama.llama_sampler_free(sampler);
+        arbor_throw_oom(env, "grammar state");
+        return 0;
+    }
+    grammar->sampler = sampler;
+    grammar->n_vocab = n_vocab;
+    return (jlong) (intptr_t) grammar;
+}
+
+/* Parses GBNF text for a model's vocabulary; 0 when llama.cpp rejects it (its reason went to the log). */
+JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_grammarInit(JNIEnv *env, jclass cls, jlong model_handle,
+                                                                     jbyteArray text, jbyteArray root) {
+    (void) cls;
+    arbor_model *model = arbor_model_from(env, model_handle);
+    char *grammar = model == NULL ? NULL : arbor_copy_cstring(env, text, NULL);
+    char *start = grammar == NULL ? NULL : arbor_copy_cstring(env, root, NULL);
+    if (start == NULL) {
+        free(grammar);
+        return 0;
+    }
+    struct llama_sampler *sampler = arbor_llama.llama_sampler_init_grammar(model->vocab, grammar, start);
+    free(grammar);
+    free(start);
+    return sampler == NULL ? 0 : wrap(env, sampler, model->n_vocab);
+}
+
+JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_grammarClone(JNIEnv *env, jclass cls, jlong handle) {
+    (void) cls;
+    arbor_grammar *grammar = grammar_from(env, handle);
+    if (grammar == NULL) {
+        return 0;
+    }
+    struct llama_sampler *copy = arbor_llama.llama_sampler_clone(grammar->sampler);
+    if (copy == NULL) {
+        arbor_throw_llama(env, "llama.cpp could not clone a grammar state");
+        return 0;
+    }
+    return wrap(env, copy, grammar->n_vocab);
+}
+
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_grammarFree(JNIEnv *env, jclass cls, jlong handle) {
+    (void) cls;
+    arbor_grammar *grammar = grammar_from(env, handle);
+    if (grammar != NULL) {
+        arbor_llama.llama_sampler_free(grammar->sampler);
+        free(grammar);
+    }
+}
+
+/* Sets every logit the grammar does not allow to -inf; returns how many tokens stay allowed. */
+JNIEXPORT jint JNICALL Java_dev_arbor_llama_LlamaNative_grammarMask(JNIEnv *env, jclass cls, jlong handle,
+                                                                    jfloatArray logits) {
+    (void) cls;
+    arbor_grammar *grammar = grammar_from(env, handle);
+    if (grammar == NULL) {
+        return -1;
+    }
+    if (logits == NULL || (*env)->GetArrayLength(env, logits) != grammar->n_vocab) {
+        arbor_throw_illegal_argument(env, "logits must hold nVocab (%d) floats", grammar->n_vocab);
+        return -1;
+    }
+    llama_token_data *data = candidates(env, (size_t) grammar->n_vocab);
+    if (data == NULL) {
+        return -1;
+    }
+    float *row = (*env)->GetFloatArrayElements(env, logits, NULL);
+    if (row == NULL) {
+        return -1;
+    }
+    for (int32_t i = 0; i < grammar->n_vocab; i++) {
+        data[i].id = i;
+        data[i].logit = row[i];
+        data[i].p = 0.0f;
+    }
+    llama_token_data_array array = { data, (size_t) grammar->n_vocab, -1, false };
+    arbor_llama.llama_sampler_apply(grammar->sampler, &array);
+    jint allowed = 0;
+    for (size_t i = 0; i < array.size; i++) {
+        if (isinf(array.data[i].logit) && array.data[i].logit < 0) {
+            row[array.data[i].id] = -INFINITY;
+        } else {
+            allowed++;
+        }
+    }
+    (*env)->ReleaseFloatArrayElements(env, logits, row, 0);
+    return allowed;
+}
+
+/* Whether the grammar allows `token` next (false for an end-of-generation token before it is complete). */
+static int allows(arbor_grammar *grammar, llama_token token) {
+    llama_token_data one = { token, 0.0f, 0.0f };
+    llama_token_data_array array = { &one, 1, -1, false };
+    arbor_llama.llama_sampler_apply(grammar->sampler, &array);
+    return !(isinf(one.logit) && one.logit < 0);
+}
+
+JNIEXPORT jboolean JNICALL Java_dev_arbor_llama_LlamaNative_grammarAllows(JNIEnv *env, jclass cls, jlong handle,
+                                                                          jint token) {
+    (void) cls;
+    arbor_grammar *grammar = grammar_from(env, handle);
+    if (grammar == NULL) {
+        return JNI_FALSE;
+    }
+    if (token < 0 || token >= grammar->n_vocab) {
+        arbor_throw_illegal_argument(env, "token %d is outside the vocab [0, %d)", token, grammar->n_vocab);
+        return JNI_FALSE;
+    }
+    return allows(grammar, token) ? JNI_TRUE : JNI_FALSE;
+}
+
+/* Advances the state by `token`; throws (instead of letting llama.cpp abort) when it is not allowed. */
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_grammarAccept(JNIEnv *env, jclass cls, jlong handle,
+                                                                      jint token) {
+    (void) cls;
+    arbor_grammar *grammar = grammar_from(env, handle);
+    if (grammar == NULL) {
+        return;
+    }
+    if (token < 0 || token >= grammar->n_vocab) {
+        arbor_throw_illegal_argument(env, "token %d is outside the vocab [0, %d)", token, grammar->n_vocab);
+        return;
+    }
+    if (!allows(grammar, token)) {
+        arbor_throw_illegal_argument(env, "token %d is not allowed by the grammar here", token);
+        return;
+    }
+    arbor_llama.llama_sampler_accept(grammar->sampler, token);
+}
