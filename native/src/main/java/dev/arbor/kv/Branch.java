@@ -1,5 +1,6 @@
 package dev.arbor.kv;
 
+import dev.arbor.llama.Grammar;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,12 +34,22 @@ public final class Branch {
      * @throws KvExhaustedException when the prompt does not fit the cache (the lease is returned)
      */
     public static Branch create(BranchStore store, int[] prompt, SamplerParams params) {
-        return store.createRoot(prompt, params);
+        return store.createRoot(prompt, params, null);
+    }
+
+    /**
+     * As {@link #create(BranchStore, int[], SamplerParams)}, constrained by {@code grammar} from the
+     * first generated token on (the prompt is not checked against it). The branch owns the grammar
+     * state: its forks get copies, and it is closed when the branch is released.
+     */
+    public static Branch create(BranchStore store, int[] prompt, SamplerParams params, Grammar grammar) {
+        return store.createRoot(prompt, params, grammar);
     }
 
     /**
      * A child on a new lease that shares this branch's cells (a tag per cell, no KV copy) and
-     * starts with copies of its logits, sampler state, logit bias and metrics; steer is not inherited.
+     * starts with copies of its logits, sampler state, grammar state, logit bias and metrics; steer
+     * is not inherited.
      *
      * @throws NoLeaseException when every sequence id is leased
      */
@@ -100,6 +111,25 @@ public final class Branch {
     }
 
     /** Tokens in this branch's sequence; the next token is decoded at this position. */
+    /** Whether a grammar constrains this branch. */
+    public boolean hasGrammar() {
+        return state().grammar != null;
+    }
+
+    /**
+     * Whether the text generated so far may end here: true without a grammar, else whether the
+     * grammar is in a complete state (it allows an end of generation).
+     */
+    public boolean grammarComplete() {
+        Grammar grammar = state().grammar;
+        return grammar == null || grammar.isComplete();
+    }
+
+    /** Tokens the grammar allows next (the finite entries of {@link #logits()}); -1 without a grammar. */
+    public int allowedTokens() {
+        return state().allowed;
+    }
+
     public int position() {
         return state().position;
     }

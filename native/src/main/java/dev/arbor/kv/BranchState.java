@@ -1,5 +1,6 @@
 package dev.arbor.kv;
 
+import dev.arbor.llama.Grammar;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,7 +10,9 @@ import java.util.List;
  *
  * <p>Invariants while {@code live}: {@code seq} is leased to this branch alone; the sequence
  * holds exactly {@code position} cells (positions {@code 0..position-1}); {@code logits} is the
- * next-token row after the last decoded token; {@code parent} and {@code children} are live.
+ * next-token row after the last decoded token, masked by {@code grammar} when there is one (the
+ * grammar has accepted every committed token, none of the prefilled ones); {@code parent} and
+ * {@code children} are live.
  */
 final class BranchState {
     final int slot;
@@ -28,6 +31,8 @@ final class BranchState {
     LogitBias bias = LogitBias.NONE;
     LogitBias steer = LogitBias.NONE;
     BranchMetrics metrics = new BranchMetrics();
+    Grammar grammar; // null: unconstrained; owned by this branch, closed on release
+    int allowed = -1; // tokens the grammar leaves in logits after the last mask; -1 without a grammar
     // log-sum-exp of logits, computed once per logits row (NaN until asked for): the search ranks
     // continuations and the commit measures surprisal from the same row.
     private double logNormalizer = Double.NaN;
@@ -42,6 +47,26 @@ final class BranchState {
         pending = previous;
         logNormalizer = Double.NaN;
         sampler.forgetLastSample();
+    }
+
+    /**
+     * Applies the grammar (if any) to the current logits row: tokens it does not allow next get
+     * -inf, so sampling, ranking and metrics all see the constrained distribution.
+     */
+    void constrain() {
+        if (grammar != null) {
+            allowed = grammar.mask(logits);
+            logNormalizer = Double.NaN;
+        }
+    }
+
+    /** Closes the grammar state, if any. */
+    void releaseGrammar() {
+        if (grammar != null) {
+            grammar.close();
+            grammar = null;
+        }
+        allowed = -1;
     }
 
     /** Natural-log probability of {@code token} under softmax(logits). */
@@ -60,6 +85,7 @@ final class BranchState {
     void copyLogitsFrom(BranchState other) {
         System.arraycopy(other.logits, 0, logits, 0, logits.length);
         logNormalizer = other.logNormalizer;
+        allowed = other.allowed;
     }
 
     BranchState root() {

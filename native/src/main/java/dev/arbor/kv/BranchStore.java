@@ -1,5 +1,6 @@
 package dev.arbor.kv;
 
+import dev.arbor.llama.Grammar;
 import dev.arbor.llama.LlamaContext;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -112,9 +113,14 @@ public final class BranchStore implements AutoCloseable {
             throw new IllegalArgumentException(tokens.length + " tokens for " + states.size() + " branches");
         }
         List<int[]> runs = new ArrayList<>(tokens.length);
-        for (int token : tokens) {
-            checkToken(token);
-            runs.add(new int[] {token});
+        for (int i = 0; i < tokens.length; i++) {
+            checkToken(tokens[i]);
+            Grammar grammar = states.get(i).grammar;
+            if (grammar != null && !grammar.allows(tokens[i])) {
+                throw new IllegalArgumentException("token " + tokens[i] + " is not allowed by the grammar of branch "
+                        + states.get(i).seq);
+            }
+            runs.add(new int[] {tokens[i]});
         }
         // Measured before the decode, from the logits the tokens were chosen from; recorded only
         // once it succeeded, so a failed commit has nothing to undo.
@@ -131,6 +137,10 @@ public final class BranchStore implements AutoCloseable {
             BranchState state = states.get(i);
             state.metrics.record(surprisals[i], samplingSurprisals[i]);
             state.sampler.accept(tokens[i]);
+            if (state.grammar != null) {
+                state.grammar.accept(tokens[i]);
+                state.constrain();
+            }
         }
     }
 
@@ -152,6 +162,9 @@ public final class BranchStore implements AutoCloseable {
             }
         }
         decoder.decode(states, tokens);
+        for (BranchState state : states) {
+            state.constrain();
+        }
     }
 
     /** Releases every branch of every tree and empties the cache. Idempotent; creating branches afterwards throws. */
@@ -187,9 +200,32 @@ public final class BranchStore implements AutoCloseable {
      * @throws KvExhaustedException when the prompts do not fit the cache (nothing is created)
      */
     public List<Branch> createAll(List<int[]> prompts, List<SamplerParams> params) {
+        return createAll(prompts, params, java.util.Collections.nCopies(prompts.size(), null));
+    }
+
+    /**
+     * As {@link #createAll(List, List)}, each root constrained by its grammar (null: none). The
+     * store takes ownership of the grammars: it closes them when their branches are released, and at
+     * once when the roots cannot be created.
+     */
+    public List<Branch> createAll(List<int[]> prompts, List<SamplerParams> params, List<Grammar> grammars) {
+        try {
+            return createRoots(prompts, params, grammars);
+        } catch (RuntimeException e) {
+            for (Grammar grammar : grammars) {
+                if (grammar != null) {
+                    grammar.close();
+                }
+            }
+            throw e;
+        }
+    }
+
+    private List<Branch> createRoots(List<int[]> prompts, List<SamplerParams> params, List<Grammar> grammars) {
         checkOpen();
-        if (prompts.size() != params.size()) {
-            throw new IllegalArgumentException(prompts.size() + " prompts but " + params.size() + " sampler params");
+        if (prompts.size() != params.size() || prompts.size() != grammars.size()) {
+            throw new IllegalArgumentException(prompts.size() + " prompts but " + params.size() + " sampler params and "
+                    + grammars.size() + " grammars");
         }
         for (int[] prompt : prompts) {
             if (prompt == null || prompt.length == 0) {
@@ -217,6 +253,10 @@ public final class BranchStore implements AutoCloseable {
             }
             throw e;
         }
+        for (int i = 0; i < states.size(); i++) {
+            states.get(i).grammar = grammars.get(i);
+            states.get(i).constrain();
+        }
         List<Branch> handles = new ArrayList<>(states.size());
         for (BranchState state : states) {
             handles.add(state.handle);
@@ -226,8 +266,10 @@ public final class BranchStore implements AutoCloseable {
 
     // ---- operations behind Branch ----
 
-    Branch createRoot(int[] prompt, SamplerParams params) {
-        return createAll(List.of(prompt), List.of(params)).get(0);
+    Branch createRoot(int[] prompt, SamplerParams params, Grammar grammar) {
+        List<Grammar> grammars = new ArrayList<>(1);
+        grammars.add(grammar);
+        return createAll(List.of(prompt), List.of(params), grammars).get(0);
     }
 
     Branch fork(BranchState parent) {
@@ -240,6 +282,7 @@ public final class BranchStore implements AutoCloseable {
         child.sampler = parent.sampler.copy();
         child.bias = parent.bias;
         child.metrics = parent.metrics.copy();
+        child.grammar = parent.grammar == null ? null : parent.grammar.copy();
         child.parent = parent;
         parent.children.add(child);
         return child.handle;
@@ -344,6 +387,7 @@ public final class BranchStore implements AutoCloseable {
     }
 
     private void invalidate(BranchState state) {
+        state.releaseGrammar();
         state.live = false;
         state.generation++;
         state.handle = null;
