@@ -76,7 +76,8 @@ final class ArrayRules {
             return head;
         }
         if (!prefixItems.isArray() || prefixItems.isEmpty()) {
-            throw new MalformedSchemaException(at.child("prefixItems").toString(), "prefixItems must be a non-empty array");
+            throw new MalformedSchemaException(at.child("prefixItems").toString(),
+                    "prefixItems must be a non-empty array");
         }
         for (int i = 0; i < prefixItems.size() && (max < 0 || i < max); i++) {
             JsonNode item = prefixItems.get(i);

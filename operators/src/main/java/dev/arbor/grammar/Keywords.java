@@ -84,7 +84,8 @@ final class Keywords {
             return absent;
         }
         if (!v.isNumber() || v.decimalValue().stripTrailingZeros().scale() > 0 || v.decimalValue().signum() < 0) {
-            throw new MalformedSchemaException(at.child(keyword).toString(), keyword + " must be a non-negative integer");
+            throw new MalformedSchemaException(at.child(keyword).toString(),
+                    keyword + " must be a non-negative integer");
         }
         BigInteger n = v.decimalValue().toBigInteger();
         if (n.bitLength() > 31) {

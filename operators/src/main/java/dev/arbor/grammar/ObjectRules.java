@@ -57,14 +57,17 @@ final class ObjectRules {
             SchemaPath where = at.child("properties", name);
             if (schema.isBoolean() && !schema.booleanValue()) {
                 if (required.contains(name)) {
-                    throw new MalformedSchemaException(where.toString(), "required property '" + name + "' admits no value");
+                    throw new MalformedSchemaException(where.toString(),
+                            "required property '" + name + "' admits no value");
                 }
                 continue;
             }
             Expr value = compiler.inside(schema, where, hint + "-" + name);
             Expr member = Expr.seq(Expr.literal(EnumRules.spell(TextNode.valueOf(name))),
                     json.ws(), Expr.literal(":"), json.ws(), value);
-            slots.add(required.contains(name) ? SeparatedList.Slot.required(member) : SeparatedList.Slot.optional(member));
+            slots.add(required.contains(name)
+                    ? SeparatedList.Slot.required(member)
+                    : SeparatedList.Slot.optional(member));
         }
         return slots;
     }

@@ -49,7 +49,7 @@ final class OneOfCheck {
         List<JsonNode> leftValues = values(left);
         List<JsonNode> rightValues = values(right);
         if (leftValues != null && rightValues != null) {
-            return leftValues.stream().noneMatch(x -> rightValues.stream().anyMatch(y -> JsonValues.same(x, y)));
+            return disjoint(leftValues, rightValues);
         }
         return shared.equals(Set.of("object")) && objectsExclusive(left, right);
     }
@@ -116,6 +116,10 @@ final class OneOfCheck {
         return values;
     }
 
+    private static boolean disjoint(List<JsonNode> a, List<JsonNode> b) {
+        return a.stream().noneMatch(x -> b.stream().anyMatch(y -> JsonValues.same(x, y)));
+    }
+
     private boolean objectsExclusive(JsonNode a, JsonNode b) {
         return requiresWhatOtherLacks(a, b) || requiresWhatOtherLacks(b, a) || discriminated(a, b);
     }
@@ -136,7 +140,7 @@ final class OneOfCheck {
             JsonNode pb = plain(b.path("properties").path(p), new HashSet<>());
             List<JsonNode> va = pa == null ? null : values(pa);
             List<JsonNode> vb = pb == null ? null : values(pb);
-            if (va != null && vb != null && va.stream().noneMatch(x -> vb.stream().anyMatch(y -> JsonValues.same(x, y)))) {
+            if (va != null && vb != null && disjoint(va, vb)) {
                 return true;
             }
         }

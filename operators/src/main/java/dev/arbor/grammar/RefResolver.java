@@ -36,7 +36,9 @@ final class RefResolver {
         }
         JsonPointer pointer;
         try {
-            pointer = JsonPointer.compile(URLDecoder.decode(text.substring(1).replace("+", "%2B"), StandardCharsets.UTF_8));
+            // A fragment is percent-encoded, and '+' in it is a plus, not a space.
+            String fragment = URLDecoder.decode(text.substring(1).replace("+", "%2B"), StandardCharsets.UTF_8);
+            pointer = JsonPointer.compile(fragment);
         } catch (IllegalArgumentException e) {
             throw new MalformedSchemaException(where.toString(), "$ref '" + text + "' is not a JSON pointer");
         }
