@@ -65,7 +65,12 @@ final class OneOfCheck {
         if (!Keywords.onlyAnnotationsBesides(schema, Set.of("$ref"))) {
             return null;
         }
-        RefResolver.Target target = refs.resolve(schema, SchemaPath.ROOT);
+        RefResolver.Target target;
+        try {
+            target = refs.resolve(schema, SchemaPath.ROOT);
+        } catch (InvalidSchemaException e) {
+            return null;
+        }
         return seen.add(target.path().toString()) ? plain(target.schema(), seen) : null;
     }
 

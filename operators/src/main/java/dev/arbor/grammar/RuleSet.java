@@ -37,6 +37,11 @@ final class RuleSet {
         return name;
     }
 
+    /** Whether {@code name} is reserved and still waits for its body. */
+    boolean isPending(String name) {
+        return reserved.contains(name);
+    }
+
     void complete(String reservedName, Expr body) {
         if (!reserved.remove(reservedName)) {
             throw new IllegalStateException("not a reserved rule: " + reservedName);

@@ -1,6 +1,7 @@
 package dev.arbor.grammar;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -120,17 +121,11 @@ final class SchemaCompiler {
             throw new MalformedSchemaException(where.toString(), keyword + " must be a non-empty array");
         }
         boolean alone = Keywords.onlyAnnotationsBesides(schema, CHOICES);
-        ObjectNode siblings = alone ? null : schema.<ObjectNode>deepCopy();
-        if (siblings != null) {
-            siblings.remove(CHOICES);
-        }
+        ObjectNode siblings = validationKeywordsBesidesChoices(schema);
         List<JsonNode> effective = new ArrayList<>();
         for (int i = 0; i < branches.size(); i++) {
             JsonNode branch = branches.get(i);
             effective.add(alone ? branch : SchemaMerger.merge(List.of(siblings, branch), refs, where.index(i)));
-        }
-        if (keyword.equals("oneOf")) {
-            oneOf.requireExclusive(effective, where);
         }
         List<Expr> alternatives = new ArrayList<>();
         for (int i = 0; i < effective.size(); i++) {
@@ -142,7 +137,21 @@ final class SchemaCompiler {
         if (alternatives.isEmpty()) {
             throw new MalformedSchemaException(where.toString(), "every branch is 'false'");
         }
+        // After compiling, so a broken branch is reported as such rather than as "not exclusive".
+        if (keyword.equals("oneOf")) {
+            oneOf.requireExclusive(effective, where);
+        }
         return Expr.alt(alternatives);
+    }
+
+    private static ObjectNode validationKeywordsBesidesChoices(JsonNode schema) {
+        ObjectNode siblings = JsonNodeFactory.instance.objectNode();
+        schema.properties().forEach(e -> {
+            if (Keywords.SUPPORTED.contains(e.getKey()) && !CHOICES.contains(e.getKey())) {
+                siblings.set(e.getKey(), e.getValue());
+            }
+        });
+        return siblings;
     }
 
     private Expr byType(JsonNode schema, SchemaPath at, String hint) {
@@ -150,11 +159,13 @@ final class SchemaCompiler {
         if (types.size() == SchemaTypes.ALL.size() && !schema.has("type")) {
             return json.value();
         }
+        // The body of a reference target's own rule needs no rule of its own.
+        boolean ownRule = types.size() == 1 && rules.isPending(hint);
         List<Expr> alternatives = new ArrayList<>();
         for (String type : types) {
             switch (type) {
-                case "object" -> alternatives.add(rules.define(hint, objects.object(schema, at, hint)));
-                case "array" -> alternatives.add(rules.define(hint, arrays.array(schema, at, hint)));
+                case "object" -> alternatives.add(named(hint, objects.object(schema, at, hint), ownRule));
+                case "array" -> alternatives.add(named(hint, arrays.array(schema, at, hint), ownRule));
                 case "string" -> alternatives.add(strings.string(schema, at));
                 case "number" -> alternatives.add(numbers.number(schema, at));
                 case "integer" -> {
@@ -168,6 +179,10 @@ final class SchemaCompiler {
             }
         }
         return Expr.alt(alternatives);
+    }
+
+    private Expr named(String hint, Expr body, boolean ownRule) {
+        return ownRule ? body : rules.define(hint, body);
     }
 
     private static String lastSegment(SchemaPath path, String fallback) {

@@ -9,7 +9,7 @@ final class SchemaCases {
 
     static List<SchemaCase> all() {
         return List.of(person(), optionalOrder(), allOptional(), tree(), linkedList(), shapes(), tagged(),
-                enums(), arrays(), formats(), map(), pureMap(), composed(), refWithSiblings(), anything());
+                enums(), arrays(), formats(), map(), pureMap(), composed(), refWithSiblings(), atLeastOne(), anything());
     }
 
     static SchemaCase person() {
@@ -205,6 +205,16 @@ final class SchemaCases {
                 List.of("0", "9", "5"),
                 List.of("10", "-1", "-3", "1.5"),
                 List.of("9.0"));
+    }
+
+    static SchemaCase atLeastOne() {
+        return new SchemaCase("anyOf with sibling keywords (at least one of two properties)", """
+                {"$id":"https://example.com/contact","type":"object",
+                 "properties":{"email":{"type":"string","maxLength":10},"phone":{"type":"string","maxLength":10}},
+                 "additionalProperties":false,"anyOf":[{"required":["email"]},{"required":["phone"]}]}""",
+                List.of("{\"email\":\"a\"}", "{\"phone\":\"1\"}", "{\"email\":\"a\",\"phone\":\"1\"}"),
+                List.of("{}", "{\"fax\":\"1\"}", "{\"email\":1}"),
+                List.of("{\"phone\":\"1\",\"email\":\"a\"}"));
     }
 
     static SchemaCase anything() {

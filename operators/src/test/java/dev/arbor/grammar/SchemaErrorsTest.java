@@ -70,6 +70,7 @@ class SchemaErrorsTest {
         "{'properties':{'a':false},'required':['a']}                              | #/properties/a     | admits no value",
         "{'$defs':{'a':{'$ref':'#/$defs/b'},'b':{'anyOf':[{'$ref':'#/$defs/a'},{'type':'null'}]}},'$ref':'#/$defs/a'} | #/$defs/a | cycle",
         "{'$defs':{'a':{'allOf':[{'$ref':'#/$defs/a'}],'type':'null'}},'$ref':'#/$defs/a'} | #/$defs/a/allOf/0 | refers to itself",
+        "{'oneOf':[{'$ref':'#/$defs/nope'},{'type':'null'}]}                       | #/oneOf/0/$ref     | points to nothing",
         "{'anyOf':[false,false]}                                                  | #/anyOf            | every branch is 'false'",
     })
     void malformedSchemasSayWhatAndWhere(String schema, String location, String message) {
