@@ -37,6 +37,9 @@ final class OneOfCheck {
     }
 
     private boolean exclusive(JsonNode a, JsonNode b) {
+        if (isFalse(a) || isFalse(b)) {
+            return true;
+        }
         JsonNode left = plain(a, new HashSet<>());
         JsonNode right = plain(b, new HashSet<>());
         if (left == null || right == null) {
@@ -52,6 +55,10 @@ final class OneOfCheck {
             return disjoint(leftValues, rightValues);
         }
         return shared.equals(Set.of("object")) && objectsExclusive(left, right);
+    }
+
+    private static boolean isFalse(JsonNode schema) {
+        return schema.isBoolean() && !schema.booleanValue();
     }
 
     /** The schema behind a chain of plain {@code $ref}s; null for what this check does not read. */

@@ -104,7 +104,8 @@ final class SchemaCases {
                   {"type":"object","properties":{"tag":{"const":"a"},"x":{"type":"integer"}},"required":["tag"]},
                   {"type":"object","properties":{"tag":{"enum":["b","c"]},"y":{"type":"string"}},"required":["tag","y"]},
                   {"type":"integer","minimum":0},
-                  {"type":"boolean"}]}""",
+                  {"type":"boolean"},
+                  false]}""",
                 List.of("{\"tag\":\"a\"}", "{\"tag\":\"a\",\"x\":5}", "{\"tag\":\"c\",\"y\":\"\"}", "7", "false"),
                 List.of("{\"tag\":\"b\"}", "{\"tag\":\"d\",\"y\":\"\"}", "-1", "null"),
                 List.of());
