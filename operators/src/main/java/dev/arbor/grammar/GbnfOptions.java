@@ -1,0 +1,41 @@
+package dev.arbor.grammar;
+
+/**
+ * Optional caps on what a schema leaves unbounded. JSON Schema lets a string, an array, the extra
+ * properties of a map or the digits of a number grow without limit; a model sampling under such a
+ * grammar (a random-weight test model above all) may then never close the value. A cap narrows the
+ * grammar, so every output still validates; a schema's own bound always wins over a cap, and a
+ * schema's minimum is never cut.
+ *
+ * @param maxStringLength most characters in a string whose schema has no {@code maxLength}
+ * @param maxItems        most items of an array without {@code maxItems}, and most members of an
+ *                        object's extra ({@code additionalProperties}) part or of a free-form object
+ * @param maxDigits       most digits in the integer part, and in the fraction, of a number
+ *
+ * <p>Each is {@code null} for "no cap" or a positive count no larger than
+ * {@value Expr#MAX_REPETITION}.
+ */
+public record GbnfOptions(Integer maxStringLength, Integer maxItems, Integer maxDigits) {
+    /** No caps: the grammar follows the schema exactly. */
+    public static final GbnfOptions UNBOUNDED = new GbnfOptions(null, null, null);
+
+    public GbnfOptions {
+        check("maxStringLength", maxStringLength);
+        check("maxItems", maxItems);
+        check("maxDigits", maxDigits);
+    }
+
+    private static void check(String name, Integer cap) {
+        if (cap != null && (cap < 1 || cap > Expr.MAX_REPETITION)) {
+            throw new IllegalArgumentException(name + " must be 1.." + Expr.MAX_REPETITION + " or null, not " + cap);
+        }
+    }
+
+    /** The upper bound to use: the schema's if it has one, else the cap (never below {@code min}). */
+    static int upper(Integer schemaMax, Integer cap, int min) {
+        if (schemaMax != null) {
+            return schemaMax;
+        }
+        return cap == null ? -1 : Math.max(cap, min);
+    }
+}
