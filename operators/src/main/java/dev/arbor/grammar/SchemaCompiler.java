@@ -47,8 +47,8 @@ final class SchemaCompiler {
 
     /** The whole document's grammar, with {@code root} its start rule. */
     String compileDocument(JsonNode document) {
-        reference(new RefResolver.Target(document, SchemaPath.ROOT), Grammar.DEFAULT_ROOT);
-        return rules.render(Grammar.DEFAULT_ROOT);
+        reference(new RefResolver.Target(document, SchemaPath.ROOT), GrammarSource.DEFAULT_ROOT);
+        return rules.render(GrammarSource.DEFAULT_ROOT);
     }
 
     /** A subschema that sits after a consumed character (inside an object or array). */

@@ -30,22 +30,22 @@ public final class SchemaToGbnf {
     }
 
     /** The grammar for {@code schema}, following it exactly (no length caps). */
-    public static Grammar convert(JsonNode schema) {
+    public static GrammarSource convert(JsonNode schema) {
         return convert(schema, GbnfOptions.UNBOUNDED);
     }
 
     /** The grammar for {@code schema}, with {@code options}' caps where the schema sets no bound. */
-    public static Grammar convert(JsonNode schema, GbnfOptions options) {
+    public static GrammarSource convert(JsonNode schema, GbnfOptions options) {
         Objects.requireNonNull(schema, "schema");
         Objects.requireNonNull(options, "options");
         if (!schema.isObject() && !schema.isBoolean()) {
             throw new MalformedSchemaException(SchemaPath.ROOT.toString(), "a schema must be an object or a boolean");
         }
-        return Grammar.of(new SchemaCompiler(schema, options).compileDocument(schema));
+        return GrammarSource.of(new SchemaCompiler(schema, options).compileDocument(schema));
     }
 
     /** The grammar for a schema given as JSON text. */
-    public static Grammar convert(String schemaJson, GbnfOptions options) {
+    public static GrammarSource convert(String schemaJson, GbnfOptions options) {
         Objects.requireNonNull(schemaJson, "schemaJson");
         JsonNode schema;
         try {

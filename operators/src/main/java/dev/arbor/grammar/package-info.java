@@ -2,7 +2,7 @@
  * JSON Schema to GBNF: grammars that make llama.cpp produce JSON which validates against a schema.
  *
  * <p>Entry point: {@link dev.arbor.grammar.SchemaToGbnf#convert}, which returns a
- * {@link dev.arbor.grammar.Grammar} (text and start rule {@code root}) or throws an
+ * {@link dev.arbor.grammar.GrammarSource} (text and start rule {@code root}) or throws an
  * {@link dev.arbor.grammar.InvalidSchemaException}: {@link dev.arbor.grammar.UnsupportedSchemaException}
  * naming the keyword, or {@link dev.arbor.grammar.MalformedSchemaException}, both with the JSON
  * pointer of the offending subschema. llama.cpp's own parser is the judge of the GBNF text.

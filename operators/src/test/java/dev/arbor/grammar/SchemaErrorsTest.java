@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
  * pointer of the offending place, so a rejected record says what to change.
  */
 class SchemaErrorsTest {
-    private static Grammar convert(String schema) {
+    private static GrammarSource convert(String schema) {
         return SchemaToGbnf.convert(JsonSchemaOracle.json(schema));
     }
 
@@ -91,8 +91,8 @@ class SchemaErrorsTest {
 
     @Test
     void annotationsAndExtensionsAreIgnored() {
-        Grammar plain = convert("{\"type\":\"string\",\"maxLength\":3}");
-        Grammar annotated = convert("""
+        GrammarSource plain = convert("{\"type\":\"string\",\"maxLength\":3}");
+        GrammarSource annotated = convert("""
                 {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://x/s","title":"t",
                  "description":"d","examples":["a"],"default":"a","$comment":"c","deprecated":false,
                  "readOnly":true,"writeOnly":false,"x-vendor":{"any":1},"contentMediaType":"text/plain",
@@ -102,7 +102,7 @@ class SchemaErrorsTest {
 
     @Test
     void pointersWithEscapedNamesResolve() {
-        Grammar g = convert("{\"$defs\":{\"a/b\":{\"type\":\"null\"},\"c d~\":{\"const\":1}},"
+        GrammarSource g = convert("{\"$defs\":{\"a/b\":{\"type\":\"null\"},\"c d~\":{\"const\":1}},"
                 + "\"anyOf\":[{\"$ref\":\"#/$defs/a~1b\"},{\"$ref\":\"#/$defs/c%20d~0\"}]}");
         GbnfGrammar parsed = GbnfGrammar.parse(g.text());
         assertThat(GbnfMatcher.matches(parsed, "root", "null")).isTrue();
@@ -111,8 +111,8 @@ class SchemaErrorsTest {
 
     @Test
     void valueTypesCheckTheirArguments() {
-        assertThatThrownBy(() -> Grammar.of(" ")).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new Grammar("root ::= \"a\"", "not_a_name")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> GrammarSource.of(" ")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new GrammarSource("root ::= \"a\"", "not_a_name")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new GbnfOptions(0, null, null)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new GbnfOptions(null, 2001, null)).isInstanceOf(IllegalArgumentException.class);
     }

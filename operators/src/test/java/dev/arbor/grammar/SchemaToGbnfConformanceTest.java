@@ -74,10 +74,10 @@ class SchemaToGbnfConformanceTest {
     }
 
     /** A converted schema with its parsed grammar and its validator. */
-    record Converted(Grammar grammar, GbnfGrammar parsed, JsonSchemaOracle oracle) {
+    record Converted(GrammarSource grammar, GbnfGrammar parsed, JsonSchemaOracle oracle) {
         static Converted of(String schemaJson, GbnfOptions options) {
             JsonNode schema = JsonSchemaOracle.json(schemaJson);
-            Grammar grammar = SchemaToGbnf.convert(schema, options);
+            GrammarSource grammar = SchemaToGbnf.convert(schema, options);
             return new Converted(grammar, GbnfGrammar.parse(grammar.text()), new JsonSchemaOracle(schema));
         }
 

@@ -11,11 +11,11 @@ import java.util.Objects;
  * <p>Invariants: the text is non-blank and the root is a GBNF rule name ({@code [a-zA-Z0-9-]+}).
  * Grammars from {@link SchemaToGbnf} always use the root {@value #DEFAULT_ROOT} and define it.
  */
-public record Grammar(String text, String root) {
+public record GrammarSource(String text, String root) {
     /** The rule name llama.cpp starts from when none is given, and the one this package emits. */
     public static final String DEFAULT_ROOT = "root";
 
-    public Grammar {
+    public GrammarSource {
         Objects.requireNonNull(text, "text");
         Objects.requireNonNull(root, "root");
         if (text.isBlank()) {
@@ -27,7 +27,7 @@ public record Grammar(String text, String root) {
     }
 
     /** A hand-written grammar whose start rule is {@value #DEFAULT_ROOT}. */
-    public static Grammar of(String text) {
-        return new Grammar(text, DEFAULT_ROOT);
+    public static GrammarSource of(String text) {
+        return new GrammarSource(text, DEFAULT_ROOT);
     }
 }
