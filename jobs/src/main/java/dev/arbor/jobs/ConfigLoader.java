@@ -238,7 +238,8 @@ public final class ConfigLoader {
             if (probe.getOptional(ArborOptions.MODEL_PATH).isEmpty()) {
                 probe.set(ArborOptions.MODEL_PATH, "synthetic"); // decided later; see ModelChoice
             }
-            ArborConfig.from(probe);
+            // Unknown keys were refused above; the job's own (input., output., ...) are not the operator's.
+            ArborConfig.builder().setAll(probe).build();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid configuration: " + e.getMessage() + originOfKeyIn(e.getMessage()), e);
         }
