@@ -114,8 +114,12 @@ public final class SlotRuntime implements AutoCloseable {
 
     /** The TIMEOUT result for a record the operator gave up on after {@code after}. */
     public SearchResult timedOut(PromptRequest record, Duration after) {
-        return counted(mapping.errorResult(record, ErrorCode.TIMEOUT, "no result within " + after
-                + " (the operator's async timeout)"));
+        return timedOut(record, "no result within " + after + " (the operator's async timeout)");
+    }
+
+    /** The TIMEOUT result for a record given up on, saying why. */
+    public SearchResult timedOut(PromptRequest record, String message) {
+        return counted(mapping.errorResult(record, ErrorCode.TIMEOUT, message));
     }
 
     private SearchResult failed(PromptRequest record, Throwable e) {
