@@ -11,7 +11,9 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.core.fs.Path;
@@ -20,19 +22,25 @@ import org.apache.flink.core.fs.Path;
  * What a finished generate job committed, counted from its output files. The FileSinks commit
  * exactly once, even across restarts, while accumulators only hold what the last attempt of each
  * task saw; so the summary counts files, and accumulators serve the live progress line only.
+ * Records whose id an earlier record already had are counted ({@link #duplicateIds}): ids seed
+ * the sampling, so such records get the same samples, and readers keyed by id see one of them.
  * Only Arbor's committed part files are read: files still in progress (hidden, with a leading
  * dot) and files someone else put into the directories are not counted.
  */
-record CommittedOutputs(long results, long invalid, long searchErrors, long generatedTokens, long pairs) {
+record CommittedOutputs(long results, long invalid, long searchErrors, long generatedTokens, long pairs,
+        long duplicateIds) {
 
     static CommittedOutputs read(GenerateJob.Plan plan) throws IOException {
         long results = 0;
         long tokens = 0;
+        Set<String> ids = new HashSet<>();
+        long duplicates = 0;
         if (plan.formats().contains(OutputFormat.JSONL)) {
             for (String line : lines(plan.output(), GenerateJob.JSONL)) {
                 results++;
-                JsonNode stats = JsonLines.MAPPER.readTree(line).path("stats");
-                tokens += stats.path("generatedTokens").asLong(0);
+                JsonNode result = JsonLines.MAPPER.readTree(line);
+                tokens += result.path("stats").path("generatedTokens").asLong(0);
+                duplicates += ids.add(result.path("id").asText()) ? 0 : 1;
             }
         } else {
             for (Path file : plan.output().committedParts(GenerateJob.AVRO)) {
@@ -41,6 +49,7 @@ record CommittedOutputs(long results, long invalid, long searchErrors, long gene
                                 new SpecificDatumReader<>(SearchResult.class))) {
                     for (SearchResult result : records) {
                         results++;
+                        duplicates += ids.add(result.getId()) ? 0 : 1;
                         tokens += result.getStats() == null ? 0 : result.getStats().getGeneratedTokens();
                     }
                 }
@@ -49,14 +58,18 @@ record CommittedOutputs(long results, long invalid, long searchErrors, long gene
         long invalid = 0;
         long searchErrors = 0;
         for (String line : lines(plan.output(), GenerateJob.REJECTED)) {
-            if (RejectedRecord.INVALID.equals(JsonLines.MAPPER.readTree(line).path("code").asText())) {
+            JsonNode rejected = JsonLines.MAPPER.readTree(line);
+            if (rejected.path("id").isTextual()) {
+                duplicates += ids.add(rejected.path("id").asText()) ? 0 : 1;
+            }
+            if (RejectedRecord.INVALID.equals(rejected.path("code").asText())) {
                 invalid++;
             } else {
                 searchErrors++;
             }
         }
         long pairs = plan.pairs() ? lines(plan.output(), GenerateJob.PAIRS).size() : 0;
-        return new CommittedOutputs(results, invalid, searchErrors, tokens, pairs);
+        return new CommittedOutputs(results, invalid, searchErrors, tokens, pairs, duplicates);
     }
 
     private static List<String> lines(OutputLayout output, String entry) throws IOException {

@@ -244,6 +244,7 @@ public final class ConfigLoader {
             throw new ConfigException("invalid configuration: " + e.getMessage() + originOfKeyIn(e.getMessage()), e);
         }
         JobOptionsValidator.validate(config, this::originOf);
+        FlinkKeys.validate(config, this::originOf);
     }
 
     String originOf(String key) {
@@ -251,8 +252,11 @@ public final class ConfigLoader {
         return origin == null ? "" : " (" + origin + ")";
     }
 
+    /** Where the key a message names first was set (a message about two keys is about the first). */
     private String originOfKeyIn(String message) {
-        return options.keySet().stream().filter(key -> message != null && message.contains(key)).findFirst()
+        return options.keySet().stream().filter(key -> message != null && message.contains(key))
+                .min(java.util.Comparator.comparingInt((String key) -> message.indexOf(key))
+                        .thenComparing(key -> -key.length()))
                 .map(this::originOf).orElse("");
     }
 

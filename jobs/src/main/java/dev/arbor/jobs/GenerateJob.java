@@ -77,9 +77,10 @@ public final class GenerateJob {
         if (outputPath == null || outputPath.isBlank()) {
             throw new ConfigException("no output directory: set output.path in the configuration file or pass --output");
         }
-        OutputLayout output = new OutputLayout(new Path(outputPath), List.of(OutputLayout.Entry.parts(AVRO, RESULTS,
-                ".avro"), OutputLayout.Entry.parts(JSONL, RESULTS, ".jsonl"), OutputLayout.Entry.parts(REJECTED, REJECTED,
-                ".jsonl"), OutputLayout.Entry.parts(PAIRS, PAIRS, ".jsonl"), OutputLayout.Entry.file(SUMMARY)));
+        OutputLayout output = new OutputLayout(new Path(outputPath), List.of(
+                OutputLayout.Entry.parts(AVRO, RESULTS, ".avro"), OutputLayout.Entry.parts(JSONL, RESULTS, ".jsonl"),
+                OutputLayout.Entry.parts(REJECTED, REJECTED, ".jsonl"), OutputLayout.Entry.parts(PAIRS, PAIRS, ".jsonl"),
+                OutputLayout.Entry.file(SUMMARY)));
         boolean pairs = config.get(JobOptions.OUTPUT_PREFERENCE_PAIRS);
         List<OutputFormat> formats = config.get(JobOptions.OUTPUT_FORMATS);
         try {
@@ -160,7 +161,8 @@ public final class GenerateJob {
         progress.println("  model " + plan.model().describe());
         build(env, plan);
         ProgressReporter reporter = new ProgressReporter(progress, "generate", plan.input().total(),
-                ProgressReporter.isTerminal());
+                ProgressReporter.isTerminal(), LiveTokens::total, (long) plan.arbor().get(ArborOptions.WIDTH)
+                        * plan.arbor().get(ArborOptions.MAX_NEW_TOKENS));
         long start = System.nanoTime();
         JobExecutionResult result = JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL),
                 reporter, JobRunner.OnExit.cancel());

@@ -9,6 +9,7 @@ import dev.arbor.jobs.Environments;
 import dev.arbor.jobs.JobInput;
 import dev.arbor.jobs.JobOptions;
 import dev.arbor.jobs.JobRunner;
+import dev.arbor.jobs.LiveTokens;
 import dev.arbor.jobs.ModelChoice;
 import dev.arbor.jobs.ProgressReporter;
 import dev.arbor.jobs.PromptLineParser;
@@ -180,7 +181,7 @@ public final class EvalJob {
         }
         build(env, plan);
         JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL),
-                ProgressReporter.evaluation(progress, ProgressReporter.isTerminal()),
+                ProgressReporter.evaluation(progress, ProgressReporter.isTerminal(), LiveTokens::total),
                 JobRunner.OnExit.suspend(() -> committed(plan) + " committed; items in flight and lines not read "
                         + "yet are kept: run the same command to resume (--overwrite starts afresh)"));
     }
