@@ -6,6 +6,8 @@ import dev.arbor.llama.LlamaModel;
 import dev.arbor.search.EngineMetrics;
 import dev.arbor.search.SearchEngine;
 import dev.arbor.search.SearchResult;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -44,14 +46,50 @@ public final class SoakBenchmark {
         this.requests = requests;
     }
 
-    /** Runs {@code requests} requests (a multiple of 1000, at least 3000) on the synthetic model of {@code size}. */
+    /**
+     * Runs {@code requests} requests (a multiple of 1000, at least 3000) on the synthetic model of
+     * {@code size}, in a JVM of its own whose heap is fixed and touched up front ({@value #HEAP})
+     * and that compiles with C1 only, so that the resident set size moves with what the code
+     * allocates, not with the garbage collector resizing the heap or the JIT compiler's arenas.
+     *
+     * @throws IllegalStateException when the soak run found a problem (it says which)
+     */
     public static void run(int requests, String size) throws Exception {
-        new SoakBenchmark(requests).soak(size);
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        for (String argument : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (!argument.startsWith("-Xm") && !argument.startsWith("-agentlib")) {
+                command.add(argument); // -D settings (threads, native library) go along
+            }
+        }
+        // C1 only: the C2 compiler's arenas come and go by tens of megabytes for minutes, which would
+        // drown what the soak looks for; Arbor's own work is in llama.cpp either way.
+        command.addAll(List.of(HEAP, HEAP.replace("-Xmx", "-Xms"), "-XX:+AlwaysPreTouch", "-XX:TieredStopAtLevel=1",
+                "-cp",
+                System.getProperty("java.class.path"), SoakBenchmark.class.getName(), Integer.toString(requests),
+                size));
+        int code = new ProcessBuilder(command).inheritIO().start().waitFor();
+        if (code != 0) {
+            throw new IllegalStateException("the soak run failed (see above)");
+        }
+    }
+
+    static final String HEAP = "-Xmx64m";
+
+    /** The soak run itself: {@code SoakBenchmark <requests> <size>}; exit code 1 when it found a problem. */
+    public static void main(String[] args) {
+        try {
+            new SoakBenchmark(Integer.parseInt(args[0])).soak(args[1]);
+        } catch (Exception e) {
+            System.out.println("soak: " + e.getMessage());
+            System.exit(1);
+        }
+        System.exit(0);
     }
 
     private void soak(String size) throws Exception {
-        System.out.printf(Locale.ROOT, "== soak: %d mixed requests through one engine (%s model, %d threads)%n",
-                requests, size, BenchModels.threads());
+        System.out.printf(Locale.ROOT, "== soak: %d mixed requests through one engine (%s model, %d threads, "
+                + "heap %s)%n", requests, size, BenchModels.threads(), HEAP);
         System.out.println("   round   done   wall s   heap MiB   RSS MiB   leases  KV cells   outcomes so far");
         long start = System.nanoTime();
         ScheduledExecutorService canceller = Executors.newSingleThreadScheduledExecutor();
