@@ -56,12 +56,20 @@ public final class EvalState {
                 .thenComparing(point -> point.path().toString())).map(RestorePoint::path);
     }
 
-    /** Deletes every restore point but {@code keep}: the ones before it are superseded. */
+    /**
+     * Deletes every restore point but {@code keep}, and the checkpoint directories of earlier runs
+     * that do not hold it: they are superseded.
+     */
     public void keepOnly(Path keep) throws IOException {
         FileSystem fs = root.getFileSystem();
-        for (RestorePoint point : restorePoints()) {
-            if (!point.path().equals(keep)) {
-                fs.delete(point.path(), true);
+        for (FileStatus savepoint : children(fs, savepoints())) {
+            if (!savepoint.getPath().equals(keep)) {
+                fs.delete(savepoint.getPath(), true);
+            }
+        }
+        for (FileStatus job : children(fs, checkpoints())) {
+            if (!keep.toString().startsWith(job.getPath().toString() + "/")) {
+                fs.delete(job.getPath(), true);
             }
         }
     }
