@@ -75,7 +75,9 @@ public final class PromptLineParser implements Serializable {
                     : root.has("id") ? "field 'id' must be a non-empty string" : "missing field 'id'");
         }
         PromptRequest.Builder builder = PromptRequest.newBuilder().setId(id).setPrompt(text(root, "prompt", true));
-        Map<String, String> metadata = metadata(root.get("metadata"));
+        List<String> nullKeys = new ArrayList<>();
+        Map<String, String> metadata = metadata(root.get("metadata"), nullKeys);
+        builder.setNullMetadataKeys(nullKeys);
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (name.equals("id") || name.equals("prompt") || name.equals("metadata")) {
@@ -154,7 +156,8 @@ public final class PromptLineParser implements Serializable {
         return text;
     }
 
-    private static Map<String, String> metadata(JsonNode node) {
+    /** The metadata's string values; keys with a null value go to {@code nullKeys} (Avro values are strings). */
+    private static Map<String, String> metadata(JsonNode node, List<String> nullKeys) {
         Map<String, String> metadata = new HashMap<>();
         if (node == null || node.isNull()) {
             return metadata;
@@ -171,7 +174,7 @@ public final class PromptLineParser implements Serializable {
             }
             validText("metadata key " + key, key);
             if (value.isNull()) {
-                metadata.put(key, null); // kept as JSON null
+                nullKeys.add(key); // kept, and shown as JSON null again in the outputs
                 return;
             }
             if (!value.isValueNode()) {
