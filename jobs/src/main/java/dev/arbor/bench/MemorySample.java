@@ -49,8 +49,9 @@ record MemorySample(long heapBytes, long rssBytes) {
      */
     private static void trimNativeHeap() {
         try {
-            ManagementFactory.getPlatformMBeanServer().invoke(new ObjectName("com.sun.management:type=DiagnosticCommand"),
-                    "systemTrimNativeHeap", new Object[] {null}, new String[] {String[].class.getName()});
+            ObjectName diagnostics = new ObjectName("com.sun.management:type=DiagnosticCommand");
+            ManagementFactory.getPlatformMBeanServer().invoke(diagnostics, "systemTrimNativeHeap",
+                    new Object[] {null}, new String[] {String[].class.getName()});
         } catch (JMException | RuntimeException e) {
             // not HotSpot on glibc, or an older JDK: RSS then includes what the allocator keeps
         }

@@ -79,8 +79,8 @@ public final class GenerateJob {
         }
         OutputLayout output = new OutputLayout(new Path(outputPath), List.of(
                 OutputLayout.Entry.parts(AVRO, RESULTS, ".avro"), OutputLayout.Entry.parts(JSONL, RESULTS, ".jsonl"),
-                OutputLayout.Entry.parts(REJECTED, REJECTED, ".jsonl"), OutputLayout.Entry.parts(PAIRS, PAIRS, ".jsonl"),
-                OutputLayout.Entry.file(SUMMARY)));
+                OutputLayout.Entry.parts(REJECTED, REJECTED, ".jsonl"),
+                OutputLayout.Entry.parts(PAIRS, PAIRS, ".jsonl"), OutputLayout.Entry.file(SUMMARY)));
         boolean pairs = config.get(JobOptions.OUTPUT_PREFERENCE_PAIRS);
         List<OutputFormat> formats = config.get(JobOptions.OUTPUT_FORMATS);
         try {

@@ -64,6 +64,7 @@ final class JsonNumbers {
     }
 
     private static IllegalArgumentException outOfRange(String name, JsonNode value, String range) {
-        return new IllegalArgumentException("field '" + name + "' is out of range: " + value + " does not fit " + range);
+        return new IllegalArgumentException("field '" + name + "' is out of range: " + value + " does not fit "
+                + range);
     }
 }

@@ -75,7 +75,8 @@ public final class ProgressReporter implements JobRunner.Listener {
         this.terminal = terminal;
         this.liveTokens = liveTokens;
         this.tokensPerRecordAtMost = tokensPerRecordAtMost;
-        this.liveTokensAtStart = liveTokens.getAsLong();
+        // -1 now: no reporter yet, it starts with this job's MiniCluster, so everything it counts is ours.
+        this.liveTokensAtStart = Math.max(0, liveTokens.getAsLong());
     }
 
     /**
@@ -121,8 +122,7 @@ public final class ProgressReporter implements JobRunner.Listener {
         long done = results + rejected;
         long finishedTokens = Counters.get(accumulators, Counters.GENERATED_TOKENS);
         long live = liveTokens.getAsLong();
-        long tokens = live >= 0 && liveTokensAtStart >= 0 ? Math.max(finishedTokens, live - liveTokensAtStart)
-                : finishedTokens;
+        long tokens = live >= 0 ? Math.max(finishedTokens, live - liveTokensAtStart) : finishedTokens;
         if (!accumulators.isEmpty() && runningSince == null) {
             runningSince = elapsed; // the counters exist once the job's tasks run: start-up is over
         }
@@ -163,7 +163,10 @@ public final class ProgressReporter implements JobRunner.Listener {
         if (done >= total) {
             return "0:00";
         }
-        double seconds = Math.max(1e-3, (elapsed.toMillis() - runningSince.toMillis()) / 1000.0);
+        double seconds = (elapsed.toMillis() - runningSince.toMillis()) / 1000.0;
+        if (seconds < 1) {
+            return "--:--"; // no rate to go by yet
+        }
         if (tokens == 0) {
             return clock(Duration.ofMillis((long) (seconds / done * (total - done) * 1000)));
         }

@@ -58,7 +58,7 @@ class ProgressReporterTest {
 
     @Test
     void aLongFirstRecordHasAnEtaBeforeAnyRecordFinished() {
-        AtomicLong live = new AtomicLong();
+        AtomicLong live = new AtomicLong(-1); // the reporter starts with the job's MiniCluster, after this
         ProgressReporter reporter = new ProgressReporter(new PrintStream(new ByteArrayOutputStream()), "generate", 2,
                 false, live::get, 100);
         reporter.line(Map.of(Counters.RECORDS_IN, 0L), Duration.ZERO);

@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 
 /**
  * Runs many search requests at once on one context: one thread ({@link EngineLoop}) owns the
- * {@link dev.arbor.kv.BranchStore}, and every step commits the next token of every live branch of every active request in one
- * batched decode (continuous batching).
+ * {@link dev.arbor.kv.BranchStore}, and every step commits the next token of every live branch of
+ * every active request in one batched decode (continuous batching).
  *
  * <p>Admission: requests start in submission order, each when the leases and KV cells it can
  * need ({@code width} leases, {@code prompt + width x maxNewTokens} cells) are free; a request at
