@@ -165,10 +165,11 @@ class MlPredictTest {
         tables.executeSql("CREATE TEMPORARY VIEW long_prompts AS SELECT id, REPEAT('the king and the sea ', 1000) "
                 + "|| CAST(id AS STRING) AS prompt FROM (VALUES (1), (2), (3)) AS v(id)");
         for (String timeout : List.of("2 s", "1 s", "50 ms", "1 s long")) {
-            String table = timeout.endsWith("long") ? "long_prompts" : "good_prompts";
+            boolean longPrompts = timeout.endsWith("long");
             List<Row> rows = collect(tables.executeSql("SELECT id, response, error_code, error_message FROM "
-                    + "ML_PREDICT(TABLE " + table + ", MODEL slow, DESCRIPTOR(prompt), MAP['timeout', '"
-                    + timeout.replace(" long", "") + "', 'max-new-tokens', '2000'])"));
+                    + "ML_PREDICT(TABLE " + (longPrompts ? "long_prompts" : "good_prompts") + ", MODEL slow, "
+                    + "DESCRIPTOR(prompt), MAP['timeout', '" + timeout.replace(" long", "") + "', 'max-new-tokens', '"
+                    + (longPrompts ? 1000 : 4000) + "'])"));
             assertThat(rows).as("timeout %s", timeout).hasSize(3);
             for (Row row : rows) {
                 assertThat(row.getField(2)).as("timeout %s: %s", timeout, row).isEqualTo("TIMEOUT");
