@@ -1,14 +1,17 @@
 package dev.arbor.cli;
 
+import dev.arbor.flink.ModelLoadException;
 import dev.arbor.jobs.ConfigException;
 import java.io.PrintWriter;
+import org.apache.flink.util.SerializedThrowable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
  * The {@code arbor} command line: one subcommand per job or tool. Exit codes: 0 success, 1 the job
- * failed, 2 bad usage or configuration (picocli's convention), with a one-line message for the
- * latter (the key, file or path at fault) rather than a stack trace.
+ * failed, 2 bad usage or configuration (picocli's convention; a model that cannot be loaded is one),
+ * 130 stopped by Ctrl-C (the JVM's code for SIGINT), with a one-line message for bad usage (the
+ * key, file or path at fault) rather than a stack trace.
  */
 @Command(name = "arbor", mixinStandardHelpOptions = true, version = "arbor 0.1.0",
         description = "LLM tree search (beam search, best-of-n) on Apache Flink and llama.cpp.",
@@ -59,6 +62,13 @@ public final class ArborCli implements Runnable {
             err.flush();
             return BAD_CONFIG;
         }
+        String modelProblem = modelLoadFailure(e);
+        if (modelProblem != null) {
+            // A model that can never load is a configuration error, reported once (Flink did not retry).
+            err.println("arbor " + command + ": " + modelProblem + " (model.path)");
+            err.flush();
+            return BAD_CONFIG;
+        }
         err.println("arbor " + command + " failed: " + describe(e));
         if (System.getenv(STACK_TRACES) != null) {
             e.printStackTrace(err);
@@ -67,6 +77,24 @@ public final class ArborCli implements Runnable {
         }
         err.flush();
         return JOB_FAILED;
+    }
+
+    /**
+     * The message of a {@link ModelLoadException} in {@code e}'s causes, or null. Causes that
+     * crossed from a job may arrive as Flink's {@link SerializedThrowable}, so the class is told by
+     * name.
+     */
+    static String modelLoadFailure(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String type = t instanceof SerializedThrowable serialized ? serialized.getOriginalErrorClassName()
+                    : t.getClass().getName();
+            if (ModelLoadException.class.getName().equals(type)) {
+                String message = t.getMessage() == null ? "" : t.getMessage();
+                // A SerializedThrowable's message starts with the original class name.
+                return message.startsWith(type + ": ") ? message.substring(type.length() + 2) : message;
+            }
+        }
+        return null;
     }
 
     /** Environment variable that makes failures print their stack trace. */

@@ -238,11 +238,13 @@ public final class ConfigLoader {
             if (probe.getOptional(ArborOptions.MODEL_PATH).isEmpty()) {
                 probe.set(ArborOptions.MODEL_PATH, "synthetic"); // decided later; see ModelChoice
             }
-            ArborConfig.from(probe);
+            // Unknown keys were refused above; the job's own (input., output., ...) are not the operator's.
+            ArborConfig.builder().setAll(probe).build();
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid configuration: " + e.getMessage() + originOfKeyIn(e.getMessage()), e);
         }
         JobOptionsValidator.validate(config, this::originOf);
+        FlinkKeys.validate(config, this::originOf);
     }
 
     String originOf(String key) {
@@ -250,8 +252,11 @@ public final class ConfigLoader {
         return origin == null ? "" : " (" + origin + ")";
     }
 
+    /** Where the key a message names first was set (a message about two keys is about the first). */
     private String originOfKeyIn(String message) {
-        return options.keySet().stream().filter(key -> message != null && message.contains(key)).findFirst()
+        return options.keySet().stream().filter(key -> message != null && message.contains(key))
+                .min(java.util.Comparator.comparingInt((String key) -> message.indexOf(key))
+                        .thenComparing(key -> -key.length()))
                 .map(this::originOf).orElse("");
     }
 

@@ -38,6 +38,7 @@ public final class Environments {
             env = StreamExecutionEnvironment.createRemoteEnvironment(cluster.substring(0, colon),
                     Integer.parseInt(cluster.substring(colon + 1)), flink, jobJar(config).toString());
         } else {
+            LiveTokens.addTo(flink); // read only if this JVM starts the MiniCluster (see LiveTokens)
             env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         }
         Duration interval = config.get(JobOptions.CHECKPOINT_INTERVAL);

@@ -45,6 +45,8 @@ public final class GenerateJob {
     public static final String REJECTED = "rejected";
     public static final String PAIRS = "pairs";
     public static final String SUMMARY = "summary.json";
+    /** Prefix of the result part files. */
+    static final String RESULTS = "results";
 
     private GenerateJob() {}
 
@@ -75,7 +77,10 @@ public final class GenerateJob {
         if (outputPath == null || outputPath.isBlank()) {
             throw new ConfigException("no output directory: set output.path in the configuration file or pass --output");
         }
-        OutputLayout output = new OutputLayout(new Path(outputPath), List.of(AVRO, JSONL, REJECTED, PAIRS, SUMMARY));
+        OutputLayout output = new OutputLayout(new Path(outputPath), List.of(
+                OutputLayout.Entry.parts(AVRO, RESULTS, ".avro"), OutputLayout.Entry.parts(JSONL, RESULTS, ".jsonl"),
+                OutputLayout.Entry.parts(REJECTED, REJECTED, ".jsonl"),
+                OutputLayout.Entry.parts(PAIRS, PAIRS, ".jsonl"), OutputLayout.Entry.file(SUMMARY)));
         boolean pairs = config.get(JobOptions.OUTPUT_PREFERENCE_PAIRS);
         List<OutputFormat> formats = config.get(JobOptions.OUTPUT_FORMATS);
         try {
@@ -116,7 +121,7 @@ public final class GenerateJob {
 
     /** Adds the job to {@code env}. */
     public static void build(StreamExecutionEnvironment env, Plan plan) {
-        DataStream<InputRecord> records = Sources.files(env, plan.input().path(), plan.input().format(), null);
+        DataStream<InputRecord> records = Sources.files(env, plan.input().path(), plan.input().format());
         SingleOutputStreamOperator<PromptRequest> requests = records
                 .process(new RequestAdmission(PromptLineParser.Mode.GENERATE))
                 .returns(new AvroTypeInfo<>(PromptRequest.class)).name("Parse records").uid("parse-records");
@@ -126,19 +131,19 @@ public final class GenerateJob {
 
         OutputLayout out = plan.output();
         if (plan.formats().contains(OutputFormat.AVRO)) {
-            results.sinkTo(Sinks.avroResults(out.resolve(AVRO), "results")).name("Write Avro results").uid("avro");
+            results.sinkTo(Sinks.avroResults(out.resolve(AVRO), RESULTS)).name("Write Avro results").uid("avro");
         }
         if (plan.formats().contains(OutputFormat.JSONL)) {
-            results.sinkTo(Sinks.jsonLines(out.resolve(JSONL), "results", JsonLines.encoder(AvroJson::toJson)))
+            results.sinkTo(Sinks.jsonLines(out.resolve(JSONL), RESULTS, JsonLines.encoder(AvroJson::toJson)))
                     .name("Write JSONL results").uid("jsonl");
         }
         if (plan.pairs()) {
             results.flatMap(new PreferencePairs()).name("Preference pairs").uid("pairs")
-                    .sinkTo(Sinks.jsonLines(out.resolve(PAIRS), "pairs", JsonLines.encoder()))
+                    .sinkTo(Sinks.jsonLines(out.resolve(PAIRS), PAIRS, JsonLines.encoder()))
                     .name("Write preference pairs").uid("pairs-sink");
         }
         requests.getSideOutput(RequestAdmission.REJECTED).union(results.getSideOutput(ResultRouter.REJECTED))
-                .sinkTo(Sinks.jsonLines(out.resolve(REJECTED), "rejected", JsonLines.encoder()))
+                .sinkTo(Sinks.jsonLines(out.resolve(REJECTED), REJECTED, JsonLines.encoder()))
                 .name("Write rejected records").uid("rejected");
     }
 
@@ -156,10 +161,11 @@ public final class GenerateJob {
         progress.println("  model " + plan.model().describe());
         build(env, plan);
         ProgressReporter reporter = new ProgressReporter(progress, "generate", plan.input().total(),
-                ProgressReporter.isTerminal());
+                ProgressReporter.isTerminal(), LiveTokens::total, (long) plan.arbor().get(ArborOptions.WIDTH)
+                        * plan.arbor().get(ArborOptions.MAX_NEW_TOKENS));
         long start = System.nanoTime();
         JobExecutionResult result = JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL),
-                reporter, JobRunner.OnExit.CANCEL);
+                reporter, JobRunner.OnExit.cancel());
         if (result == null) {
             return null;
         }

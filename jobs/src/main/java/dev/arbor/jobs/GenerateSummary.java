@@ -16,15 +16,15 @@ import org.apache.flink.core.fs.Path;
 /**
  * What a finished generate job did: records in (counted before the run, or read by the job when
  * the input could not be counted), and results, rejected (invalid + search errors), generated
- * tokens and preference pairs as committed to the outputs (see {@link CommittedOutputs}), wall
- * time, and where the outputs are.
+ * tokens, preference pairs and duplicate ids as committed to the outputs (see
+ * {@link CommittedOutputs}), wall time, and where the outputs are.
  *
  * <p>Invariant of a correct job, failures and restarts included:
  * {@code recordsIn == results + invalid + searchErrors} ({@link #reconciles()}); the summary
  * says so when it does not.
  */
 public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long results, long invalid, long searchErrors,
-        long generatedTokens, long pairs, Duration wall) {
+        long generatedTokens, long pairs, Duration wall, long duplicateIds) {
 
     static GenerateSummary of(GenerateJob.Plan plan, Map<String, Object> accumulators, Duration wall)
             throws IOException {
@@ -32,7 +32,8 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
         long counted = plan.input().total();
         long recordsIn = counted >= 0 ? counted : Counters.get(accumulators, Counters.RECORDS_IN);
         return new GenerateSummary(plan, recordsIn, committed.results(), committed.invalid(),
-                committed.searchErrors(), committed.generatedTokens(), committed.pairs(), wall);
+                committed.searchErrors(), committed.generatedTokens(), committed.pairs(), wall,
+                committed.duplicateIds());
     }
 
     public long rejected() {
@@ -54,6 +55,10 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
                 searchErrors);
         out.printf(Locale.ROOT, "  generated tokens  %8d   (%s tokens/s over the wall time)%n", generatedTokens,
                 ProgressReporter.rate(generatedTokens, wall));
+        if (duplicateIds > 0) {
+            out.printf(Locale.ROOT, "  duplicate ids     %8d   records whose id an earlier record has: ids seed "
+                    + "sampling, so they get the same samples; give each record its own id%n", duplicateIds);
+        }
         if (!reconciles()) {
             out.printf(Locale.ROOT, "  WARNING: records in (%d) != results + rejected (%d)%n", recordsIn,
                     results + rejected());
@@ -88,6 +93,7 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
         json.put("searchErrors", searchErrors);
         json.put("generatedTokens", generatedTokens);
         json.put("preferencePairs", pairs);
+        json.put("duplicateIds", duplicateIds);
         json.put("wallSeconds", wall.toMillis() / 1000.0);
         json.put("model", plan.model().path());
         Path file = plan.output().resolve(GenerateJob.SUMMARY);

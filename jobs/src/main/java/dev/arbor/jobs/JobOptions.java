@@ -53,6 +53,13 @@ public final class JobOptions {
             .key("arbor.input.monitor-interval").durationType().defaultValue(Duration.ofSeconds(1))
             .withDescription("eval: how often the watched directory is listed for new files.");
 
+    public static final ConfigOption<Duration> INPUT_SETTLE_TIME = ConfigOptions.key("arbor.input.settle-time")
+            .durationType().defaultValue(Duration.ofSeconds(3))
+            .withDescription("eval: a file in the watched directory is read once its size and modification time "
+                    + "have not changed for this long, so that a file still being written is never read in part. "
+                    + "Files moved in whole (written elsewhere, then renamed into the directory) are complete "
+                    + "from the start.");
+
     public static final ConfigOption<String> OUTPUT_PATH = ConfigOptions.key("arbor.output.path").stringType()
             .noDefaultValue().withDescription("Output directory; the job writes sub-directories into it.");
 
@@ -68,8 +75,9 @@ public final class JobOptions {
 
     public static final ConfigOption<Boolean> OUTPUT_OVERWRITE = ConfigOptions.key("arbor.output.overwrite")
             .booleanType().defaultValue(false)
-            .withDescription("Replace the outputs of an earlier run in the output directory (only the "
-                    + "sub-directories and files the job writes); otherwise such a directory is an error.");
+            .withDescription("Replace the outputs of an earlier run in the output directory (only files Arbor "
+                    + "wrote are deleted; others stay); otherwise such a directory is an error. eval: without it, "
+                    + "a run resumes where the earlier one stopped.");
 
     public static final ConfigOption<Integer> PARALLELISM = ConfigOptions.key("arbor.job.parallelism").intType()
             .defaultValue(1).withDescription("Parallel subtasks; each holds one llama.cpp context.");
@@ -111,7 +119,7 @@ public final class JobOptions {
 
     /** Every option, for validation of configuration files and for documentation. */
     public static List<ConfigOption<?>> all() {
-        return List.of(INPUT_PATH, INPUT_FORMAT, INPUT_MONITOR_INTERVAL, OUTPUT_PATH, OUTPUT_FORMATS,
+        return List.of(INPUT_PATH, INPUT_FORMAT, INPUT_MONITOR_INTERVAL, INPUT_SETTLE_TIME, OUTPUT_PATH, OUTPUT_FORMATS,
                 OUTPUT_PREFERENCE_PAIRS, OUTPUT_OVERWRITE, PARALLELISM, CHECKPOINT_INTERVAL, RESTART_ATTEMPTS,
                 CLUSTER, JAR, NAME, PROGRESS_INTERVAL, EVAL_WINDOW, EVAL_METRIC, EVAL_REGEX);
     }

@@ -18,6 +18,7 @@ final class JobOptionsValidator {
         check.atLeast(JobOptions.RESTART_ATTEMPTS, 0);
         check.notNegative(JobOptions.CHECKPOINT_INTERVAL);
         check.positive(JobOptions.INPUT_MONITOR_INTERVAL);
+        check.notNegative(JobOptions.INPUT_SETTLE_TIME);
         check.positive(JobOptions.PROGRESS_INTERVAL);
         check.positive(JobOptions.EVAL_WINDOW);
         if (config.get(JobOptions.OUTPUT_FORMATS).isEmpty()) {

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.DeploymentOptions;
 import org.apache.flink.core.execution.JobClient;
@@ -20,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Submits a built job, reports its accumulators while it runs, and waits for its end. When the
- * client process is stopped (Ctrl-C) while the job runs, the job is stopped too: a bounded job is
- * cancelled, an unbounded one is drained and stopped with a savepoint, which finishes the records in
- * flight and commits the output files (a cancel would leave them in progress).
+ * client process is stopped (Ctrl-C) while the job runs, the job is stopped too ({@link OnExit}): a
+ * bounded job is cancelled, an unbounded one is stopped with a savepoint that a restart resumes
+ * from (a cancel would leave its output files in progress and forget what it had read).
  */
 public final class JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
@@ -36,10 +37,30 @@ public final class JobRunner {
         default void ended(Duration elapsed) {}
     }
 
-    /** What to do with a job still running when this JVM shuts down. */
-    public enum OnExit {
-        CANCEL,
-        STOP_WITH_SAVEPOINT
+    /** What to do with a job still running when this JVM shuts down (Ctrl-C). */
+    public static final class OnExit {
+        private final boolean suspend;
+        private final Supplier<String> report;
+
+        private OnExit(boolean suspend, Supplier<String> report) {
+            this.suspend = suspend;
+            this.report = report;
+        }
+
+        /** Cancel the job (a bounded job: its uncommitted outputs are dropped). */
+        public static OnExit cancel() {
+            return new OnExit(false, () -> "job cancelled");
+        }
+
+        /**
+         * Stop the job with a savepoint into its configured savepoint directory (no drain): the
+         * records in flight and the sources' positions are kept in it and the output files are
+         * committed, so a restart from it continues exactly where the job stopped. {@code report}
+         * says afterwards what is done and how to go on.
+         */
+        public static OnExit suspend(Supplier<String> report) {
+            return new OnExit(true, report);
+        }
     }
 
     private JobRunner() {}
@@ -103,13 +124,13 @@ public final class JobRunner {
         System.err.println();
         System.err.println("arbor: stopping job " + client.getJobID() + " ...");
         try {
-            if (onExit == OnExit.STOP_WITH_SAVEPOINT) {
-                drain(client);
-                System.err.println("arbor: job stopped; every output committed");
+            if (onExit.suspend) {
+                String savepoint = suspend(client);
+                System.err.println("arbor: job stopped with a savepoint (" + savepoint + ")");
             } else {
                 client.cancel().get(30, TimeUnit.SECONDS);
-                System.err.println("arbor: job cancelled");
             }
+            System.err.println("arbor: " + onExit.report.get());
         } catch (Exception e) {
             System.err.println("arbor: could not stop the job cleanly: " + ExceptionUtils.stringifyException(e)
                     .lines().findFirst().orElse(""));
@@ -118,9 +139,19 @@ public final class JobRunner {
     }
 
     /**
-     * Stops an unbounded job so that nothing read is lost: a drain lets the records in flight finish
-     * and the last windows fire, then a savepoint commits every output file. The savepoint itself
-     * is not kept.
+     * Stops a job with a savepoint into its configured savepoint directory, without a drain, so
+     * that a restart from it resumes exactly where it stopped (what Ctrl-C does to {@code arbor eval}).
+     *
+     * @return the savepoint's path
+     */
+    public static String suspend(JobClient client) throws Exception {
+        return client.stopWithSavepoint(false, null, SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stops an unbounded job for good: a drain lets the records in flight finish and the last
+     * windows fire, then a savepoint commits every output file. The savepoint is not kept, and
+     * what the sources had not read yet is not read: to go on later, {@link #suspend} instead.
      */
     public static void drain(JobClient client) throws Exception {
         Path dir = Files.createTempDirectory("arbor-savepoint");

@@ -2,7 +2,7 @@ package dev.arbor.jobs;
 
 import dev.arbor.flink.records.Candidate;
 import dev.arbor.flink.records.SearchResult;
-import java.util.HashMap;
+import dev.arbor.jobs.io.AvroJson;
 import java.util.List;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -42,7 +42,7 @@ public final class PreferencePairs extends RichFlatMapFunction<SearchResult, Pre
             pair.chosenScore = winner.getScore();
             pair.rejectedScore = loser.getScore();
             pair.rejectedRank = loser.getRank();
-            pair.metadata = new HashMap<>(result.getMetadata());
+            pair.metadata = AvroJson.withNullKeys(result.getMetadata(), result.getNullMetadataKeys());
             pairs.add(1);
             out.collect(pair);
         }

@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.LongSupplier;
 
 /**
  * The live progress line of a job. For a bounded job ({@code total} known): records done / total,
@@ -13,7 +14,9 @@ import java.util.Map;
  * so logs stay readable.
  *
  * <p>"Done" counts every way out of the job (results, invalid records, search errors), so it
- * reaches the total exactly when the job has seen every record.
+ * reaches the total exactly when the job has seen every record. Tokens are counted as they are
+ * generated when the job runs in this JVM ({@link LiveTokens}), else as records finish; the
+ * evaluation's rate is over the time tokens were being generated, so it holds while it idles.
  */
 public final class ProgressReporter implements JobRunner.Listener {
     static final Duration PLAIN_EVERY = Duration.ofSeconds(10);
@@ -27,23 +30,53 @@ public final class ProgressReporter implements JobRunner.Listener {
     private int lastWidth;
 
     private final boolean evaluation;
+    private final LongSupplier liveTokens;
+    private final long tokensPerRecordAtMost;
+    private final long liveTokensAtStart;
+    /** Time during which tokens were generated, for a rate that does not fall while the job idles. */
+    private Duration busy = Duration.ZERO;
+    private Duration lastPoll = Duration.ZERO;
+    private long lastTokens;
 
     /** @param total records expected, or a negative number when unknown */
     public ProgressReporter(PrintStream out, String label, long total, boolean terminal) {
-        this(out, label, total, terminal, false);
+        this(out, label, total, terminal, false, () -> -1, 0);
+    }
+
+    /**
+     * A bounded job's line with tokens counted as they are generated.
+     *
+     * @param liveTokens tokens generated so far by the job's searches, finished or not, or -1 when
+     *     unknown (then tokens of finished records are counted)
+     * @param tokensPerRecordAtMost the most tokens one record can generate (width x max new tokens):
+     *     the ETA's estimate until records have finished, and its bound while long ones run
+     */
+    public ProgressReporter(PrintStream out, String label, long total, boolean terminal, LongSupplier liveTokens,
+            long tokensPerRecordAtMost) {
+        this(out, label, total, terminal, false, liveTokens, tokensPerRecordAtMost);
     }
 
     /** The line of an evaluation job: scored items and accuracy so far. */
     public static ProgressReporter evaluation(PrintStream out, boolean terminal) {
-        return new ProgressReporter(out, "eval", -1, terminal, true);
+        return evaluation(out, terminal, () -> -1);
     }
 
-    private ProgressReporter(PrintStream out, String label, long total, boolean terminal, boolean evaluation) {
+    /** The line of an evaluation job, with tokens counted as they are generated (see above). */
+    public static ProgressReporter evaluation(PrintStream out, boolean terminal, LongSupplier liveTokens) {
+        return new ProgressReporter(out, "eval", -1, terminal, true, liveTokens, 0);
+    }
+
+    private ProgressReporter(PrintStream out, String label, long total, boolean terminal, boolean evaluation,
+            LongSupplier liveTokens, long tokensPerRecordAtMost) {
         this.evaluation = evaluation;
         this.out = out;
         this.label = label;
         this.total = total;
         this.terminal = terminal;
+        this.liveTokens = liveTokens;
+        this.tokensPerRecordAtMost = tokensPerRecordAtMost;
+        // -1 now: no reporter yet, it starts with this job's MiniCluster, so everything it counts is ours.
+        this.liveTokensAtStart = Math.max(0, liveTokens.getAsLong());
     }
 
     /**
@@ -87,17 +120,24 @@ public final class ProgressReporter implements JobRunner.Listener {
         long rejected = Counters.get(accumulators, Counters.INVALID) + Counters.get(accumulators,
                 Counters.SEARCH_REJECTED);
         long done = results + rejected;
-        long tokens = Counters.get(accumulators, Counters.GENERATED_TOKENS);
+        long finishedTokens = Counters.get(accumulators, Counters.GENERATED_TOKENS);
+        long live = liveTokens.getAsLong();
+        long tokens = live >= 0 ? Math.max(finishedTokens, live - liveTokensAtStart) : finishedTokens;
         if (!accumulators.isEmpty() && runningSince == null) {
             runningSince = elapsed; // the counters exist once the job's tasks run: start-up is over
         }
+        if (tokens > lastTokens) {
+            busy = busy.plus(elapsed.minus(lastPoll));
+        }
+        lastTokens = Math.max(lastTokens, tokens);
+        lastPoll = elapsed;
         StringBuilder line = new StringBuilder(label).append(": ");
         if (evaluation) {
             long scored = Counters.get(accumulators, Counters.SCORED);
             long correct = Counters.get(accumulators, Counters.CORRECT);
             return line.append(String.format(Locale.ROOT, "%d items scored, accuracy %s, %d rejected, %s tokens/s, %s",
                     scored, scored == 0 ? "-" : String.format(Locale.ROOT, "%.3f", (double) correct / scored),
-                    rejected, rate(tokens, elapsed), clock(elapsed))).toString();
+                    rejected, rate(tokens, busy), clock(elapsed))).toString();
         }
         if (total >= 0) {
             line.append(String.format(Locale.ROOT, "%d/%d records (%d%%)", done, total,
@@ -107,20 +147,35 @@ public final class ProgressReporter implements JobRunner.Listener {
         }
         line.append(String.format(Locale.ROOT, ", %d results, %d rejected, %s tokens/s", results, rejected,
                 rate(tokens, elapsed)));
-        line.append(", ETA ").append(eta(done, elapsed)).append(", ").append(clock(elapsed));
+        line.append(", ETA ").append(eta(done, tokens, finishedTokens, elapsed)).append(", ").append(clock(elapsed));
         return line.toString();
     }
 
-    private String eta(long done, Duration elapsed) {
-        if (total < 0 || runningSince == null || done == 0) {
+    /**
+     * From the work done, in tokens: the records left need as many tokens as the finished ones did
+     * on average (or, before any finished or once the running ones outgrow that, as many as a record
+     * can generate at most), less what the running ones generated already; at the rate so far.
+     */
+    private String eta(long done, long tokens, long finishedTokens, Duration elapsed) {
+        if (total < 0 || runningSince == null || (done == 0 && (tokens == 0 || tokensPerRecordAtMost <= 0))) {
             return "--:--";
         }
         if (done >= total) {
             return "0:00";
         }
-        double seconds = Math.max(1e-3, (elapsed.toMillis() - runningSince.toMillis()) / 1000.0);
-        double perRecord = seconds / done;
-        return clock(Duration.ofMillis((long) (perRecord * (total - done) * 1000)));
+        double seconds = (elapsed.toMillis() - runningSince.toMillis()) / 1000.0;
+        if (seconds < 1) {
+            return "--:--"; // no rate to go by yet
+        }
+        if (tokens == 0) {
+            return clock(Duration.ofMillis((long) (seconds / done * (total - done) * 1000)));
+        }
+        long inFlight = Math.max(0, tokens - finishedTokens);
+        double remaining = done > 0 ? (total - done) * ((double) finishedTokens / done) - inFlight : -1;
+        if (remaining <= 0 && tokensPerRecordAtMost > 0) {
+            remaining = (total - done) * (double) tokensPerRecordAtMost - inFlight;
+        }
+        return clock(Duration.ofMillis((long) (Math.max(0, remaining) / (tokens / seconds) * 1000)));
     }
 
     static String rate(long tokens, Duration elapsed) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.Strategy;
 import dev.arbor.jobs.io.JsonLines;
+import dev.arbor.search.TextCheck;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -53,13 +54,13 @@ public final class PromptLineParser implements Serializable {
         try {
             root = JsonLines.MAPPER.readTree(line);
         } catch (JsonProcessingException e) {
-            throw new InvalidRecordException("malformed JSON at column " + e.getLocation().getColumnNr() + ": "
-                    + e.getOriginalMessage(), null);
+            throw new InvalidRecordException(JsonProblems.describe(e), JsonProblems.readableId(line));
         }
         if (root == null || !root.isObject()) {
             throw new InvalidRecordException("not a JSON object", null);
         }
-        String id = root.path("id").isTextual() ? root.get("id").asText() : null;
+        String id = root.path("id").isTextual() && !root.get("id").asText().isEmpty()
+                && TextCheck.problem(root.get("id").asText()) == null ? root.get("id").asText() : null;
         try {
             return build(root, id);
         } catch (IllegalArgumentException e) {
@@ -69,11 +70,14 @@ public final class PromptLineParser implements Serializable {
 
     private PromptRequest build(JsonNode root, String id) {
         if (id == null || id.isEmpty()) {
-            throw new IllegalArgumentException(root.has("id") ? "field 'id' must be a non-empty string"
-                    : "missing field 'id'");
+            String problem = root.path("id").isTextual() ? TextCheck.problem(root.get("id").asText()) : null;
+            throw new IllegalArgumentException(problem != null ? "field 'id' is not valid Unicode text: " + problem
+                    : root.has("id") ? "field 'id' must be a non-empty string" : "missing field 'id'");
         }
         PromptRequest.Builder builder = PromptRequest.newBuilder().setId(id).setPrompt(text(root, "prompt", true));
-        Map<String, String> metadata = metadata(root.get("metadata"));
+        List<String> nullKeys = new ArrayList<>();
+        Map<String, String> metadata = metadata(root.get("metadata"), nullKeys);
+        builder.setNullMetadataKeys(nullKeys);
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
             if (name.equals("id") || name.equals("prompt") || name.equals("metadata")) {
@@ -81,7 +85,10 @@ public final class PromptLineParser implements Serializable {
             } else if (name.equals("reference")) {
                 builder.setReference(text(root, name, false));
             } else if (name.equals("regex") && mode == Mode.EVAL) {
-                metadata.put(RecordTags.REGEX, regex(text(root, name, false)));
+                String regex = text(root, name, false);
+                if (regex != null) {
+                    metadata.put(RecordTags.REGEX, regex(regex));
+                }
             } else if (OVERRIDES.contains(name)) {
                 override(builder, name, root.get(name));
             } else {
@@ -101,23 +108,18 @@ public final class PromptLineParser implements Serializable {
         }
         switch (name) {
             case "strategy" -> builder.setStrategy(strategy(value));
-            case "width" -> builder.setWidth(integer(name, value));
-            case "maxNewTokens" -> builder.setMaxNewTokens(integer(name, value));
-            case "topK" -> builder.setTopK(integer(name, value));
-            case "repeatLastN" -> builder.setRepeatLastN(integer(name, value));
-            case "temperature" -> builder.setTemperature((float) number(name, value));
-            case "topP" -> builder.setTopP((float) number(name, value));
-            case "minP" -> builder.setMinP((float) number(name, value));
-            case "repeatPenalty" -> builder.setRepeatPenalty((float) number(name, value));
-            case "frequencyPenalty" -> builder.setFrequencyPenalty((float) number(name, value));
-            case "presencePenalty" -> builder.setPresencePenalty((float) number(name, value));
-            case "lengthPenalty" -> builder.setLengthPenalty(number(name, value));
-            case "seed" -> {
-                if (!value.isIntegralNumber() || !value.canConvertToLong()) {
-                    throw wrongType(name, "an integer", value);
-                }
-                builder.setSeed(value.longValue());
-            }
+            case "width" -> builder.setWidth(JsonNumbers.int32(name, value));
+            case "maxNewTokens" -> builder.setMaxNewTokens(JsonNumbers.int32(name, value));
+            case "topK" -> builder.setTopK(JsonNumbers.int32(name, value));
+            case "repeatLastN" -> builder.setRepeatLastN(JsonNumbers.int32(name, value));
+            case "temperature" -> builder.setTemperature(JsonNumbers.float32(name, value));
+            case "topP" -> builder.setTopP(JsonNumbers.float32(name, value));
+            case "minP" -> builder.setMinP(JsonNumbers.float32(name, value));
+            case "repeatPenalty" -> builder.setRepeatPenalty(JsonNumbers.float32(name, value));
+            case "frequencyPenalty" -> builder.setFrequencyPenalty(JsonNumbers.float32(name, value));
+            case "presencePenalty" -> builder.setPresencePenalty(JsonNumbers.float32(name, value));
+            case "lengthPenalty" -> builder.setLengthPenalty(JsonNumbers.float64(name, value));
+            case "seed" -> builder.setSeed(JsonNumbers.int64(name, value));
             case "stop" -> builder.setStop(stop(value));
             case "stopAtEndOfGeneration" -> builder.setStopAtEndOfGeneration(bool(name, value));
             case "returnCandidates" -> builder.setReturnCandidates(bool(name, value));
@@ -127,19 +129,35 @@ public final class PromptLineParser implements Serializable {
 
     private static String text(JsonNode root, String name, boolean required) {
         JsonNode value = root.get(name);
-        if (value == null || value.isNull()) {
+        if (value == null) {
             if (required) {
                 throw new IllegalArgumentException("missing field '" + name + "'");
             }
             return null;
         }
+        if (value.isNull() && !required) {
+            return null;
+        }
         if (!value.isTextual()) {
             throw wrongType(name, "a string", value);
         }
-        return value.asText();
+        return validText(name, value.asText());
     }
 
-    private static Map<String, String> metadata(JsonNode node) {
+    /**
+     * Text that cannot be encoded as UTF-8 (an unpaired surrogate from a JSON escape) would turn into
+     * '?' on its way through the job: reject it instead.
+     */
+    private static String validText(String name, String text) {
+        String problem = TextCheck.problem(text);
+        if (problem != null) {
+            throw new IllegalArgumentException("field '" + name + "' is not valid Unicode text: " + problem);
+        }
+        return text;
+    }
+
+    /** The metadata's string values; keys with a null value go to {@code nullKeys} (Avro values are strings). */
+    private static Map<String, String> metadata(JsonNode node, List<String> nullKeys) {
         Map<String, String> metadata = new HashMap<>();
         if (node == null || node.isNull()) {
             return metadata;
@@ -154,10 +172,15 @@ public final class PromptLineParser implements Serializable {
                 throw new IllegalArgumentException("metadata key '" + key + "' is reserved (prefix '"
                         + RecordTags.PREFIX + "')");
             }
-            if (!value.isValueNode() || value.isNull()) {
-                throw wrongType("metadata." + key, "a string, number or boolean", value);
+            validText("metadata key " + key, key);
+            if (value.isNull()) {
+                nullKeys.add(key); // kept, and shown as JSON null again in the outputs
+                return;
             }
-            metadata.put(key, value.asText());
+            if (!value.isValueNode()) {
+                throw wrongType("metadata." + key, "a string, number or boolean (or null)", value);
+            }
+            metadata.put(key, validText("metadata." + key, value.asText()));
         });
         return metadata;
     }
@@ -174,20 +197,6 @@ public final class PromptLineParser implements Serializable {
         throw wrongType("strategy", "\"beam\" or \"best_of_n\"", value);
     }
 
-    private static int integer(String name, JsonNode value) {
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw wrongType(name, "an integer", value);
-        }
-        return value.intValue();
-    }
-
-    private static double number(String name, JsonNode value) {
-        if (!value.isNumber()) {
-            throw wrongType(name, "a number", value);
-        }
-        return value.doubleValue();
-    }
-
     private static boolean bool(String name, JsonNode value) {
         if (!value.isBoolean()) {
             throw wrongType(name, "true or false", value);
@@ -198,7 +207,7 @@ public final class PromptLineParser implements Serializable {
     private static List<String> stop(JsonNode value) {
         List<String> stops = new ArrayList<>();
         if (value.isTextual()) {
-            stops.add(value.asText());
+            stops.add(validText("stop", value.asText()));
             return stops;
         }
         if (value.isArray()) {
@@ -206,7 +215,7 @@ public final class PromptLineParser implements Serializable {
                 if (!item.isTextual()) {
                     throw wrongType("stop", "a string or a list of strings", value);
                 }
-                stops.add(item.asText());
+                stops.add(validText("stop", item.asText()));
             }
             return stops;
         }
@@ -222,7 +231,7 @@ public final class PromptLineParser implements Serializable {
         }
     }
 
-    private static IllegalArgumentException wrongType(String name, String expected, JsonNode value) {
+    static IllegalArgumentException wrongType(String name, String expected, JsonNode value) {
         String shown = value.toString();
         if (shown.length() > 40) {
             shown = shown.substring(0, 37) + "...";

@@ -46,7 +46,7 @@ public final class RequestAdmission extends ProcessFunction<InputRecord, PromptR
         recordsIn.add(1);
         try {
             if (record.problem != null) {
-                throw new InvalidRecordException(record.problem, null);
+                throw new InvalidRecordException(record.problem, JsonProblems.readableId(record.text));
             }
             PromptRequest request = record.text != null ? parser.parse(record.text) : validate(record.request);
             Map<String, String> metadata = new HashMap<>(request.getMetadata());

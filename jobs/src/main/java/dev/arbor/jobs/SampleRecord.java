@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
-import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.Path;
 
 /**
@@ -38,8 +37,8 @@ public record SampleRecord(String source, String json) {
     public static Optional<SampleRecord> first(OutputLayout output, List<OutputFormat> formats) {
         try {
             if (formats.contains(OutputFormat.JSONL)) {
-                for (FileStatus file : InputFiles.list(output.resolve(GenerateJob.JSONL), JobOptions.RecordFormat.JSONL)) {
-                    try (InputStream in = open(file.getPath());
+                for (Path file : output.committedParts(GenerateJob.JSONL)) {
+                    try (InputStream in = open(file);
                             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
                         String line = reader.readLine();
                         if (line != null) {
@@ -49,8 +48,8 @@ public record SampleRecord(String source, String json) {
                     }
                 }
             } else {
-                for (FileStatus file : InputFiles.list(output.resolve(GenerateJob.AVRO), JobOptions.RecordFormat.AVRO)) {
-                    try (DataFileStream<SearchResult> records = new DataFileStream<>(open(file.getPath()),
+                for (Path file : output.committedParts(GenerateJob.AVRO)) {
+                    try (DataFileStream<SearchResult> records = new DataFileStream<>(open(file),
                             new SpecificDatumReader<>(SearchResult.class))) {
                         if (records.hasNext()) {
                             return Optional.of(new SampleRecord(name(file)
@@ -70,8 +69,8 @@ public record SampleRecord(String source, String json) {
         return path.getFileSystem().open(path);
     }
 
-    private static String name(FileStatus file) {
-        return InputFiles.displayName(file.getPath());
+    private static String name(Path file) {
+        return InputFiles.displayName(file);
     }
 
     /** Items of a number array shown. */

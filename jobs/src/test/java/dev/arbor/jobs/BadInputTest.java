@@ -81,16 +81,17 @@ class BadInputTest {
                 16L, 17L);
         assertThat(rejected.values()).allSatisfy(node -> assertThat(node.get("file").asText())
                 .isEqualTo(input.toString()));
-        assertReason(rejected.get(3L), null, "malformed JSON");
+        // Issue 10: a rejection names the record's id whenever it can be read, even from a broken line.
+        assertReason(rejected.get(3L), "malformed", "malformed JSON");
         assertReason(rejected.get(4L), null, "missing field 'id'");
         assertReason(rejected.get(5L), "wrong-type", "field 'width' must be an integer, was \"4\"");
         assertReason(rejected.get(6L), "unknown-field", "unknown field 'widht'");
         assertReason(rejected.get(7L), "reserved", "metadata key 'arbor.source.file' is reserved");
         assertReason(rejected.get(8L), null, "not a JSON object");
-        assertReason(rejected.get(9L), null, "not valid UTF-8");
+        assertReason(rejected.get(9L), "bad-utf8", "not valid UTF-8");
         assertReason(rejected.get(13L), null, "malformed JSON");
         assertThat(rejected.get(13L).get("reason").asText()).contains("Duplicate field 'id'");
-        assertReason(rejected.get(14L), null, "malformed JSON");
+        assertReason(rejected.get(14L), "trailing", "malformed JSON");
         assertReason(rejected.get(15L), "no-prompt", "missing field 'prompt'");
         assertReason(rejected.get(16L), "nested-metadata", "field 'metadata.a' must be a string, number or boolean");
         assertReason(rejected.get(17L), "float-width", "field 'width' must be an integer");

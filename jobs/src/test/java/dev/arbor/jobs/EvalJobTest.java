@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbor.jobs.eval.EvalJob;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
@@ -132,6 +136,87 @@ class EvalJobTest {
         assertThat(aggregates.get(0).get("complete").asBoolean()).isFalse();
         assertThat(aggregates.get(0).get("generatedTokens").asDouble())
                 .isEqualTo(sum(scores(output), s -> s.get("generatedTokens").asLong()));
+    }
+
+    /**
+     * Issue 10, defect 2: Ctrl-C while a file is being scored, then the same command again: every
+     * item is scored exactly once, none is lost, and the scores of the first run stay.
+     */
+    @Test
+    void aStopMidFileAndARestartScoreEveryItemExactlyOnce() throws Exception {
+        Path incoming = dir.resolve("incoming");
+        Path output = dir.resolve("out");
+        Map<String, String> overrides = JobFixtures.small(incoming, output);
+        overrides.put("job.checkpoint-interval", "300 ms");
+        overrides.put("input.monitor-interval", "200 ms");
+        overrides.put("input.settle-time", "0 ms");
+        overrides.put("eval.window", "1 h");
+        overrides.put("search.max-new-tokens", "48");
+        overrides.put("search.stop-at-eog", "false");
+        overrides.put("async.capacity", "2");
+        String[] items = new String[120];
+        Set<String> expected = new TreeSet<>();
+        for (int i = 0; i < items.length; i++) {
+            items[i] = i == 60 ? "{\"id\": \"no-reference\", \"prompt\": \"x\"}"
+                    : "{\"id\": \"item-" + i + "\", \"prompt\": \"Question " + i + "?\", \"reference\": \"" + i + "\"}";
+            if (i != 60) {
+                expected.add("item-" + i);
+            }
+        }
+        JobClient first = EvalJob.start(JobFixtures.config(overrides));
+        List<String> firstRunFiles;
+        try {
+            JobFixtures.writeAtomically(incoming, "items.jsonl", items);
+            waitFor(() -> scores(output).size() >= 3);
+        } finally {
+            JobRunner.suspend(first); // what Ctrl-C does
+        }
+        int scoredBeforeStop = scores(output).size();
+        assertThat(scoredBeforeStop).as("the first run stopped in the middle of the file").isLessThan(expected.size());
+        firstRunFiles = scoreFiles(output);
+
+        JobClient second = EvalJob.start(JobFixtures.config(overrides)); // the same command again
+        try {
+            waitFor(() -> scores(output).size() >= expected.size() && rejected(output).size() == 1);
+        } finally {
+            second.cancel().get(30, TimeUnit.SECONDS);
+        }
+        List<String> ids = scores(output).stream().map(s -> s.get("id").asText()).toList();
+        assertThat(ids).as("every item scored exactly once").hasSize(expected.size()).doesNotHaveDuplicates();
+        assertThat(new TreeSet<>(ids)).isEqualTo(expected);
+        assertThat(rejected(output)).singleElement().satisfies(r -> assertThat(r.get("line").asLong()).isEqualTo(61));
+        assertThat(scoreFiles(output)).as("the first run's scores are kept").containsAll(firstRunFiles);
+    }
+
+    /** Issue 10, defect 2: a file written into the watched directory in two parts is read whole. */
+    @Test
+    void aFileWrittenInTwoPartsIsReadWhole() throws Exception {
+        Path incoming = dir.resolve("incoming");
+        Path output = dir.resolve("out");
+        Map<String, String> overrides = JobFixtures.small(incoming, output);
+        overrides.put("job.checkpoint-interval", "300 ms");
+        overrides.put("input.monitor-interval", "100 ms");
+        overrides.put("input.settle-time", "2 s");
+        JobClient job = EvalJob.start(JobFixtures.config(overrides));
+        try {
+            Path file = incoming.resolve("growing.jsonl");
+            JobFixtures.write(file, "{\"id\": \"a1\", \"prompt\": \"One\", \"reference\": \"1\"}",
+                    "{\"id\": \"a2\", \"prompt\": \"Two\", \"reference\": \"2\"}");
+            Thread.sleep(500); // several listings of the directory see the first part alone
+            Files.writeString(file, "{\"id\": \"a3\", \"prompt\": \"Three\", \"reference\": \"3\"}\n",
+                    StandardOpenOption.APPEND);
+            waitFor(() -> scores(output).size() == 3);
+        } finally {
+            job.cancel().get(30, TimeUnit.SECONDS);
+        }
+        assertThat(scores(output)).extracting(s -> s.get("id").asText()).containsExactlyInAnyOrder("a1", "a2", "a3");
+        assertThat(rejected(output)).isEmpty();
+    }
+
+    private static List<String> scoreFiles(Path output) throws Exception {
+        try (var files = Files.list(output.resolve(EvalJob.SCORES))) {
+            return files.map(f -> f.getFileName().toString()).filter(name -> !name.startsWith(".")).toList();
+        }
     }
 
     private static List<JsonNode> scores(Path output) throws Exception {

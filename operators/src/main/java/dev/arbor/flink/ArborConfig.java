@@ -45,14 +45,17 @@ public final class ArborConfig implements Serializable {
     }
 
     /**
-     * Reads every {@link ArborOptions} option from {@code config} (other keys are ignored) and
-     * validates the result.
+     * Reads every {@link ArborOptions} option from {@code config} and validates the result. Keys
+     * outside {@code arbor.} are ignored; an unknown key under {@code arbor.} (a typo such as
+     * {@code arbor.search.widht}) is an error.
      *
      * @throws IllegalArgumentException naming the offending key, e.g. "arbor.search.width must be
-     *     >= 1, was 0", or when a value cannot be parsed as its option's type
+     *     >= 1, was 0", or when a value cannot be parsed as its option's type, or for unknown
+     *     {@code arbor.} keys (the message lists the valid ones)
      */
     public static ArborConfig from(ReadableConfig config) {
         Objects.requireNonNull(config, "config");
+        UnknownKeys.reject(config, "arbor.", ArborOptions.all(), "Arbor option");
         Configuration copy = new Configuration();
         for (ConfigOption<?> option : ArborOptions.all()) {
             copyOption(config, copy, option);
@@ -147,6 +150,12 @@ public final class ArborConfig implements Serializable {
         check(width <= nSeqMax, ArborOptions.WIDTH.key() + " must be <= " + ArborOptions.N_SEQ_MAX.key() + " ("
                 + nSeqMax + "), was " + width);
         atLeast(ArborOptions.MAX_NEW_TOKENS, 1);
+        // In long: width x max-new-tokens of two ints must not wrap around to something that fits.
+        long newTokens = (long) width * get(ArborOptions.MAX_NEW_TOKENS);
+        int nCtx = get(ArborOptions.N_CTX);
+        check(newTokens < nCtx, ArborOptions.MAX_NEW_TOKENS.key() + " x " + ArborOptions.WIDTH.key() + " ("
+                + get(ArborOptions.MAX_NEW_TOKENS) + " x " + width + " = " + newTokens
+                + " KV cells) must leave room for a prompt in " + ArborOptions.N_CTX.key() + " (" + nCtx + ")");
         double lengthPenalty = get(ArborOptions.LENGTH_PENALTY);
         check(Double.isFinite(lengthPenalty), ArborOptions.LENGTH_PENALTY.key() + " must be finite, was "
                 + lengthPenalty);

@@ -47,6 +47,7 @@ public final class ModelRegistry {
 
     private final Map<Key, Entry> entries = new HashMap<>();
     private final Map<Key, Integer> loads = new HashMap<>();
+    private final Map<Key, Integer> failedLoads = new HashMap<>();
     private final Map<Key, Integer> peakUsers = new HashMap<>();
 
     /** A registry of its own (tests); operators use {@link #shared()}. */
@@ -66,7 +67,13 @@ public final class ModelRegistry {
         Objects.requireNonNull(key, "key");
         Entry entry = entries.get(key);
         if (entry == null) {
-            LlamaModel model = LlamaModel.load(key.path(), key.params());
+            LlamaModel model;
+            try {
+                model = LlamaModel.load(key.path(), key.params());
+            } catch (RuntimeException e) {
+                failedLoads.merge(key, 1, Integer::sum);
+                throw e;
+            }
             entry = new Entry(model);
             entries.put(key, entry);
             loads.merge(key, 1, Integer::sum);
@@ -103,6 +110,11 @@ public final class ModelRegistry {
     /** How many times the model was loaded by this registry, ever. */
     public synchronized int loads(Key key) {
         return loads.getOrDefault(key, 0);
+    }
+
+    /** How many times loading the model failed in this registry, ever. */
+    public synchronized int failedLoads(Key key) {
+        return failedLoads.getOrDefault(key, 0);
     }
 
     /** The most leases the model had at once, ever (over all its loads). */

@@ -146,7 +146,9 @@ public final class RecordMapping {
         return SearchResult.newBuilder()
                 .setId(request.getId() == null ? "" : request.getId())
                 .setPrompt(request.getPrompt())
-                .setMetadata(metadata);
+                .setMetadata(metadata)
+                .setNullMetadataKeys(request.getNullMetadataKeys() == null ? new ArrayList<>()
+                        : new ArrayList<>(request.getNullMetadataKeys()));
     }
 
     private static Candidate candidate(dev.arbor.search.Candidate from, int rank) {

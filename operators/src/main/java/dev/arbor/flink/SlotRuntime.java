@@ -3,6 +3,7 @@ package dev.arbor.flink;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.llama.LlamaContext;
+import dev.arbor.llama.LlamaException;
 import dev.arbor.search.ErrorCode;
 import dev.arbor.search.LikelihoodResult;
 import dev.arbor.search.SearchEngine;
@@ -50,11 +51,22 @@ public final class SlotRuntime implements AutoCloseable {
      * Takes the model from {@code registry} and creates this slot's context and engine; undoes
      * what it did when a later step fails.
      *
+     * @throws ModelLoadException when the model can never be loaded (not retried by Flink)
+     *
      * @param capacity the engine's in-flight hint (see {@link SearchEngine#capacity()})
      * @param metricGroup the operator's metric group; the metrics go in its "arbor" group
      */
     public static SlotRuntime open(ArborConfig config, int capacity, ModelRegistry registry, MetricGroup metricGroup) {
-        ModelRegistry.Lease lease = registry.acquire(modelKey(config));
+        ModelRegistry.Lease lease;
+        try {
+            lease = registry.acquire(modelKey(config));
+        } catch (LlamaException e) {
+            // An I/O error may pass (a file system hiccup): let Flink retry. Anything else never loads.
+            if (e.getCause() instanceof java.io.IOException) {
+                throw e;
+            }
+            throw new ModelLoadException("the model " + config.modelPath() + " cannot be loaded: " + e.getMessage(), e);
+        }
         LlamaContext context = null;
         try {
             context = LlamaContext.create(lease.model(), config.contextParams());
@@ -114,13 +126,19 @@ public final class SlotRuntime implements AutoCloseable {
 
     /** The TIMEOUT result for a record the operator gave up on after {@code after}. */
     public SearchResult timedOut(PromptRequest record, Duration after) {
-        return counted(mapping.errorResult(record, ErrorCode.TIMEOUT, "no result within " + after
-                + " (the operator's async timeout)"));
+        return timedOut(record, "no result within " + after + " (the operator's async timeout)");
+    }
+
+    /** The TIMEOUT result for a record given up on, saying why. */
+    public SearchResult timedOut(PromptRequest record, String message) {
+        return counted(mapping.errorResult(record, ErrorCode.TIMEOUT, message));
     }
 
     private SearchResult failed(PromptRequest record, Throwable e) {
         Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
-        LOG.warn("record {} failed", record.getId(), cause);
+        // One line: the record's result carries the reason; the stack trace is for debugging.
+        LOG.warn("record {} failed: {}", record.getId(), cause.toString());
+        LOG.debug("record {} failed", record.getId(), cause);
         return counted(mapping.errorResult(record, ErrorCode.FAILED, String.valueOf(cause)));
     }
 

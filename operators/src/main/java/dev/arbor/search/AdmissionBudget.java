@@ -5,16 +5,17 @@ package dev.arbor.search;
  * has. A request is admitted only when its worst case fits: {@code width} leases and
  * {@code prompt + width x maxNewTokens} cells ({@link SearchTask#leasesNeeded},
  * {@link SearchTask#cellsNeeded}). Invariant: the reserved totals never exceed the context's
- * {@code nSeqMax} and {@code nCtx}, so an admitted request never runs out of either. Used by the
- * engine thread only.
+ * {@code nSeqMax} and {@code nCtx}, so an admitted request never runs out of either. Cells are
+ * counted in {@code long}: a request's worst case may be far beyond any context (it is then never
+ * admitted), and must never wrap around to a small or negative number. Used by the engine thread only.
  */
 final class AdmissionBudget {
     private final int leases;
-    private final int cells;
+    private final long cells;
     private int reservedLeases;
-    private int reservedCells;
+    private long reservedCells;
 
-    AdmissionBudget(int leases, int cells) {
+    AdmissionBudget(int leases, long cells) {
         this.leases = leases;
         this.cells = cells;
     }
@@ -22,8 +23,8 @@ final class AdmissionBudget {
     /** Reserves the request's worst case if it fits now; false (and nothing reserved) otherwise. */
     boolean tryReserve(PreparedRequest request) {
         int needLeases = SearchTask.leasesNeeded(request.request());
-        int needCells = SearchTask.cellsNeeded(request.request(), request.promptTokens().length);
-        if (reservedLeases + needLeases > leases || reservedCells + needCells > cells) {
+        long needCells = cellsOf(request);
+        if (needLeases > leases - reservedLeases || needCells > cells - reservedCells) {
             return false;
         }
         reservedLeases += needLeases;
@@ -33,11 +34,16 @@ final class AdmissionBudget {
 
     void release(PreparedRequest request) {
         reservedLeases -= SearchTask.leasesNeeded(request.request());
-        reservedCells -= SearchTask.cellsNeeded(request.request(), request.promptTokens().length);
+        reservedCells -= cellsOf(request);
     }
 
     void releaseAll() {
         reservedLeases = 0;
         reservedCells = 0;
+    }
+
+    /** The cells admission reserves for {@code request}: its worst case. */
+    static long cellsOf(PreparedRequest request) {
+        return SearchTask.cellsNeeded(request.request(), request.promptTokens().length);
     }
 }

@@ -14,6 +14,7 @@ public final class EngineMetrics {
     final AtomicLong failed = new AtomicLong();
     final AtomicLong timedOut = new AtomicLong();
     final AtomicLong cancelled = new AtomicLong();
+    final AtomicLong preempted = new AtomicLong();
     final AtomicLong promptTokens = new AtomicLong();
     final AtomicLong generatedTokens = new AtomicLong();
     final AtomicLong steps = new AtomicLong();
@@ -53,6 +54,14 @@ public final class EngineMetrics {
 
     public long cancelled() {
         return cancelled.get();
+    }
+
+    /**
+     * Times a running request gave way because the KV cache ran out of cells without its fault: it
+     * was requeued and restarted later (0 while admission's accounting holds).
+     */
+    public long preempted() {
+        return preempted.get();
     }
 
     /** Prompt tokens prefilled, over all admitted requests. */

@@ -1,10 +1,7 @@
 package dev.arbor.search;
 
 import dev.arbor.llama.LlamaModel;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * Turns a {@link SearchRequest} into a {@link PreparedRequest}, or into the reason it can never
@@ -46,8 +43,21 @@ final class RequestValidator {
                     + request.width() + " x " + request.maxNewTokens() + " new tokens needs " + needed
                     + " KV cells; the context holds " + nCtx);
         }
-        long deadline = request.timeout() == null ? Long.MAX_VALUE : now + request.timeout().toNanos();
-        return new PreparedRequest(request, prompt, now, deadline, null);
+        return new PreparedRequest(request, prompt, now, deadline(request, now), null);
+    }
+
+    /** {@code now + timeout}, saturating: a timeout of centuries means "no deadline", not an overflow. */
+    private static long deadline(SearchRequest request, long now) {
+        if (request.timeout() == null) {
+            return Long.MAX_VALUE;
+        }
+        // Deadlines are compared as now - deadline (nanoTime may wrap), which holds up to ~146 years ahead.
+        Duration limit = Duration.ofNanos(Long.MAX_VALUE / 2);
+        if (request.timeout().compareTo(limit) >= 0) {
+            return Long.MAX_VALUE;
+        }
+        long deadline = now + request.timeout().toNanos();
+        return deadline == Long.MAX_VALUE ? deadline - 1 : deadline;
     }
 
     private void checkParameters(SearchRequest request) throws Rejected {
@@ -74,6 +84,10 @@ final class RequestValidator {
             if (stop == null || stop.isEmpty()) {
                 throw invalid("stop strings must not be empty");
             }
+            String problem = TextCheck.problem(stop);
+            if (problem != null) {
+                throw new Rejected(ErrorCode.INVALID_TEXT, "a stop string is not valid Unicode text: " + problem);
+            }
         }
         if (request.timeout() != null && (request.timeout().isNegative() || request.timeout().isZero())) {
             throw invalid("timeout must be positive, was " + request.timeout());
@@ -97,11 +111,9 @@ final class RequestValidator {
         if (text == null || text.isBlank()) {
             throw new Rejected(ErrorCode.EMPTY_PROMPT, text == null ? "the request has no prompt" : "the prompt is empty");
         }
-        try {
-            StandardCharsets.UTF_8.newEncoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).encode(CharBuffer.wrap(text));
-        } catch (CharacterCodingException e) {
-            throw new Rejected(ErrorCode.INVALID_TEXT, "the prompt is not valid Unicode text (" + e.getMessage() + ")");
+        String problem = TextCheck.problem(text);
+        if (problem != null) {
+            throw new Rejected(ErrorCode.INVALID_TEXT, "the prompt is not valid Unicode text: " + problem);
         }
         return model.tokenize(text, true, false);
     }

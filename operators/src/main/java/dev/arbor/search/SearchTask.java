@@ -43,8 +43,9 @@ abstract class SearchTask {
         return request.width();
     }
 
-    static int cellsNeeded(SearchRequest request, int promptLength) {
-        return promptLength + request.width() * request.maxNewTokens();
+    /** In long: width x maxNewTokens of two ints cannot overflow it, and a huge request must not look small. */
+    static long cellsNeeded(SearchRequest request, int promptLength) {
+        return promptLength + (long) request.width() * request.maxNewTokens();
     }
 
     final void start(Branch root) {

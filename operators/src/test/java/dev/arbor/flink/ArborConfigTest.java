@@ -103,6 +103,34 @@ class ArborConfigTest {
                 .hasMessageContaining("arbor.search.width");
     }
 
+    /** Issue 10, defect 5: a typo under arbor. is an error naming it, not a setting with no effect. */
+    @Test
+    void unknownArborKeysAreRejectedNamingThemAndListingTheValidOnes() {
+        Configuration flink = Configuration.fromMap(Map.of("arbor.model.path", "/m", "arbor.search.widht", "2",
+                "someone.else.key", "x"));
+        assertThatThrownBy(() -> ArborConfig.from(flink)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unknown Arbor option 'arbor.search.widht'")
+                .hasMessageContaining("valid keys: arbor.async.capacity, ").hasMessageEndingWith(", arbor.search.width");
+        Configuration two = Configuration.fromMap(Map.of("arbor.model.path", "/m", "arbor.serach.width", "2",
+                "arbor.x", "1"));
+        assertThatThrownBy(() -> ArborConfig.from(two)).hasMessageContaining("'arbor.serach.width', 'arbor.x'");
+    }
+
+    /** Issue 10, defect 1: width x max-new-tokens is computed without overflow and must fit the context. */
+    @Test
+    void aSearchBudgetThatCanNeverFitTheContextIsRejected() {
+        assertThatThrownBy(() -> ArborConfig.builder().modelPath("/m").set(ArborOptions.MAX_NEW_TOKENS, 600_000_000)
+                .build()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("arbor.search.max-new-tokens x arbor.search.width (600000000 x 4 = 2400000000 "
+                        + "KV cells) must leave room for a prompt in arbor.context.n-ctx (4096)");
+        assertThatThrownBy(() -> ArborConfig.builder().modelPath("/m").set(ArborOptions.WIDTH, 16)
+                .set(ArborOptions.MAX_NEW_TOKENS, Integer.MAX_VALUE).build()).hasMessageContaining("34359738352");
+        assertThatThrownBy(() -> ArborConfig.builder().modelPath("/m").set(ArborOptions.MAX_NEW_TOKENS, 1024).build())
+                .as("4 x 1024 leaves no cell for the prompt").hasMessageContaining("4096 KV cells");
+        assertThat(ArborConfig.builder().modelPath("/m").set(ArborOptions.MAX_NEW_TOKENS, 1023).build()
+                .get(ArborOptions.MAX_NEW_TOKENS)).isEqualTo(1023);
+    }
+
     @Test
     void theBuilderTakesOnlyArborOptions() {
         ConfigOption<Integer> foreign = ConfigOptions.key("other.width").intType().defaultValue(1);

@@ -14,9 +14,15 @@ final class EngineFixture implements AutoCloseable {
     final SearchEngine engine;
 
     EngineFixture(LlamaModel model, int nCtx, int nSeqMax) {
+        this(model, nCtx, nSeqMax, -1);
+    }
+
+    /** @param admissionCells when positive, admission believes the context has this many cells (overcommit) */
+    EngineFixture(LlamaModel model, int nCtx, int nSeqMax, int admissionCells) {
         this.context = LlamaContext.create(model,
                 ContextParams.builder().nCtx(nCtx).nBatch(128).nSeqMax(nSeqMax).threads(2).build());
-        this.engine = new SearchEngine(context);
+        this.engine = admissionCells > 0 ? SearchEngine.overcommitted(context, admissionCells)
+                : new SearchEngine(context);
     }
 
     SearchResult run(SearchRequest request) {

@@ -9,6 +9,7 @@ import dev.arbor.jobs.Environments;
 import dev.arbor.jobs.JobInput;
 import dev.arbor.jobs.JobOptions;
 import dev.arbor.jobs.JobRunner;
+import dev.arbor.jobs.LiveTokens;
 import dev.arbor.jobs.ModelChoice;
 import dev.arbor.jobs.ProgressReporter;
 import dev.arbor.jobs.PromptLineParser;
@@ -24,6 +25,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.fs.Path;
@@ -57,16 +59,31 @@ public final class EvalJob {
         dev.arbor.cli.ArborCli.runEmbedded("eval", args);
     }
 
-    /** Everything checked and resolved on the client before submission. */
+    /**
+     * Everything checked and resolved on the client before submission.
+     *
+     * @param resumeFrom the restore point of an earlier run this one continues, if any
+     */
     public record Plan(Configuration config, JobInput input, OutputLayout output, ArborConfig arbor,
-            ModelChoice model, EvalScorer scorer, Duration window) {
+            ModelChoice model, EvalScorer scorer, Duration window, EvalState state, Optional<Path> resumeFrom) {
         public String jobName() {
             String name = config.get(JobOptions.NAME);
             return name == null ? "arbor-eval" : name;
         }
+
+        /** The job's configuration plus where its checkpoints and savepoints go and what it resumes from. */
+        Configuration withState() {
+            Configuration all = new Configuration(config);
+            all.addAll(state.flinkOptions(resumeFrom));
+            return all;
+        }
     }
 
-    /** Validates and prepares a run: watched directory, output directory, model, scorer. */
+    /**
+     * Validates and prepares a run: watched directory, output directory, model, scorer. When the
+     * output holds the state of an earlier run that stopped (or crashed), this run resumes it,
+     * keeping its outputs; with {@code output.overwrite} it starts afresh instead.
+     */
     public static Plan prepare(Configuration config, boolean local) {
         if (config.get(JobOptions.CHECKPOINT_INTERVAL).isZero()) {
             throw new ConfigException("invalid configuration: job.checkpoint-interval must be positive for eval "
@@ -77,9 +94,22 @@ public final class EvalJob {
         if (outputPath == null || outputPath.isBlank()) {
             throw new ConfigException("no output directory: set output.path in the configuration file or pass --output");
         }
-        OutputLayout output = new OutputLayout(new Path(outputPath), List.of(SCORES, AGGREGATES, REJECTED));
+        Path root = new Path(outputPath);
+        OutputLayout output = new OutputLayout(root, List.of(OutputLayout.Entry.parts(SCORES, SCORES, ".jsonl"),
+                OutputLayout.Entry.parts(AGGREGATES, AGGREGATES, ".jsonl"),
+                OutputLayout.Entry.parts(REJECTED, REJECTED, ".jsonl"), OutputLayout.Entry.state(EvalState.DIRECTORY)));
+        Optional<Path> resumeFrom;
+        EvalState state;
         try {
-            output.prepare(config.get(JobOptions.OUTPUT_OVERWRITE));
+            state = new EvalState(root);
+            boolean overwrite = config.get(JobOptions.OUTPUT_OVERWRITE);
+            resumeFrom = overwrite ? Optional.empty() : state.latestRestorePoint();
+            if (resumeFrom.isPresent()) {
+                output.prepareToResume();
+                state.keepOnly(resumeFrom.get());
+            } else {
+                output.prepare(overwrite);
+            }
             output.createDirectories(List.of(SCORES, AGGREGATES, REJECTED));
         } catch (IOException e) {
             throw new ConfigException(e.getMessage(), e);
@@ -92,13 +122,14 @@ public final class EvalJob {
             throw new ConfigException("invalid configuration: " + e.getMessage(), e);
         }
         EvalScorer scorer = new EvalScorer(config.get(JobOptions.EVAL_METRIC), config.get(JobOptions.EVAL_REGEX));
-        return new Plan(config, input, output, arbor, model, scorer, config.get(JobOptions.EVAL_WINDOW));
+        return new Plan(config, input, output, arbor, model, scorer, config.get(JobOptions.EVAL_WINDOW), state,
+                resumeFrom);
     }
 
     /** Adds the job to {@code env}. */
     public static void build(StreamExecutionEnvironment env, Plan plan) {
         DataStream<InputRecord> items = Sources.files(env, plan.input().path(), plan.input().format(),
-                plan.config().get(JobOptions.INPUT_MONITOR_INTERVAL));
+                plan.config().get(JobOptions.INPUT_MONITOR_INTERVAL), plan.config().get(JobOptions.INPUT_SETTLE_TIME));
         SingleOutputStreamOperator<PromptRequest> requests = items
                 .process(new RequestAdmission(PromptLineParser.Mode.EVAL))
                 .returns(new AvroTypeInfo<>(PromptRequest.class)).name("Parse items").uid("parse-items");
@@ -123,24 +154,45 @@ public final class EvalJob {
 
     /** Prepares, builds and submits the job; the caller stops it (for tests and embedding). */
     public static JobClient start(Configuration config) throws Exception {
-        StreamExecutionEnvironment env = Environments.create(config);
-        Plan plan = prepare(config, Environments.isLocal(env));
+        Plan plan = prepare(config, Environments.isLocal(Environments.create(config)));
+        StreamExecutionEnvironment env = Environments.create(plan.withState());
         build(env, plan);
         return env.executeAsync(plan.jobName());
     }
 
-    /** Prepares and runs the job until it is stopped (Ctrl-C stops it with a savepoint, committing outputs). */
+    /**
+     * Prepares and runs the job until it is stopped. Ctrl-C stops it with a savepoint; running the
+     * same command again resumes from it (see {@link EvalState}).
+     */
     public static void run(Configuration config, PrintStream progress) throws Exception {
-        StreamExecutionEnvironment env = Environments.create(config);
-        Plan plan = prepare(config, Environments.isLocal(env));
+        Plan plan = prepare(config, Environments.isLocal(Environments.create(config)));
+        StreamExecutionEnvironment env = Environments.create(plan.withState());
         progress.println("arbor eval: watching " + InputFiles.displayName(plan.input().path())
-                + " for *.jsonl items (write files elsewhere and move them in; Ctrl-C stops)");
+                + " for *.jsonl items (a file is read once it has not changed for "
+                + plan.config().get(JobOptions.INPUT_SETTLE_TIME).toMillis() + " ms; Ctrl-C stops, the same command "
+                + "resumes)");
         progress.println("  model " + plan.model().describe());
         progress.println("  scores, aggregates (every " + plan.window().toSeconds() + " s) and rejected items in "
                 + InputFiles.displayName(plan.output().root()) + "/, committed every "
                 + config.get(JobOptions.CHECKPOINT_INTERVAL).toSeconds() + " s");
+        if (plan.resumeFrom().isPresent()) {
+            progress.println("  resuming the run that stopped there (" + committed(plan) + " so far), from "
+                    + InputFiles.displayName(plan.resumeFrom().get()));
+        }
         build(env, plan);
         JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL),
-                ProgressReporter.evaluation(progress, ProgressReporter.isTerminal()), JobRunner.OnExit.STOP_WITH_SAVEPOINT);
+                ProgressReporter.evaluation(progress, ProgressReporter.isTerminal(), LiveTokens::total),
+                JobRunner.OnExit.suspend(() -> committed(plan) + " committed; items in flight and lines not read "
+                        + "yet are kept: run the same command to resume (--overwrite starts afresh)"));
+    }
+
+    /** What the outputs hold: "N items scored, M rejected". */
+    static String committed(Plan plan) {
+        try {
+            return JsonLineCount.of(plan.output(), SCORES) + " items scored, "
+                    + JsonLineCount.of(plan.output(), REJECTED) + " rejected";
+        } catch (IOException e) {
+            return "outputs unreadable (" + e.getMessage() + ")";
+        }
     }
 }

@@ -4,6 +4,7 @@ import dev.arbor.flink.records.Candidate;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.jobs.JobOptions.Metric;
 import dev.arbor.jobs.RecordTags;
+import dev.arbor.jobs.io.AvroJson;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.regex.Pattern;
@@ -53,7 +54,7 @@ public final class EvalScorer implements Serializable {
         score.referencePerplexity = result.getReferencePerplexity();
         score.generatedTokens = result.getStats() == null ? 0 : result.getStats().getGeneratedTokens();
         score.runMs = result.getStats() == null ? 0 : result.getStats().getRunMs();
-        score.metadata = RecordTags.strip(metadata);
+        score.metadata = AvroJson.withNullKeys(RecordTags.strip(metadata), result.getNullMetadataKeys());
         return score;
     }
 }

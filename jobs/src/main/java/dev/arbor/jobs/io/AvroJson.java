@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -22,9 +23,31 @@ public final class AvroJson {
 
     private AvroJson() {}
 
-    /** The record as a JSON object. */
+    /** Field of Arbor's records listing the metadata keys whose value is null. */
+    static final String NULL_METADATA_KEYS = "nullMetadataKeys";
+
+    /**
+     * The record as a JSON object. Metadata keys listed in {@value #NULL_METADATA_KEYS} (Avro map
+     * values are strings) appear in {@code metadata} with the value null, as they were written,
+     * and that list is not shown.
+     */
     public static ObjectNode toJson(IndexedRecord record) {
-        return (ObjectNode) value(record, record.getSchema());
+        ObjectNode json = (ObjectNode) value(record, record.getSchema());
+        if (json.get(NULL_METADATA_KEYS) instanceof ArrayNode nullKeys && json.get("metadata") instanceof ObjectNode
+                metadata) {
+            nullKeys.forEach(key -> metadata.putNull(key.asText()));
+            json.remove(NULL_METADATA_KEYS);
+        }
+        return json;
+    }
+
+    /** {@code metadata} plus the keys whose value is null, as one map (null values included). */
+    public static Map<String, String> withNullKeys(Map<String, String> metadata, List<String> nullKeys) {
+        Map<String, String> all = new java.util.HashMap<>(metadata == null ? Map.of() : metadata);
+        if (nullKeys != null) {
+            nullKeys.forEach(key -> all.put(key, null));
+        }
+        return all;
     }
 
     private static JsonNode value(Object value, Schema schema) {

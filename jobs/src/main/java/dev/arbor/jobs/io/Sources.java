@@ -12,18 +12,25 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 public final class Sources {
     private Sources() {}
 
+    /** Reads the files of {@code root} present now, in {@code format} (JSONL or AVRO, not AUTO). */
+    public static DataStream<InputRecord> files(StreamExecutionEnvironment env, Path root, RecordFormat format) {
+        return files(env, root, format, null, Duration.ZERO);
+    }
+
     /**
      * Reads {@code root} in {@code format} (JSONL or AVRO, not AUTO).
      *
      * @param monitorInterval null for a bounded source that reads the files present now; otherwise
      *     the source never ends and picks up new files at this interval
+     * @param settle a watched file is read once it has not changed for this long (see
+     *     {@link InputFileEnumerator})
      */
     public static DataStream<InputRecord> files(StreamExecutionEnvironment env, Path root, RecordFormat format,
-            Duration monitorInterval) {
+            Duration monitorInterval, Duration settle) {
         PerFileFormat.Factory factory = format == RecordFormat.AVRO ? AvroRequestFormat::new : JsonLineFormat::new;
         FileSource.FileSourceBuilder<InputRecord> builder = FileSource
                 .forBulkFileFormat(new PerFileFormat(factory), root)
-                .setFileEnumerator(() -> new InputFileEnumerator(format));
+                .setFileEnumerator(() -> new InputFileEnumerator(format, settle));
         if (monitorInterval != null) {
             builder.monitorContinuously(monitorInterval);
         }

@@ -16,8 +16,9 @@ import org.apache.flink.table.ml.ModelProvider;
  * ML_PREDICT call, with the query's CONFIG overrides applied.
  *
  * <p>The planner fails the job when a row outlives its async timeout (ML_PREDICT's
- * {@code timeout}, or {@code table.exec.async-ml-predict.timeout}); so the engine's own deadline
- * is capped at 90% of it, and a slow row becomes a TIMEOUT row instead. Immutable.
+ * {@code timeout}, or {@code table.exec.async-ml-predict.timeout}); so every row is answered a
+ * margin before it ({@link AnswerDeadline}): the engine's own deadline is capped there, and the
+ * function answers TIMEOUT there whatever the engine is doing. Immutable.
  */
 public final class ArborModelProvider implements AsyncPredictRuntimeProvider {
     private final ArborConfig config;
@@ -42,11 +43,11 @@ public final class ArborModelProvider implements AsyncPredictRuntimeProvider {
             throw new ValidationException("Invalid ML_PREDICT CONFIG for an arbor model: " + e.getMessage(), e);
         }
         Duration planner = query.getOptional(MLPredictRuntimeConfigOptions.ASYNC_TIMEOUT).orElse(plannerTimeout);
-        Duration cap = planner.multipliedBy(9).dividedBy(10);
-        if (!cap.isZero() && !cap.isNegative() && effective.get(ArborOptions.TIMEOUT).compareTo(cap) > 0) {
-            effective = effective.toBuilder().set(ArborOptions.TIMEOUT, cap).build();
+        AnswerDeadline deadline = AnswerDeadline.before(planner);
+        if (!deadline.atOnce() && effective.get(ArborOptions.TIMEOUT).compareTo(deadline.within()) > 0) {
+            effective = effective.toBuilder().set(ArborOptions.TIMEOUT, deadline.within()).build();
         }
-        return new ArborPredictFunction(effective, effective.engineCapacity(), hasReference, outputs);
+        return new ArborPredictFunction(effective, effective.engineCapacity(), hasReference, outputs, deadline);
     }
 
     @Override

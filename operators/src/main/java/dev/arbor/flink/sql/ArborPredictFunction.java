@@ -2,12 +2,17 @@ package dev.arbor.flink.sql;
 
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ModelRegistry;
+import dev.arbor.flink.RecordMapping;
 import dev.arbor.flink.SlotRuntime;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
+import dev.arbor.search.ErrorCode;
 import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.apache.flink.table.data.GenericRowData;
 import org.apache.flink.table.data.RowData;
 import org.apache.flink.table.data.StringData;
@@ -23,7 +28,9 @@ import org.apache.flink.table.functions.FunctionContext;
  * it, is the reference continuation to score. The row's record id, which seeds sampling, is the
  * prompt itself, so a prompt always gets the same answer (also after a restore). Bad input (a
  * NULL or empty prompt, one too long, ...) gives a row with NULL results and the error columns
- * set; it never fails the query. Public and serializable: the planner instantiates it from the plan.
+ * set; it never fails the query. Every row is answered before the planner's async timeout, with a
+ * TIMEOUT row if need be ({@link AnswerDeadline}). Public and serializable: the planner
+ * instantiates it from the plan.
  */
 public class ArborPredictFunction extends AsyncPredictFunction {
     private static final long serialVersionUID = 1L;
@@ -32,15 +39,19 @@ public class ArborPredictFunction extends AsyncPredictFunction {
     private final int capacity;
     private final boolean hasReference;
     private final List<OutputColumn> outputs;
+    private final AnswerDeadline deadline;
 
     private transient SlotRuntime runtime;
+    private transient ScheduledThreadPoolExecutor timer;
     private transient volatile boolean closing;
 
-    public ArborPredictFunction(ArborConfig config, int capacity, boolean hasReference, List<OutputColumn> outputs) {
+    ArborPredictFunction(ArborConfig config, int capacity, boolean hasReference, List<OutputColumn> outputs,
+            AnswerDeadline deadline) {
         this.config = config;
         this.capacity = capacity;
         this.hasReference = hasReference;
         this.outputs = List.copyOf(outputs);
+        this.deadline = deadline;
     }
 
     @Override
@@ -48,10 +59,20 @@ public class ArborPredictFunction extends AsyncPredictFunction {
         super.open(context);
         closing = false;
         runtime = SlotRuntime.open(config, capacity, ModelRegistry.shared(), context.getMetricGroup());
+        timer = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "arbor-predict-deadlines");
+            thread.setDaemon(true);
+            return thread;
+        });
+        timer.setRemoveOnCancelPolicy(true); // answered rows must not keep their task until the deadline
+        // The first row's clock runs from the planner's timer: class loading must not eat its margin.
+        row(new RecordMapping(config).errorResult(PromptRequest.newBuilder().setId("").build(), ErrorCode.TIMEOUT,
+                "warm-up"));
     }
 
     @Override
     public CompletableFuture<Collection<RowData>> asyncPredict(RowData input) {
+        long arrival = System.nanoTime(); // the planner's timer runs already: count from here, not later
         String prompt = string(input, 0);
         PromptRequest.Builder request = PromptRequest.newBuilder()
                 .setId(prompt == null ? "" : prompt)
@@ -60,13 +81,28 @@ public class ArborPredictFunction extends AsyncPredictFunction {
             request.setReference(string(input, 1));
         }
         CompletableFuture<Collection<RowData>> rows = new CompletableFuture<>();
-        runtime.submit(request.build()).thenAccept(result -> {
+        SlotRuntime slot = runtime;
+        PromptRequest record = request.build();
+        if (deadline.atOnce()) {
+            rows.complete(row(slot.timedOut(record, deadline.message())));
+            return rows;
+        }
+        CompletableFuture<SearchResult> result = slot.submit(record);
+        result.thenAccept(answer -> {
             // While closing, pending rows are answered CANCELLED by the engine: leave them unanswered, as
             // the DataStream operator does; the async operator's checkpoint holds them for a restore.
             if (!closing) {
-                rows.complete(row(result));
+                rows.complete(row(answer));
             }
         });
+        // The planner fails the job if its own timer fires first: answer TIMEOUT before it, whatever
+        // the engine is doing. Cancelling succeeds only if no answer came, and frees the branches.
+        ScheduledFuture<?> due = timer.schedule(() -> {
+            if (!closing && result.cancel(false)) {
+                rows.complete(row(slot.timedOut(record, deadline.message())));
+            }
+        }, deadline.within().toNanos() - (System.nanoTime() - arrival), TimeUnit.NANOSECONDS);
+        result.whenComplete((answer, failure) -> due.cancel(false));
         return rows;
     }
 
@@ -91,10 +127,14 @@ public class ArborPredictFunction extends AsyncPredictFunction {
     public void close() throws Exception {
         closing = true;
         try {
+            if (timer != null) {
+                timer.shutdownNow();
+            }
             if (runtime != null) {
                 runtime.close();
             }
         } finally {
+            timer = null;
             runtime = null;
             super.close();
         }

@@ -2,6 +2,7 @@ package dev.arbor.flink.sql;
 
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
+import dev.arbor.flink.UnknownKeys;
 import dev.arbor.search.Strategy;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -11,6 +12,7 @@ import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.table.api.config.MLPredictRuntimeConfigOptions;
 
 /**
  * The option keys of an {@code arbor} model in SQL ({@code CREATE MODEL ... WITH (...)}), each the
@@ -101,14 +103,16 @@ public final class SqlOptions {
     }
 
     /**
-     * {@code base} with a query's overrides (ML_PREDICT's CONFIG map) of the per-query keys;
-     * other keys in it (the planner's own, e.g. {@code async}, {@code timeout}) are ignored.
+     * {@code base} with a query's overrides (ML_PREDICT's CONFIG map) of the per-query keys; the
+     * planner's own keys ({@code async}, {@code timeout}, ...) are left to the planner.
      *
-     * @throws IllegalArgumentException naming the SQL key of a bad value
+     * @throws IllegalArgumentException naming the SQL key of a bad value, of a model key (fixed per
+     *     model), or of an unknown key (listing the valid ones)
      */
     public static ArborConfig withQueryOverrides(ArborConfig base, ReadableConfig query) {
         ArborConfig.Builder builder = base.toBuilder();
         try {
+            checkQueryKeys(query);
             for (Mapping<?> mapping : MAPPINGS) {
                 if (mapping.perQuery()) {
                     mapping.copy(query, builder);
@@ -118,6 +122,23 @@ public final class SqlOptions {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(withSqlKeys(e.getMessage()), e);
         }
+    }
+
+    /** Every key of a query's CONFIG map must be a per-query key or one of the planner's. */
+    private static void checkQueryKeys(ReadableConfig query) {
+        List<ConfigOption<?>> valid = new ArrayList<>();
+        for (Mapping<?> mapping : MAPPINGS) {
+            if (mapping.perQuery()) {
+                valid.add(mapping.sql());
+            } else if (query.toMap().containsKey(mapping.sql().key())) {
+                throw new IllegalArgumentException("'" + mapping.sql().key() + "' is fixed per model: set it in "
+                        + "CREATE MODEL ... WITH (...), not in ML_PREDICT's config");
+            }
+        }
+        for (ConfigOption<?> planner : MLPredictRuntimeConfigOptions.getSupportedOptions()) {
+            valid.add(planner);
+        }
+        UnknownKeys.reject(query, "", valid, "ML_PREDICT config key");
     }
 
     /** A message about Arbor option keys, rewritten with the SQL keys users wrote. */

@@ -134,6 +134,51 @@ class MlPredictTest {
                 .hasStackTraceContaining("'temperature' must be >= 0");
     }
 
+    /** Issue 10, defect 5: a typo or a model-level key in the CONFIG map is an error, not silently ignored. */
+    @Test
+    void unknownAndModelLevelKeysOfTheQueryConfigAreRejected() {
+        tables.executeSql("CREATE MODEL keys INPUT (prompt STRING) OUTPUT (response STRING) WITH ("
+                + "'provider' = 'arbor', 'model-path' = '" + SearchTestModels.tiny() + "')");
+        assertThatThrownBy(() -> tables.explainSql("SELECT * FROM ML_PREDICT(TABLE good_prompts, MODEL keys, "
+                + "DESCRIPTOR(prompt), MAP['widht', '2'])"))
+                .hasStackTraceContaining("unknown ML_PREDICT config key 'widht'")
+                .hasStackTraceContaining("valid keys: ").hasStackTraceContaining("width")
+                .hasStackTraceContaining("timeout");
+        assertThatThrownBy(() -> tables.explainSql("SELECT * FROM ML_PREDICT(TABLE good_prompts, MODEL keys, "
+                + "DESCRIPTOR(prompt), MAP['n-ctx', '64'])"))
+                .hasStackTraceContaining("'n-ctx' is fixed per model");
+        // The planner's own keys and the per-query ones pass.
+        tables.explainSql("SELECT * FROM ML_PREDICT(TABLE good_prompts, MODEL keys, DESCRIPTOR(prompt), "
+                + "MAP['timeout', '30 s', 'async', 'true', 'width', '2'])");
+    }
+
+    /**
+     * Issue 10, defect 4: a row slower than ML_PREDICT's timeout comes back as a TIMEOUT row, for
+     * any timeout, instead of failing the job ("Async function call has timed out").
+     */
+    @Test
+    void rowsSlowerThanTheQueryTimeoutComeBackAsTimeoutRows() throws Exception {
+        tables.executeSql("CREATE MODEL slow INPUT (prompt STRING) OUTPUT (response STRING, error_code STRING, "
+                + "error_message STRING) WITH ('provider' = 'arbor', 'model-path' = '" + SearchTestModels.tiny()
+                + "', 'n-ctx' = '16384', 'n-seq-max' = '4', 'threads' = '1', 'width' = '4', 'stop-at-eog' = 'false')");
+        // Long prompts: their prefill is one long engine step, so only a timer of its own answers in time.
+        tables.executeSql("CREATE TEMPORARY VIEW long_prompts AS SELECT id, REPEAT('the king and the sea ', 1000) "
+                + "|| CAST(id AS STRING) AS prompt FROM (VALUES (1), (2), (3)) AS v(id)");
+        for (String timeout : List.of("2 s", "1 s", "50 ms", "1 s long")) {
+            boolean longPrompts = timeout.endsWith("long");
+            List<Row> rows = collect(tables.executeSql("SELECT id, response, error_code, error_message FROM "
+                    + "ML_PREDICT(TABLE " + (longPrompts ? "long_prompts" : "good_prompts") + ", MODEL slow, "
+                    + "DESCRIPTOR(prompt), MAP['timeout', '" + timeout.replace(" long", "") + "', 'max-new-tokens', '"
+                    + (longPrompts ? 1000 : 4000) + "'])"));
+            assertThat(rows).as("timeout %s", timeout).hasSize(3);
+            for (Row row : rows) {
+                assertThat(row.getField(2)).as("timeout %s: %s", timeout, row).isEqualTo("TIMEOUT");
+                assertThat(row.getField(1)).isNull();
+                assertThat((String) row.getField(3)).containsAnyOf("within", "timeout");
+            }
+        }
+    }
+
     private String plan(String model) {
         return tables.explainSql("SELECT * FROM ML_PREDICT(TABLE good_prompts, MODEL " + model + ", DESCRIPTOR(prompt))");
     }

@@ -1,0 +1,87 @@
+package dev.arbor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arbor.flink.ModelRegistry;
+import dev.arbor.llama.gguf.SyntheticModel;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * Issue 10: configuration mistakes of the command line are configuration errors (exit 2, one line
+ * naming the key or file), found before any work or after one attempt, never after retries.
+ */
+class CliBadInputTest {
+    @TempDir
+    Path dir;
+
+    private record Run(int code, String err) {}
+
+    private static Run run(String... args) {
+        PrintStream original = System.out;
+        StringWriter err = new StringWriter();
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        try {
+            CommandLine cli = ArborCli.commandLine();
+            cli.setErr(new PrintWriter(err, true));
+            return new Run(cli.execute(args), err.toString());
+        } finally {
+            System.setOut(original);
+        }
+    }
+
+    private Path input() throws Exception {
+        Path input = dir.resolve("in.jsonl");
+        Files.writeString(input, "{\"id\": \"a\", \"prompt\": \"Once upon a time\"}\n");
+        return input;
+    }
+
+    private Path model() throws Exception {
+        Path model = dir.resolve("tiny.gguf");
+        SyntheticModel.write(model, SyntheticModel.Size.TINY, SyntheticModel.Precision.F32, 3);
+        return model;
+    }
+
+    @Test
+    void aMaxNewTokensThatCanNeverFitIsAConfigurationError() throws Exception {
+        Run run = run("generate", "--model", model().toString(), "--input", input().toString(), "--output",
+                dir.resolve("out").toString(), "--max-new-tokens", "600000000");
+        assertThat(run.code()).isEqualTo(ArborCli.BAD_CONFIG);
+        assertThat(run.err()).contains("arbor.search.max-new-tokens x arbor.search.width (600000000 x 4 = 2400000000")
+                .contains("the command line").doesNotContain("\tat ");
+    }
+
+    @Test
+    void aBadValueOfAFlinkKeyIsAConfigurationError() throws Exception {
+        Run run = run("generate", "--model", model().toString(), "--input", input().toString(), "--output",
+                dir.resolve("out").toString(), "--set", "flink.taskmanager.memory.process.size=abc");
+        assertThat(run.code()).isEqualTo(ArborCli.BAD_CONFIG);
+        assertThat(run.err()).contains("invalid value 'abc' for flink.taskmanager.memory.process.size")
+                .contains("the command line");
+    }
+
+    @Test
+    void aModelThatCannotLoadFailsOnceWithExitCode2() throws Exception {
+        Path model = model();
+        try (RandomAccessFile file = new RandomAccessFile(model.toFile(), "rw")) {
+            file.setLength(file.length() * 6 / 10); // tensor data cut off
+        }
+        ModelRegistry.Key key = new ModelRegistry.Key(model, 0);
+        int failedBefore = ModelRegistry.shared().failedLoads(key);
+        Run run = run("generate", "--model", model.toString(), "--input", input().toString(), "--output",
+                dir.resolve("out").toString(), "--set", "context.threads=1", "--set", "job.restart-attempts=3");
+        assertThat(run.code()).as(run.err()).isEqualTo(ArborCli.BAD_CONFIG);
+        assertThat(run.err()).contains("the model " + model + " cannot be loaded").contains("(model.path)");
+        assertThat(ModelRegistry.shared().failedLoads(key) - failedBefore).as("loaded once, not after each restart")
+                .isEqualTo(1);
+    }
+}
