@@ -52,7 +52,8 @@ final class ModelFileCheck {
         try {
             return GgufReader.read(file);
         } catch (GgufFormatException e) {
-            throw new LlamaException("damaged model file: " + e.getMessage(), e);
+            // Not chained: a damaged file is no I/O error that a retry could get past.
+            throw new LlamaException("damaged model file: " + e.getMessage());
         } catch (IOException e) {
             throw new LlamaException("cannot read model file " + file + ": " + e.getMessage(), e);
         }
