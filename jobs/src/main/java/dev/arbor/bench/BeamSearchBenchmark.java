@@ -4,8 +4,8 @@ import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
 import dev.arbor.search.SearchEngine;
+import dev.arbor.search.SearchOutcome;
 import dev.arbor.search.SearchRequest;
-import dev.arbor.search.SearchResult;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -59,7 +59,7 @@ public class BeamSearchBenchmark {
 
     @Benchmark
     public double arbor() throws Exception {
-        SearchResult result = engine.submit(SearchRequest.builder("bench").promptTokens(prompt).width(WIDTH)
+        SearchOutcome result = engine.submit(SearchRequest.builder("bench").promptTokens(prompt).width(WIDTH)
                 .maxNewTokens(NEW_TOKENS).stopAtEndOfGeneration(false).build()).get();
         if (result.isError()) {
             throw new IllegalStateException(result.error().message());

@@ -5,9 +5,9 @@ import dev.arbor.llama.FlashAttention;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
 import dev.arbor.search.SearchEngine;
+import dev.arbor.search.SearchOutcome;
 import dev.arbor.search.SearchRequest;
-import dev.arbor.search.SearchResult;
-import dev.arbor.search.Strategy;
+import dev.arbor.search.SearchStrategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -68,7 +68,7 @@ public class ConcurrentRequestsBenchmark {
             "two cats"};
         for (int i = 0; i < REQUESTS; i++) {
             requests.add(SearchRequest.builder("request-" + i).prompt("once upon a time " + topics[i % topics.length]
-                    + " went to the " + topics[(i + 3) % topics.length]).strategy(Strategy.BEST_OF_N).width(N)
+                    + " went to the " + topics[(i + 3) % topics.length]).strategy(SearchStrategy.BEST_OF_N).width(N)
                     .maxNewTokens(NEW_TOKENS).stopAtEndOfGeneration(false).seed(i)
                     .sampler(SamplerParams.builder().temperature(0.8f).topP(0.95f).build()).build());
         }
@@ -76,12 +76,12 @@ public class ConcurrentRequestsBenchmark {
 
     @Benchmark
     public long together() throws Exception {
-        List<CompletableFuture<SearchResult>> futures = new ArrayList<>();
+        List<CompletableFuture<SearchOutcome>> futures = new ArrayList<>();
         for (SearchRequest request : requests) {
             futures.add(engine.submit(request));
         }
         long tokens = 0;
-        for (CompletableFuture<SearchResult> future : futures) {
+        for (CompletableFuture<SearchOutcome> future : futures) {
             tokens += generated(future.get());
         }
         return tokens;
@@ -96,7 +96,7 @@ public class ConcurrentRequestsBenchmark {
         return tokens;
     }
 
-    private static long generated(SearchResult result) {
+    private static long generated(SearchOutcome result) {
         if (result.isError()) {
             throw new IllegalStateException(result.error().message());
         }

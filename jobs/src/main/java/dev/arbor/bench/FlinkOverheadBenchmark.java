@@ -8,22 +8,23 @@ import dev.arbor.flink.records.SearchResult;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
 import dev.arbor.search.SearchEngine;
+import dev.arbor.search.SearchOutcome;
 import dev.arbor.search.SearchRequest;
-import dev.arbor.search.Strategy;
+import dev.arbor.search.SearchStrategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.accumulators.LongCounter;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.functions.RichMapFunction;
 import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -60,7 +61,7 @@ public class FlinkOverheadBenchmark {
     public void start() throws Exception {
         config = ArborConfig.builder().modelPath(BenchModels.file(size).toString())
                 .set(ArborOptions.N_CTX, 4096).set(ArborOptions.N_SEQ_MAX, 16)
-                .set(ArborOptions.THREADS, BenchModels.threads()).set(ArborOptions.STRATEGY, Strategy.BEAM)
+                .set(ArborOptions.THREADS, BenchModels.threads()).set(ArborOptions.STRATEGY, SearchStrategy.BEAM.name())
                 .set(ArborOptions.WIDTH, 4).set(ArborOptions.MAX_NEW_TOKENS, 24)
                 .set(ArborOptions.STOP_AT_EOG, false).build();
         records = new ArrayList<>();
@@ -114,12 +115,12 @@ public class FlinkOverheadBenchmark {
                 LlamaContext context = LlamaContext.create(model, config.contextParams())) {
             long completed = 0;
             try (SearchEngine engine = new SearchEngine(context, config.engineCapacity())) {
-                List<CompletableFuture<dev.arbor.search.SearchResult>> futures = new ArrayList<>();
+                List<CompletableFuture<SearchOutcome>> futures = new ArrayList<>();
                 for (PromptRequest record : records) {
                     futures.add(engine.submit(SearchRequest.builder(record.getId()).prompt(record.getPrompt())
                             .width(4).maxNewTokens(24).stopAtEndOfGeneration(false).build()));
                 }
-                for (CompletableFuture<dev.arbor.search.SearchResult> future : futures) {
+                for (CompletableFuture<SearchOutcome> future : futures) {
                     if (!future.get().isError()) {
                         completed++;
                     }

@@ -5,12 +5,12 @@ import dev.arbor.kv.BranchStore;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
+import dev.arbor.search.SearchEngine;
+import dev.arbor.search.SearchOutcome;
+import dev.arbor.search.SearchRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import dev.arbor.search.SearchEngine;
-import dev.arbor.search.SearchRequest;
-import dev.arbor.search.SearchResult;
 
 /**
  * KV cells held by a width-4 branch tree over a 128-token prompt after 64 steps, against 4
@@ -72,7 +72,7 @@ final class KvFootprintReport {
                         .nCtx(2 * width * (prompt + steps) + 256).nBatch(prompt).nSeqMax(width)
                         .build())) {
             int[] tokens = BenchModels.prompt(model, prompt);
-            SearchResult result;
+            SearchOutcome result;
             try (SearchEngine engine = new SearchEngine(arbor)) {
                 result = engine.submit(SearchRequest.builder("footprint").promptTokens(tokens).width(width)
                         .maxNewTokens(steps).stopAtEndOfGeneration(false).build()).join();

@@ -5,7 +5,7 @@ import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
 import dev.arbor.search.EngineMetrics;
 import dev.arbor.search.SearchEngine;
-import dev.arbor.search.SearchResult;
+import dev.arbor.search.SearchOutcome;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -124,10 +124,10 @@ public final class SoakBenchmark {
 
     private void runRound(SearchEngine engine, int round, ScheduledExecutorService canceller) throws Exception {
         Semaphore inFlight = new Semaphore(engine.capacity());
-        List<CompletableFuture<SearchResult>> futures = new ArrayList<>(ROUND);
+        List<CompletableFuture<SearchOutcome>> futures = new ArrayList<>(ROUND);
         for (int i = round * ROUND; i < (round + 1) * ROUND; i++) {
             inFlight.acquire();
-            CompletableFuture<SearchResult> future = engine.submit(SoakMix.request(i));
+            CompletableFuture<SearchOutcome> future = engine.submit(SoakMix.request(i));
             future.whenComplete((result, failure) -> inFlight.release());
             if (SoakMix.kind(i) == SoakMix.Kind.CANCELLED) {
                 canceller.schedule(() -> future.cancel(false), i % 7, TimeUnit.MILLISECONDS);
@@ -139,12 +139,12 @@ public final class SoakBenchmark {
         }
     }
 
-    private void count(int i, CompletableFuture<SearchResult> future) {
+    private void count(int i, CompletableFuture<SearchOutcome> future) {
         String outcome;
         if (future.isCancelled()) {
             outcome = "CANCELLED";
         } else {
-            SearchResult result = future.join();
+            SearchOutcome result = future.join();
             outcome = result.isError() ? result.error().code().name() : "OK";
         }
         outcomes.merge(outcome, 1L, Long::sum);

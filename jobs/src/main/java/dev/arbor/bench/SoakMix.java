@@ -2,7 +2,7 @@ package dev.arbor.bench;
 
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.search.SearchRequest;
-import dev.arbor.search.Strategy;
+import dev.arbor.search.SearchStrategy;
 import java.time.Duration;
 
 /**
@@ -47,8 +47,8 @@ final class SoakMix {
         SearchRequest.Builder builder = SearchRequest.builder(id).prompt(prompt).width(2 + i % 3)
                 .maxNewTokens(4 + i % 13).seed(i);
         return switch (kind(i)) {
-            case BEAM -> builder.strategy(Strategy.BEAM).build();
-            case BEST_OF_N -> builder.strategy(Strategy.BEST_OF_N)
+            case BEAM -> builder.strategy(SearchStrategy.BEAM).build();
+            case BEST_OF_N -> builder.strategy(SearchStrategy.BEST_OF_N)
                     .sampler(SamplerParams.builder().temperature(0.8f).topP(0.95f).build()).build();
             case CANCELLED -> builder.maxNewTokens(200).stopAtEndOfGeneration(false).build();
             case TIMED_OUT -> builder.maxNewTokens(200).stopAtEndOfGeneration(false).timeout(Duration.ofMillis(5))

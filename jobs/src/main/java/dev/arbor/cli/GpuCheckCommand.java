@@ -13,8 +13,8 @@ import dev.arbor.llama.ThreadPolicy;
 import dev.arbor.llama.gguf.SyntheticModel;
 import dev.arbor.llama.gguf.SyntheticModels;
 import dev.arbor.search.SearchEngine;
+import dev.arbor.search.SearchOutcome;
 import dev.arbor.search.SearchRequest;
-import dev.arbor.search.SearchResult;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -129,7 +129,7 @@ final class GpuCheckCommand implements Callable<Integer> {
             if (run == 0) {
                 start = System.nanoTime();
             }
-            SearchResult result = engine.submit(SearchRequest.builder("gpu-check-" + run).promptTokens(prompt)
+            SearchOutcome result = engine.submit(SearchRequest.builder("gpu-check-" + run).promptTokens(prompt)
                     .width(WIDTH).maxNewTokens(NEW_TOKENS).stopAtEndOfGeneration(false).build()).join();
             if (result.isError()) {
                 throw new IllegalStateException(result.error().message());

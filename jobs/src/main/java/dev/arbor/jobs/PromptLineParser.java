@@ -3,8 +3,8 @@ package dev.arbor.jobs;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbor.flink.records.PromptRequest;
-import dev.arbor.flink.records.Strategy;
 import dev.arbor.jobs.io.JsonLines;
+import dev.arbor.search.SearchStrategy;
 import dev.arbor.search.TextCheck;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -107,7 +107,7 @@ public final class PromptLineParser implements Serializable {
             return; // null means "the configured default", as in the Avro record
         }
         switch (name) {
-            case "strategy" -> builder.setStrategy(strategy(value));
+            case "strategy" -> builder.setStrategyName(strategy(value));
             case "width" -> builder.setWidth(JsonNumbers.int32(name, value));
             case "maxNewTokens" -> builder.setMaxNewTokens(JsonNumbers.int32(name, value));
             case "topK" -> builder.setTopK(JsonNumbers.int32(name, value));
@@ -185,16 +185,16 @@ public final class PromptLineParser implements Serializable {
         return metadata;
     }
 
-    private static Strategy strategy(JsonNode value) {
+    /** The strategy's canonical name (any the registry knows). */
+    private static String strategy(JsonNode value) {
         if (value.isTextual()) {
-            String name = value.asText().trim().toUpperCase(Locale.ROOT).replace('-', '_');
-            for (Strategy strategy : Strategy.values()) {
-                if (strategy.name().equals(name)) {
-                    return strategy;
-                }
+            try {
+                return SearchStrategy.named(value.asText()).name();
+            } catch (IllegalArgumentException e) {
+                // the message below names the known strategies too
             }
         }
-        throw wrongType("strategy", "\"beam\" or \"best_of_n\"", value);
+        throw wrongType("strategy", "one of " + SearchStrategy.names(), value);
     }
 
     private static boolean bool(String name, JsonNode value) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.arbor.cli.ArborCli;
 import dev.arbor.flink.ArborOptions;
-import dev.arbor.search.Strategy;
+import dev.arbor.search.SearchStrategy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -66,7 +66,7 @@ class ConfigLoaderTest {
                 "7", "input.path", "rel/in.jsonl", "flink.parallelism.default", "3"));
 
         assertThat(config.get(ArborOptions.MODEL_PATH)).isEqualTo(dir.resolve("models/m.gguf").toString());
-        assertThat(config.get(ArborOptions.STRATEGY)).isEqualTo(Strategy.BEST_OF_N);
+        assertThat(SearchStrategy.named(config.get(ArborOptions.STRATEGY))).isEqualTo(SearchStrategy.BEST_OF_N);
         assertThat(config.get(ArborOptions.WIDTH)).as("the flag wins over the file").isEqualTo(5);
         assertThat(config.get(ArborOptions.MAX_NEW_TOKENS)).isEqualTo(12);
         assertThat(config.get(ArborOptions.STOP)).containsExactly("\n\n", "a;b");

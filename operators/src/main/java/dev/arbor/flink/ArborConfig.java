@@ -3,6 +3,7 @@ package dev.arbor.flink;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.ModelParams;
+import dev.arbor.search.SearchStrategy;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -144,6 +145,7 @@ public final class ArborConfig implements Serializable {
         atLeast(ArborOptions.N_SEQ_MAX, 1);
         atLeast(ArborOptions.THREADS, 0);
         atLeast(ArborOptions.WIDTH, 1);
+        strategy();
         int width = get(ArborOptions.WIDTH);
         int nSeqMax = get(ArborOptions.N_SEQ_MAX);
         // Every record using the default width would be rejected with WIDTH_TOO_LARGE: fail the job instead.
@@ -171,6 +173,15 @@ public final class ArborConfig implements Serializable {
         check(!timeout.isNegative() && !timeout.isZero(), ArborOptions.TIMEOUT.key() + " must be positive, was "
                 + timeout);
         atLeast(ArborOptions.CAPACITY, 0);
+    }
+
+    /** The default search strategy ({@link ArborOptions#STRATEGY}). */
+    public SearchStrategy strategy() {
+        try {
+            return SearchStrategy.named(get(ArborOptions.STRATEGY));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(ArborOptions.STRATEGY.key() + ": " + e.getMessage(), e);
+        }
     }
 
     private void atLeast(ConfigOption<Integer> option, int min) {

@@ -3,7 +3,7 @@ package dev.arbor.flink;
 import dev.arbor.llama.FlashAttention;
 import dev.arbor.llama.LoadMode;
 import dev.arbor.llama.ThreadPolicy;
-import dev.arbor.search.Strategy;
+import dev.arbor.search.SearchStrategy;
 import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
@@ -65,8 +65,10 @@ public final class ArborOptions {
                     + "parent's cells (true); false gives each sequence its own stream of n-ctx / n-seq-max cells, "
                     + "where a fork copies the prefix and no request may hold more than one stream per branch.");
 
-    public static final ConfigOption<Strategy> STRATEGY = ConfigOptions.key("arbor.search.strategy")
-            .enumType(Strategy.class).defaultValue(Strategy.BEAM).withDescription("BEAM or BEST_OF_N.");
+    public static final ConfigOption<String> STRATEGY = ConfigOptions.key("arbor.search.strategy").stringType()
+            .defaultValue(SearchStrategy.BEAM.name()).withDescription("The search strategy by name: "
+                    + SearchStrategy.all().stream().map(s -> s.name() + " (" + s.description() + ")")
+                            .collect(java.util.stream.Collectors.joining(", ")) + ".");
 
     public static final ConfigOption<Integer> WIDTH = ConfigOptions.key("arbor.search.width").intType()
             .defaultValue(4).withDescription("Beams (beam search) or samples (best-of-n).");

@@ -16,11 +16,34 @@ import org.apache.flink.configuration.description.HtmlFormatter;
 public final class OptionsDoc {
     private OptionsDoc() {}
 
-    /** Prints every generated table, each under the heading it belongs to in docs/flink.md. */
+    /** The generated tables by the name of their {@code <!-- BEGIN GENERATED: name -->} marker. */
+    public static java.util.Map<String, String> tables() {
+        return java.util.Map.of("options", arborOptionsTable(), "sql options", SqlDocs.optionsTable(),
+                "sql output columns", SqlDocs.outputColumnsTable());
+    }
+
+    /**
+     * Rewrites every generated table of a Markdown file in place: what lies between
+     * {@code <!-- BEGIN GENERATED: name -->} and {@code <!-- END GENERATED: name -->} becomes the
+     * current table. ({@code mvn -pl operators -am test -Dtest=DocsTest -Darbor.docs.update=true}.)
+     */
+    public static void write(java.nio.file.Path doc) throws java.io.IOException {
+        String text = java.nio.file.Files.readString(doc);
+        for (java.util.Map.Entry<String, String> table : tables().entrySet()) {
+            String begin = "<!-- BEGIN GENERATED: " + table.getKey() + " -->\n";
+            String end = "<!-- END GENERATED: " + table.getKey() + " -->";
+            int from = text.indexOf(begin);
+            int to = text.indexOf(end);
+            if (from >= 0 && to > from) {
+                text = text.substring(0, from + begin.length()) + table.getValue() + text.substring(to);
+            }
+        }
+        java.nio.file.Files.writeString(doc, text);
+    }
+
+    /** Prints every generated table, each under the marker it belongs to in docs/flink.md. */
     public static void main(String[] args) {
-        System.out.println("<!-- options -->\n" + arborOptionsTable());
-        System.out.println("<!-- sql options -->\n" + SqlDocs.optionsTable());
-        System.out.println("<!-- sql output columns -->\n" + SqlDocs.outputColumnsTable());
+        tables().forEach((name, table) -> System.out.println("<!-- BEGIN GENERATED: " + name + " -->\n" + table));
     }
 
     /** Markdown table: key, type, default and description of every {@link ArborOptions} option. */

@@ -9,8 +9,11 @@ import dev.arbor.flink.records.SearchStats;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.search.ErrorCode;
 import dev.arbor.search.LikelihoodResult;
+import dev.arbor.search.RankedCompletion;
+import dev.arbor.search.RunStats;
+import dev.arbor.search.SearchOutcome;
 import dev.arbor.search.SearchRequest;
-import dev.arbor.search.Strategy;
+import dev.arbor.search.SearchStrategy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,17 +31,17 @@ import java.util.Map;
  * Thread-safe (immutable after construction).
  */
 public final class RecordMapping {
-    private static final dev.arbor.search.SearchStats NO_STATS = new dev.arbor.search.SearchStats(0, 0, 0, 0, 0, 0, 0);
+    private static final RunStats NO_STATS = new RunStats(0, 0, 0, 0, 0, 0, 0);
 
     private final ArborConfig config;
     private final SamplerParams sampler;
-    private final Strategy strategy;
+    private final SearchStrategy strategy;
     private final Duration timeout;
 
     public RecordMapping(ArborConfig config) {
         this.config = config;
         this.sampler = config.sampler();
-        this.strategy = config.get(ArborOptions.STRATEGY);
+        this.strategy = config.strategy();
         this.timeout = config.get(ArborOptions.TIMEOUT);
     }
 
@@ -63,6 +66,23 @@ public final class RecordMapping {
      *
      * @throws Rejected INVALID_PARAMS, naming the field, for a missing id or an out-of-range sampler override
      */
+    /**
+     * The record's strategy: {@code strategyName}, else the deprecated {@code strategy} enum of
+     * older records, else the configured default.
+     */
+    private SearchStrategy strategyOf(PromptRequest record) throws Rejected {
+        String name = record.getStrategyName() != null ? record.getStrategyName()
+                : record.getStrategy() != null ? record.getStrategy().name() : null;
+        if (name == null) {
+            return strategy;
+        }
+        try {
+            return SearchStrategy.named(name);
+        } catch (IllegalArgumentException e) {
+            throw new Rejected(ErrorCode.INVALID_PARAMS, e.getMessage());
+        }
+    }
+
     public SearchRequest toSearchRequest(PromptRequest record) throws Rejected {
         if (record.getId() == null) {
             throw new Rejected(ErrorCode.INVALID_PARAMS, "id is required");
@@ -70,7 +90,7 @@ public final class RecordMapping {
         long seed = or(record.getSeed(), config.get(ArborOptions.SEED));
         return SearchRequest.builder(record.getId())
                 .prompt(record.getPrompt())
-                .strategy(record.getStrategy() == null ? strategy : Strategy.valueOf(record.getStrategy().name()))
+                .strategy(strategyOf(record))
                 .width(or(record.getWidth(), config.get(ArborOptions.WIDTH)))
                 .maxNewTokens(or(record.getMaxNewTokens(), config.get(ArborOptions.MAX_NEW_TOKENS)))
                 .stop(record.getStop() == null ? config.get(ArborOptions.STOP) : record.getStop())
@@ -105,7 +125,7 @@ public final class RecordMapping {
      * the request's reference when it had one (null otherwise). A failed reference measurement
      * turns the result into an error ("reference: ..."), so that a dataset never silently lacks it.
      */
-    public SearchResult toResult(PromptRequest request, dev.arbor.search.SearchResult result,
+    public SearchResult toResult(PromptRequest request, SearchOutcome result,
             LikelihoodResult reference) {
         if (result.isError()) {
             return withError(request, result.error().code().name(), result.error().message(), stats(result.stats()));
@@ -151,7 +171,7 @@ public final class RecordMapping {
                         : new ArrayList<>(request.getNullMetadataKeys()));
     }
 
-    private static Candidate candidate(dev.arbor.search.Candidate from, int rank) {
+    private static Candidate candidate(RankedCompletion from, int rank) {
         int[] tokens = from.tokens();
         float[] logprobs = from.tokenLogprobs();
         List<Integer> tokenList = new ArrayList<>(tokens.length);
@@ -172,7 +192,7 @@ public final class RecordMapping {
     }
 
     /** Stats of a search that ran; null for one that never started (the records' documented meaning). */
-    private static SearchStats stats(dev.arbor.search.SearchStats stats) {
+    private static SearchStats stats(RunStats stats) {
         if (stats == null || stats.equals(NO_STATS)) {
             return null;
         }

@@ -7,6 +7,7 @@ import dev.arbor.llama.LlamaException;
 import dev.arbor.search.ErrorCode;
 import dev.arbor.search.LikelihoodResult;
 import dev.arbor.search.SearchEngine;
+import dev.arbor.search.SearchOutcome;
 import dev.arbor.search.SearchRequest;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -103,7 +104,7 @@ public final class SlotRuntime implements AutoCloseable {
             return CompletableFuture.completedFuture(failed(record, e));
         }
         try {
-            CompletableFuture<dev.arbor.search.SearchResult> search = engine.submit(request);
+            CompletableFuture<SearchOutcome> search = engine.submit(request);
             CompletableFuture<LikelihoodResult> reference = record.getReference() == null
                     ? CompletableFuture.completedFuture(null)
                     : engine.likelihood(request.id(), record.getPrompt(), record.getReference());

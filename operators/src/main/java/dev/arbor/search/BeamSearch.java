@@ -74,7 +74,7 @@ final class BeamSearch extends SearchTask {
             boolean endOfGeneration = request.stopAtEndOfGeneration() && model.isEndOfGeneration(next.token());
             if (endOfGeneration || stopped) {
                 if (rank < width) {
-                    hypotheses.add(path.complete(endOfGeneration ? FinishReason.EOG : FinishReason.STOP),
+                    hypotheses.add(path.complete(endOfGeneration ? StopReason.EOG : StopReason.STOP),
                             score(path.sumLogprob(), length));
                 }
                 continue;
@@ -84,7 +84,7 @@ final class BeamSearch extends SearchTask {
         }
         if (length >= request.maxNewTokens() || chosen.isEmpty()) {
             for (Trajectory path : chosenPaths) {
-                hypotheses.add(path.complete(FinishReason.LENGTH), score(path.sumLogprob(), length));
+                hypotheses.add(path.complete(StopReason.LENGTH), score(path.sumLogprob(), length));
             }
             done = true;
             return;
@@ -161,7 +161,7 @@ final class BeamSearch extends SearchTask {
     }
 
     @Override
-    List<Candidate> ranked() {
+    List<RankedCompletion> ranked() {
         return hypotheses.ranked();
     }
 

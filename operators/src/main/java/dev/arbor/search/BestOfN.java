@@ -59,11 +59,11 @@ final class BestOfN extends SearchTask {
             float logprob = (float) sample.branch.logprob(token);
             boolean stopped = sample.path.append(token, logprob, model.tokenPiece(token), request.stop());
             if (request.stopAtEndOfGeneration() && model.isEndOfGeneration(token)) {
-                sample.result = sample.path.complete(FinishReason.EOG);
+                sample.result = sample.path.complete(StopReason.EOG);
             } else if (stopped) {
-                sample.result = sample.path.complete(FinishReason.STOP);
+                sample.result = sample.path.complete(StopReason.STOP);
             } else if (sample.path.size() >= request.maxNewTokens()) {
-                sample.result = sample.path.complete(FinishReason.LENGTH);
+                sample.result = sample.path.complete(StopReason.LENGTH);
             } else {
                 commitLater(step, sample.branch, token);
             }
@@ -81,13 +81,13 @@ final class BestOfN extends SearchTask {
     }
 
     @Override
-    List<Candidate> ranked() {
-        List<Candidate> ranked = new ArrayList<>(samples.size());
+    List<RankedCompletion> ranked() {
+        List<RankedCompletion> ranked = new ArrayList<>(samples.size());
         for (Sample sample : samples) {
-            ranked.add(new Candidate(sample.result, request.scorer().score(sample.result)));
+            ranked.add(new RankedCompletion(sample.result, request.scorer().score(sample.result)));
         }
         // List.sort is stable: equal scores keep sample order.
-        ranked.sort(Comparator.comparingDouble(Candidate::score).reversed());
+        ranked.sort(Comparator.comparingDouble(RankedCompletion::score).reversed());
         return ranked;
     }
 }

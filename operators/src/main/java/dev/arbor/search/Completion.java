@@ -11,7 +11,7 @@ import java.util.Arrays;
  * @param tokenLogprobs the model's natural-log probability of each token, from its raw logits
  * @param finishReason why it ended
  */
-public record Completion(String text, int[] tokens, float[] tokenLogprobs, FinishReason finishReason) {
+public record Completion(String text, int[] tokens, float[] tokenLogprobs, StopReason finishReason) {
     public Completion {
         tokens = tokens.clone();
         tokenLogprobs = tokenLogprobs.clone();

@@ -133,7 +133,7 @@ final class EngineLoop implements Runnable {
                 it.remove();
             } else if (pending.prepared().expired(now)) {
                 it.remove();
-                outcomes.timeOut(pending, SearchStats.NONE);
+                outcomes.timeOut(pending, RunStats.NONE);
             }
         }
         for (Iterator<RunningRequest> it = active.iterator(); it.hasNext(); ) {
@@ -230,15 +230,14 @@ final class EngineLoop implements Runnable {
             return;
         }
         LOG.warn("request {} could not be prefilled: {}", pending.id(), e.toString());
-        outcomes.fail(pending, ErrorCode.FAILED, "prefill failed: " + e.getMessage(), SearchStats.NONE);
+        outcomes.fail(pending, ErrorCode.FAILED, "prefill failed: " + e.getMessage(), RunStats.NONE);
     }
 
     private SearchTask newTask(PreparedRequest prepared) {
         if (prepared.forcedTokens() != null) {
             return new LikelihoodTask(prepared, store);
         }
-        return prepared.request().strategy() == Strategy.BEAM ? new BeamSearch(prepared, store)
-                : new BestOfN(prepared, store);
+        return prepared.request().strategy().start(prepared, store);
     }
 
     /** Plans every active request, then decodes all their tokens in one commit. */
@@ -282,7 +281,7 @@ final class EngineLoop implements Runnable {
         public void outOfCells(RunningRequest victim, KvExhaustedException e, boolean othersRemain) {
             active.remove(victim);
             boolean overran = victim.overran();
-            SearchStats stats = victim.stats(System.nanoTime());
+            RunStats stats = victim.stats(System.nanoTime());
             String cells = victim.task().cellsHeld() + " KV cells, admitted for "
                     + AdmissionBudget.cellsOf(victim.pending().prepared());
             release(victim);
@@ -322,7 +321,7 @@ final class EngineLoop implements Runnable {
 
     private void finish(RunningRequest running) {
         long now = System.nanoTime();
-        SearchResult result;
+        SearchOutcome result;
         try {
             result = running.task().finish(running.queuedMs(), running.runMs(now));
         } catch (RuntimeException e) {
@@ -372,7 +371,7 @@ final class EngineLoop implements Runnable {
         budget.releaseAll();
         pullRemaining();
         for (PendingRequest pending : waiting) {
-            outcomes.fail(pending, code, message, SearchStats.NONE);
+            outcomes.fail(pending, code, message, RunStats.NONE);
         }
         waiting.clear();
     }

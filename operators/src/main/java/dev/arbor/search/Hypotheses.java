@@ -9,7 +9,7 @@ import java.util.List;
  */
 final class Hypotheses {
     private final int capacity;
-    private final List<Candidate> kept = new ArrayList<>();
+    private final List<RankedCompletion> kept = new ArrayList<>();
 
     Hypotheses(int capacity) {
         this.capacity = capacity;
@@ -23,7 +23,7 @@ final class Hypotheses {
         while (at < kept.size() && kept.get(at).score() >= score) {
             at++;
         }
-        kept.add(at, new Candidate(completion, score));
+        kept.add(at, new RankedCompletion(completion, score));
         if (kept.size() > capacity) {
             kept.remove(kept.size() - 1);
         }
@@ -37,7 +37,7 @@ final class Hypotheses {
         return kept.isEmpty() ? Double.NEGATIVE_INFINITY : kept.get(kept.size() - 1).score();
     }
 
-    List<Candidate> ranked() {
+    List<RankedCompletion> ranked() {
         return List.copyOf(kept);
     }
 }

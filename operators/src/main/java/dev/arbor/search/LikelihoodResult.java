@@ -8,18 +8,18 @@ package dev.arbor.search;
  * @param perplexity {@code exp(-sumLogprob / tokens)}
  */
 public record LikelihoodResult(String id, int[] tokens, float[] tokenLogprobs, double sumLogprob, double perplexity,
-        SearchError error) {
+        SearchFailure error) {
 
     public boolean isError() {
         return error != null;
     }
 
     /** The measurement a likelihood task's result holds: its "winner" is the scored continuation. */
-    static LikelihoodResult of(SearchResult result) {
+    static LikelihoodResult of(SearchOutcome result) {
         if (result.isError()) {
             return new LikelihoodResult(result.id(), new int[0], new float[0], 0, Double.NaN, result.error());
         }
-        Candidate scored = result.winner();
+        RankedCompletion scored = result.winner();
         int n = scored.tokens().length;
         return new LikelihoodResult(result.id(), scored.tokens(), scored.tokenLogprobs(), scored.sumLogprob(),
                 Math.exp(-scored.sumLogprob() / n), null);

@@ -33,7 +33,7 @@ final class LikelihoodTask extends SearchTask {
         int token = forced[path.size()];
         path.append(token, (float) branch.logprob(token), model.tokenPiece(token), List.of());
         if (path.size() == forced.length) {
-            result = path.complete(FinishReason.LENGTH);
+            result = path.complete(StopReason.LENGTH);
         } else {
             commitLater(step, branch, token);
         }
@@ -45,7 +45,7 @@ final class LikelihoodTask extends SearchTask {
     }
 
     @Override
-    List<Candidate> ranked() {
-        return List.of(new Candidate(result, result.sumLogprob()));
+    List<RankedCompletion> ranked() {
+        return List.of(new RankedCompletion(result, result.sumLogprob()));
     }
 }

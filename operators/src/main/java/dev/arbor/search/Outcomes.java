@@ -12,7 +12,7 @@ final class Outcomes {
     }
 
     /** A finished search's result (which may itself be an error, e.g. no completion kept). */
-    void complete(PendingRequest pending, SearchResult result) {
+    void complete(PendingRequest pending, SearchOutcome result) {
         if (result.isError()) {
             metrics.failed.incrementAndGet();
         } else {
@@ -21,19 +21,19 @@ final class Outcomes {
         pending.future().complete(result);
     }
 
-    void timeOut(PendingRequest pending, SearchStats stats) {
+    void timeOut(PendingRequest pending, RunStats stats) {
         metrics.timedOut.incrementAndGet();
-        pending.future().complete(SearchResult.failure(pending.id(), ErrorCode.TIMEOUT,
+        pending.future().complete(SearchOutcome.failure(pending.id(), ErrorCode.TIMEOUT,
                 "the request did not finish within " + pending.prepared().request().timeout(), stats));
     }
 
-    void fail(PendingRequest pending, ErrorCode code, String message, SearchStats stats) {
+    void fail(PendingRequest pending, ErrorCode code, String message, RunStats stats) {
         if (code == ErrorCode.CANCELLED) {
             metrics.cancelled.incrementAndGet();
         } else {
             metrics.failed.incrementAndGet();
         }
-        pending.future().complete(SearchResult.failure(pending.id(), code, message, stats));
+        pending.future().complete(SearchOutcome.failure(pending.id(), code, message, stats));
     }
 
     /** The caller cancelled the future: nothing to answer, only to count. */

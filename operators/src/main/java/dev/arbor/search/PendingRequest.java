@@ -8,8 +8,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * @param preemptions how often it was taken out of a running step to free KV cells and requeued
  */
-record PendingRequest(PreparedRequest prepared, CompletableFuture<SearchResult> future, int preemptions) {
-    PendingRequest(PreparedRequest prepared, CompletableFuture<SearchResult> future) {
+record PendingRequest(PreparedRequest prepared, CompletableFuture<SearchOutcome> future, int preemptions) {
+    PendingRequest(PreparedRequest prepared, CompletableFuture<SearchOutcome> future) {
         this(prepared, future, 0);
     }
 

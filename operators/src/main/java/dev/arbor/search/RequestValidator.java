@@ -22,11 +22,11 @@ final class RequestValidator {
     /** Thrown with the error a request gets instead of a completion. */
     static final class Rejected extends Exception {
         private static final long serialVersionUID = 1L;
-        final transient SearchError error;
+        final transient SearchFailure error;
 
         Rejected(ErrorCode code, String message) {
             super(message, null, false, false);
-            this.error = new SearchError(code, message);
+            this.error = new SearchFailure(code, message);
         }
     }
 

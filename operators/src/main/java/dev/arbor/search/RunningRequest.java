@@ -16,7 +16,7 @@ record RunningRequest(PendingRequest pending, SearchTask task, long admittedNano
         return task.cellsHeld() > AdmissionBudget.cellsOf(pending.prepared());
     }
 
-    SearchStats stats(long now) {
+    RunStats stats(long now) {
         return task.stats(queuedMs(), (now - admittedNanos) / 1_000_000);
     }
 

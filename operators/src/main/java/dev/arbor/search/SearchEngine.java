@@ -77,17 +77,17 @@ public final class SearchEngine implements AutoCloseable {
      * Queues a request. Never throws for a bad request: the future then completes at once with an
      * error result. Cancelling the future releases the request's branches.
      */
-    public CompletableFuture<SearchResult> submit(SearchRequest request) {
+    public CompletableFuture<SearchOutcome> submit(SearchRequest request) {
         return enqueue(request, null);
     }
 
-    private CompletableFuture<SearchResult> enqueue(SearchRequest request, int[] forcedTokens) {
-        CompletableFuture<SearchResult> future = new CompletableFuture<>();
+    private CompletableFuture<SearchOutcome> enqueue(SearchRequest request, int[] forcedTokens) {
+        CompletableFuture<SearchOutcome> future = new CompletableFuture<>();
         metrics.submitted.incrementAndGet();
         if (loop.isClosing()) {
             metrics.cancelled.incrementAndGet();
-            future.complete(SearchResult.failure(request.id(), ErrorCode.CANCELLED, "the engine is closed",
-                    SearchStats.NONE));
+            future.complete(SearchOutcome.failure(request.id(), ErrorCode.CANCELLED, "the engine is closed",
+                    RunStats.NONE));
             return future;
         }
         try {
@@ -96,11 +96,11 @@ public final class SearchEngine implements AutoCloseable {
                     future));
         } catch (RequestValidator.Rejected rejected) {
             metrics.rejected.incrementAndGet();
-            future.complete(new SearchResult(request.id(), null, List.of(), SearchStats.NONE, rejected.error));
+            future.complete(new SearchOutcome(request.id(), null, List.of(), RunStats.NONE, rejected.error));
         } catch (RuntimeException e) { // tokenizing failed: this request's problem, never the caller's
             metrics.failed.incrementAndGet();
-            future.complete(SearchResult.failure(request.id(), ErrorCode.FAILED, "could not prepare the request: "
-                    + e.getMessage(), SearchStats.NONE));
+            future.complete(SearchOutcome.failure(request.id(), ErrorCode.FAILED, "could not prepare the request: "
+                    + e.getMessage(), RunStats.NONE));
         }
         return future;
     }
@@ -116,8 +116,8 @@ public final class SearchEngine implements AutoCloseable {
         if (continuation == null || continuation.isEmpty() || problem != null) {
             metrics.submitted.incrementAndGet();
             metrics.rejected.incrementAndGet();
-            SearchError error = problem == null ? new SearchError(ErrorCode.INVALID_PARAMS,
-                    "the continuation to score is empty") : new SearchError(ErrorCode.INVALID_TEXT,
+            SearchFailure error = problem == null ? new SearchFailure(ErrorCode.INVALID_PARAMS,
+                    "the continuation to score is empty") : new SearchFailure(ErrorCode.INVALID_TEXT,
                     "the continuation to score is not valid Unicode text: " + problem);
             return CompletableFuture.completedFuture(new LikelihoodResult(id, new int[0], new float[0], 0, Double.NaN,
                     error));
@@ -125,7 +125,7 @@ public final class SearchEngine implements AutoCloseable {
         int[] forced = context.model().tokenize(continuation, false, false);
         SearchRequest request = SearchRequest.builder(id).prompt(prompt).width(1).maxNewTokens(Math.max(1, forced.length))
                 .stopAtEndOfGeneration(false).build();
-        CompletableFuture<SearchResult> measurement = enqueue(request, forced);
+        CompletableFuture<SearchOutcome> measurement = enqueue(request, forced);
         CompletableFuture<LikelihoodResult> result = measurement.thenApply(LikelihoodResult::of);
         // Cancelling what the caller holds must release the branch, as it does for a search.
         result.whenComplete((value, failure) -> {

@@ -28,7 +28,7 @@ import java.util.List;
  * @param returnCandidates also return every kept completion, ranked, losers included
  * @param timeout how long the request may take from submission, or null for no limit
  */
-public record SearchRequest(String id, String promptText, int[] promptTokens, Strategy strategy, int width,
+public record SearchRequest(String id, String promptText, int[] promptTokens, SearchStrategy strategy, int width,
         int maxNewTokens, List<String> stop, boolean stopAtEndOfGeneration, SamplerParams sampler, long seed,
         double lengthPenalty, Scorer scorer, boolean returnCandidates, Duration timeout) {
 
@@ -49,7 +49,7 @@ public record SearchRequest(String id, String promptText, int[] promptTokens, St
         private final String id;
         private String promptText;
         private int[] promptTokens;
-        private Strategy strategy = Strategy.BEAM;
+        private SearchStrategy strategy = SearchStrategy.BEAM;
         private int width = 4;
         private int maxNewTokens = 64;
         private List<String> stop = List.of();
@@ -77,7 +77,7 @@ public record SearchRequest(String id, String promptText, int[] promptTokens, St
             return this;
         }
 
-        public Builder strategy(Strategy value) {
+        public Builder strategy(SearchStrategy value) {
             this.strategy = value;
             return this;
         }

@@ -71,18 +71,18 @@ abstract class SearchTask {
     abstract boolean isDone();
 
     /** Completions kept, best first; only once done. */
-    abstract List<Candidate> ranked();
+    abstract List<RankedCompletion> ranked();
 
     /** Keeps one branch of the tree with retainOnly, releases it, and returns the result. */
-    final SearchResult finish(long queuedMs, long runMs) {
-        List<Candidate> ranked = ranked();
+    final SearchOutcome finish(long queuedMs, long runMs) {
+        List<RankedCompletion> ranked = ranked();
         releaseAll();
-        SearchStats stats = stats(queuedMs, runMs);
+        RunStats stats = stats(queuedMs, runMs);
         if (ranked.isEmpty()) {
-            return SearchResult.failure(request.id(), ErrorCode.FAILED, "the search kept no completion", stats);
+            return SearchOutcome.failure(request.id(), ErrorCode.FAILED, "the search kept no completion", stats);
         }
-        List<Candidate> candidates = request.returnCandidates() ? ranked : List.of();
-        return new SearchResult(request.id(), ranked.get(0), candidates, stats, null);
+        List<RankedCompletion> candidates = request.returnCandidates() ? ranked : List.of();
+        return new SearchOutcome(request.id(), ranked.get(0), candidates, stats, null);
     }
 
     /** Releases every branch (cancellation, timeout, failure). */
@@ -90,8 +90,8 @@ abstract class SearchTask {
         releaseAll();
     }
 
-    final SearchStats stats(long queuedMs, long runMs) {
-        return new SearchStats(prepared.promptTokens().length, generated, steps, peakLeases, ledger.peak(), queuedMs,
+    final RunStats stats(long queuedMs, long runMs) {
+        return new RunStats(prepared.promptTokens().length, generated, steps, peakLeases, ledger.peak(), queuedMs,
                 runMs);
     }
 

@@ -56,7 +56,7 @@ final class Trajectory {
         return sumLogprob;
     }
 
-    Completion complete(FinishReason reason) {
+    Completion complete(StopReason reason) {
         return new Completion(text.text(), Arrays.copyOf(tokens, size), Arrays.copyOf(logprobs, size), reason);
     }
 }

@@ -3,7 +3,7 @@ package dev.arbor.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.arbor.search.Strategy;
+import dev.arbor.search.SearchStrategy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +35,7 @@ class ArborConfigTest {
         ArborConfig config = ArborConfig.from(flink);
 
         assertThat(config.modelPath()).isEqualTo("/models/m.gguf");
-        assertThat(config.get(ArborOptions.STRATEGY)).isEqualTo(Strategy.BEST_OF_N);
+        assertThat(config.strategy()).isEqualTo(SearchStrategy.BEST_OF_N);
         assertThat(config.get(ArborOptions.WIDTH)).isEqualTo(3);
         assertThat(config.get(ArborOptions.STOP)).containsExactly("END", "\n\n");
         assertThat(config.get(ArborOptions.TOP_P)).isEqualTo(0.5f);
@@ -139,7 +139,7 @@ class ArborConfigTest {
 
     @Test
     void survivesJavaSerializationAndTheConfigurationRoundTrip() throws Exception {
-        ArborConfig config = ArborConfig.builder().modelPath("/m.gguf").set(ArborOptions.STRATEGY, Strategy.BEST_OF_N)
+        ArborConfig config = ArborConfig.builder().modelPath("/m.gguf").set(ArborOptions.STRATEGY, SearchStrategy.BEST_OF_N.name())
                 .set(ArborOptions.STOP, List.of("x")).set(ArborOptions.TIMEOUT, Duration.ofSeconds(5)).build();
         assertThat(InstantiationUtil.clone(config)).isEqualTo(config);
         assertThat(ArborConfig.from(config.toConfiguration())).isEqualTo(config);

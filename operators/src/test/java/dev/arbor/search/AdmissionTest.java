@@ -31,16 +31,16 @@ class AdmissionTest {
             });
             watcher.start();
             List<String> submitted = new ArrayList<>();
-            List<CompletableFuture<SearchResult>> futures = new ArrayList<>();
+            List<CompletableFuture<SearchOutcome>> futures = new ArrayList<>();
             for (int i = 0; i < 50; i++) {
                 String id = "request-" + i;
                 submitted.add(id);
                 futures.add(fixture.engine.submit(SearchRequest.builder(id).prompt("story number " + i + " begins")
-                        .strategy(i % 2 == 0 ? Strategy.BEAM : Strategy.BEST_OF_N).width(2).maxNewTokens(4 + i % 5)
+                        .strategy(i % 2 == 0 ? SearchStrategy.BEAM : SearchStrategy.BEST_OF_N).width(2).maxNewTokens(4 + i % 5)
                         .build()));
             }
-            for (CompletableFuture<SearchResult> future : futures) {
-                SearchResult result = future.get();
+            for (CompletableFuture<SearchOutcome> future : futures) {
+                SearchOutcome result = future.get();
                 assertThat(result.isError()).as(result.id()).isFalse();
                 assertThat(result.stats().peakLeases()).isLessThanOrEqualTo(2);
             }

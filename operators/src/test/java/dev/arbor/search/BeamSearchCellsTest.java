@@ -46,7 +46,7 @@ class BeamSearchCellsTest {
                     assertThat(search.liveBranches()).isLessThanOrEqualTo(width);
                     assertThat(store.nSeqMax() - store.available()).isEqualTo(search.liveBranches());
                 }
-                SearchResult result = search.finish(0, 0);
+                SearchOutcome result = search.finish(0, 0);
                 assertThat(result.stats().peakKvCells()).isLessThanOrEqualTo(tokens.length + width * (maxNew - 1));
                 assertThat(context.kvUsedCells()).isZero();
                 assertThat(store.available()).isEqualTo(4);

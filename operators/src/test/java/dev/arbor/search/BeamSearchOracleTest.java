@@ -42,7 +42,7 @@ class BeamSearchOracleTest {
     void keepsTheSameHypothesesAsANaiveReference(int width) throws Exception {
         int maxNewTokens = 6;
         double lengthPenalty = 1.0;
-        List<CompletableFuture<SearchResult>> futures = new ArrayList<>();
+        List<CompletableFuture<SearchOutcome>> futures = new ArrayList<>();
         try (EngineFixture fixture = new EngineFixture(model, 2048, 16);
                 NaiveBeamSearch reference = new NaiveBeamSearch(model)) {
             for (int p = 0; p < PROMPTS.length; p++) {
@@ -50,13 +50,13 @@ class BeamSearchOracleTest {
                         .maxNewTokens(maxNewTokens).lengthPenalty(lengthPenalty).returnCandidates(true).build()));
             }
             for (int p = 0; p < PROMPTS.length; p++) {
-                SearchResult result = futures.get(p).get();
+                SearchOutcome result = futures.get(p).get();
                 assertThat(result.error()).isNull();
                 List<NaiveBeamSearch.Hypothesis> expected = reference.search(model.tokenize(PROMPTS[p], true, false),
                         width, maxNewTokens, lengthPenalty);
                 assertThat(result.candidates()).as("prompt %d", p).hasSameSizeAs(expected);
                 for (int i = 0; i < expected.size(); i++) {
-                    Candidate actual = result.candidates().get(i);
+                    RankedCompletion actual = result.candidates().get(i);
                     assertThat(actual.tokens()).as("prompt %d hypothesis %d", p, i).isEqualTo(expected.get(i).tokens());
                     assertThat(actual.score()).isCloseTo(expected.get(i).score(), Offset.offset(1e-3));
                     assertThat(actual.sumLogprob()).isCloseTo(expected.get(i).sumLogprob(), Offset.offset(1e-3));

@@ -26,7 +26,7 @@ class DeterminismTest {
     }
 
     private static SearchRequest sampled(String id, String prompt) {
-        return SearchRequest.builder(id).prompt(prompt).strategy(Strategy.BEST_OF_N).width(3).maxNewTokens(16).seed(99)
+        return SearchRequest.builder(id).prompt(prompt).strategy(SearchStrategy.BEST_OF_N).width(3).maxNewTokens(16).seed(99)
                 .sampler(SamplerParams.builder().temperature(0.9f).topP(0.95f).build()).returnCandidates(true).build();
     }
 
@@ -38,14 +38,14 @@ class DeterminismTest {
     void sameTokensAloneInCompanyAndAfterARestart() throws Exception {
         List<SearchRequest> probes = List.of(sampled("probe-sampled", "the king and the sea"),
                 beam("probe-beam", "once upon a time"));
-        List<SearchResult> alone = new ArrayList<>();
+        List<SearchOutcome> alone = new ArrayList<>();
         try (EngineFixture fixture = new EngineFixture(model, 4096, 16)) {
             for (SearchRequest probe : probes) {
                 alone.add(fixture.run(probe));
             }
         }
         try (EngineFixture fixture = new EngineFixture(model, 4096, 16)) {
-            List<CompletableFuture<SearchResult>> company = new ArrayList<>();
+            List<CompletableFuture<SearchOutcome>> company = new ArrayList<>();
             for (int i = 0; i < 15; i++) {
                 company.add(fixture.engine.submit(i % 2 == 0 ? sampled("other-" + i, "we went home number " + i)
                         : beam("other-" + i, "the old man " + i)));
@@ -54,8 +54,8 @@ class DeterminismTest {
                     company.add(fixture.engine.submit(probes.get(1)));
                 }
             }
-            SearchResult sampledInCompany = company.get(8).get();
-            SearchResult beamInCompany = company.get(9).get();
+            SearchOutcome sampledInCompany = company.get(8).get();
+            SearchOutcome beamInCompany = company.get(9).get();
             assertSameTokens(sampledInCompany, alone.get(0));
             assertSameTokens(beamInCompany, alone.get(1));
             CompletableFuture.allOf(company.toArray(CompletableFuture[]::new)).get();
@@ -67,7 +67,7 @@ class DeterminismTest {
         }
     }
 
-    private static void assertSameTokens(SearchResult actual, SearchResult expected) {
+    private static void assertSameTokens(SearchOutcome actual, SearchOutcome expected) {
         assertThat(actual.id()).isEqualTo(expected.id());
         assertThat(actual.candidates()).hasSameSizeAs(expected.candidates());
         for (int i = 0; i < expected.candidates().size(); i++) {
@@ -79,8 +79,8 @@ class DeterminismTest {
     @Test
     void differentIdsSampleDifferently() {
         try (EngineFixture fixture = new EngineFixture(model, 4096, 16)) {
-            SearchResult a = fixture.run(sampled("a", "the king and the sea"));
-            SearchResult b = fixture.run(sampled("b", "the king and the sea"));
+            SearchOutcome a = fixture.run(sampled("a", "the king and the sea"));
+            SearchOutcome b = fixture.run(sampled("b", "the king and the sea"));
             assertThat(a.candidates().get(0).tokens()).isNotEqualTo(b.candidates().get(0).tokens());
         }
     }

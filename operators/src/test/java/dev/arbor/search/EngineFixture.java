@@ -25,7 +25,7 @@ final class EngineFixture implements AutoCloseable {
                 : new SearchEngine(context);
     }
 
-    SearchResult run(SearchRequest request) {
+    SearchOutcome run(SearchRequest request) {
         try {
             return engine.submit(request).get(120, TimeUnit.SECONDS);
         } catch (Exception e) {

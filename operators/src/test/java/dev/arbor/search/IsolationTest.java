@@ -39,14 +39,14 @@ class IsolationTest {
         List<SearchRequest> good = new ArrayList<>();
         for (int i = 0; i < prompts.length; i++) {
             good.add(SearchRequest.builder("good-" + i).prompt(prompts[i]).width(i % 2 == 0 ? 4 : 2).maxNewTokens(48)
-                    .strategy(i % 3 == 2 ? Strategy.BEST_OF_N : Strategy.BEAM).stopAtEndOfGeneration(false)
+                    .strategy(i % 3 == 2 ? SearchStrategy.BEST_OF_N : SearchStrategy.BEAM).stopAtEndOfGeneration(false)
                     .returnCandidates(true).build());
         }
         return good;
     }
 
-    private static Map<String, SearchResult> alone(List<SearchRequest> requests) {
-        Map<String, SearchResult> results = new LinkedHashMap<>();
+    private static Map<String, SearchOutcome> alone(List<SearchRequest> requests) {
+        Map<String, SearchOutcome> results = new LinkedHashMap<>();
         try (EngineFixture fixture = new EngineFixture(model, 1024, 8)) {
             for (SearchRequest request : requests) {
                 results.put(request.id(), fixture.run(request));
@@ -58,25 +58,25 @@ class IsolationTest {
     @Test
     void aPoisonBudgetIsRejectedUpFrontAndTheOthersComplete() throws Exception {
         List<SearchRequest> good = goodOnes();
-        Map<String, SearchResult> expected = alone(good);
+        Map<String, SearchOutcome> expected = alone(good);
         try (EngineFixture fixture = new EngineFixture(model, 1024, 8)) {
             // 4 x 600,000,000 new tokens: 2.4e9 cells, which wrapped to a negative int budget.
-            CompletableFuture<SearchResult> poison = fixture.engine.submit(SearchRequest.builder("poison").prompt("x")
+            CompletableFuture<SearchOutcome> poison = fixture.engine.submit(SearchRequest.builder("poison").prompt("x")
                     .width(4).maxNewTokens(600_000_000).build());
-            CompletableFuture<SearchResult> huge = fixture.engine.submit(SearchRequest.builder("huge").prompt("x")
+            CompletableFuture<SearchOutcome> huge = fixture.engine.submit(SearchRequest.builder("huge").prompt("x")
                     .width(8).maxNewTokens(Integer.MAX_VALUE).build());
-            List<CompletableFuture<SearchResult>> futures = new ArrayList<>();
+            List<CompletableFuture<SearchOutcome>> futures = new ArrayList<>();
             for (SearchRequest request : good) {
                 futures.add(fixture.engine.submit(request));
             }
-            for (CompletableFuture<SearchResult> rejected : List.of(poison, huge)) {
-                SearchResult result = rejected.get(30, TimeUnit.SECONDS);
+            for (CompletableFuture<SearchOutcome> rejected : List.of(poison, huge)) {
+                SearchOutcome result = rejected.get(30, TimeUnit.SECONDS);
                 assertThat(result.error()).as(result.id()).isNotNull();
                 assertThat(result.error().code()).isEqualTo(ErrorCode.PROMPT_TOO_LONG);
                 assertThat(result.error().message()).contains("the context holds 1024");
             }
             assertThat(poison.get().error().message()).contains("4 x 600000000 new tokens needs 24000000");
-            for (CompletableFuture<SearchResult> future : futures) {
+            for (CompletableFuture<SearchOutcome> future : futures) {
                 assertSameTokens(future.get(120, TimeUnit.SECONDS), expected);
             }
             fixture.assertIdleAndEmpty();
@@ -87,20 +87,20 @@ class IsolationTest {
     @Test
     void whenTheCacheRunsOutOnlyTheRequestThatCannotFitFails() throws Exception {
         List<SearchRequest> good = goodOnes();
-        Map<String, SearchResult> expected = alone(good);
+        Map<String, SearchOutcome> expected = alone(good);
         // The context has 256 cells; the engine believes it has 100,000, so it admits what cannot fit
         // together (the good ones, ~900 cells) and a poison that cannot fit even alone (~800 cells).
         try (EngineFixture fixture = new EngineFixture(model, 256, 16, 100_000)) {
-            CompletableFuture<SearchResult> poison = fixture.engine.submit(SearchRequest.builder("poison")
+            CompletableFuture<SearchOutcome> poison = fixture.engine.submit(SearchRequest.builder("poison")
                     .prompt("the king").width(2).maxNewTokens(400).stopAtEndOfGeneration(false).build());
-            List<CompletableFuture<SearchResult>> futures = new ArrayList<>();
+            List<CompletableFuture<SearchOutcome>> futures = new ArrayList<>();
             for (SearchRequest request : good) {
                 futures.add(fixture.engine.submit(request));
             }
-            for (CompletableFuture<SearchResult> future : futures) {
+            for (CompletableFuture<SearchOutcome> future : futures) {
                 assertSameTokens(future.get(120, TimeUnit.SECONDS), expected);
             }
-            SearchResult failed = poison.get(120, TimeUnit.SECONDS);
+            SearchOutcome failed = poison.get(120, TimeUnit.SECONDS);
             assertThat(failed.error()).isNotNull();
             assertThat(failed.error().code()).isEqualTo(ErrorCode.FAILED);
             assertThat(failed.error().message()).contains("KV cache exhausted").contains("does not fit even alone");
@@ -115,9 +115,9 @@ class IsolationTest {
         }
     }
 
-    private static void assertSameTokens(SearchResult actual, Map<String, SearchResult> expected) {
+    private static void assertSameTokens(SearchOutcome actual, Map<String, SearchOutcome> expected) {
         assertThat(actual.error()).as("%s", actual.id()).isNull();
-        SearchResult alone = expected.get(actual.id());
+        SearchOutcome alone = expected.get(actual.id());
         assertThat(actual.candidates()).hasSameSizeAs(alone.candidates());
         for (int i = 0; i < alone.candidates().size(); i++) {
             assertThat(actual.candidates().get(i).tokens()).as("%s candidate %d", actual.id(), i)

@@ -33,10 +33,10 @@ class LifecycleTest {
     @Test
     void completedRequestsGiveEverythingBack() {
         try (EngineFixture fixture = new EngineFixture(model, 2048, 8)) {
-            SearchResult beam = fixture.run(SearchRequest.builder("beam").prompt("the king").width(4).maxNewTokens(8)
+            SearchOutcome beam = fixture.run(SearchRequest.builder("beam").prompt("the king").width(4).maxNewTokens(8)
                     .build());
-            SearchResult best = fixture.run(SearchRequest.builder("best").prompt("the king").width(4).maxNewTokens(8)
-                    .strategy(Strategy.BEST_OF_N).build());
+            SearchOutcome best = fixture.run(SearchRequest.builder("best").prompt("the king").width(4).maxNewTokens(8)
+                    .strategy(SearchStrategy.BEST_OF_N).build());
             assertThat(beam.isError()).isFalse();
             assertThat(best.isError()).isFalse();
             assertThat(best.stats().peakLeases()).isEqualTo(4);
@@ -52,11 +52,11 @@ class LifecycleTest {
             Scorer broken = completion -> {
                 throw new IllegalStateException("scorer exploded");
             };
-            CompletableFuture<SearchResult> failing = fixture.engine.submit(SearchRequest.builder("fails")
-                    .prompt("the king").strategy(Strategy.BEST_OF_N).width(3).maxNewTokens(5).scorer(broken).build());
-            SearchResult other = fixture.run(SearchRequest.builder("fine").prompt("the sea").width(2).maxNewTokens(5)
+            CompletableFuture<SearchOutcome> failing = fixture.engine.submit(SearchRequest.builder("fails")
+                    .prompt("the king").strategy(SearchStrategy.BEST_OF_N).width(3).maxNewTokens(5).scorer(broken).build());
+            SearchOutcome other = fixture.run(SearchRequest.builder("fine").prompt("the sea").width(2).maxNewTokens(5)
                     .build());
-            SearchResult failed = failing.join();
+            SearchOutcome failed = failing.join();
             assertThat(failed.error().code()).isEqualTo(ErrorCode.FAILED);
             assertThat(failed.error().message()).contains("scorer exploded");
             assertThat(other.isError()).isFalse();
@@ -68,7 +68,7 @@ class LifecycleTest {
     @Test
     void aCancelledRequestGivesItsBranchesBackAtOnce() throws Exception {
         try (EngineFixture fixture = new EngineFixture(model, 4096, 8)) {
-            CompletableFuture<SearchResult> running = fixture.engine.submit(longRequest("long").build());
+            CompletableFuture<SearchOutcome> running = fixture.engine.submit(longRequest("long").build());
             waitUntil(() -> fixture.engine.metrics().leasesInUse() == 3);
             running.cancel(true);
             fixture.assertIdleAndEmpty();
@@ -82,7 +82,7 @@ class LifecycleTest {
     void aTimedOutRequestAnswersTimeoutAndGivesEverythingBack() {
         try (EngineFixture fixture = new EngineFixture(model, 4096, 8)) {
             // Best-of-n never stops early (a beam search may), and 1,300 steps take far longer than 100 ms.
-            SearchResult result = fixture.run(longRequest("slow").strategy(Strategy.BEST_OF_N).maxNewTokens(1300)
+            SearchOutcome result = fixture.run(longRequest("slow").strategy(SearchStrategy.BEST_OF_N).maxNewTokens(1300)
                     .timeout(Duration.ofMillis(100)).build());
             assertThat(result.error().code()).isEqualTo(ErrorCode.TIMEOUT);
             assertThat(result.stats().decodeSteps()).isPositive();
@@ -94,13 +94,13 @@ class LifecycleTest {
     @Test
     void closingTheEngineAnswersWhatIsPendingAndRefusesNewWork() throws Exception {
         EngineFixture fixture = new EngineFixture(model, 4096, 8);
-        CompletableFuture<SearchResult> running = fixture.engine.submit(longRequest("running").build());
-        CompletableFuture<SearchResult> queued = fixture.engine.submit(longRequest("queued").build());
+        CompletableFuture<SearchOutcome> running = fixture.engine.submit(longRequest("running").build());
+        CompletableFuture<SearchOutcome> queued = fixture.engine.submit(longRequest("queued").build());
         waitUntil(() -> fixture.engine.metrics().leasesInUse() > 0);
         fixture.close();
         assertThat(running.get(10, TimeUnit.SECONDS).error().code()).isEqualTo(ErrorCode.CANCELLED);
         assertThat(queued.get(10, TimeUnit.SECONDS).error().code()).isEqualTo(ErrorCode.CANCELLED);
-        SearchResult late = fixture.engine.submit(SearchRequest.builder("late").prompt("hi").build()).get();
+        SearchOutcome late = fixture.engine.submit(SearchRequest.builder("late").prompt("hi").build()).get();
         assertThat(late.error().code()).isEqualTo(ErrorCode.CANCELLED);
         assertThat(fixture.engine.metrics().kvCellsUsed()).isZero();
     }
@@ -118,7 +118,7 @@ class LifecycleTest {
     @Test
     void samplerSettingsOfBestOfNAreHonoured() {
         try (EngineFixture fixture = new EngineFixture(model, 2048, 8)) {
-            SearchResult result = fixture.run(SearchRequest.builder("topk").prompt("the sea").strategy(Strategy.BEST_OF_N)
+            SearchOutcome result = fixture.run(SearchRequest.builder("topk").prompt("the sea").strategy(SearchStrategy.BEST_OF_N)
                     .width(2).maxNewTokens(6).sampler(SamplerParams.builder().temperature(2).topK(1).build())
                     .returnCandidates(true).build());
             assertThat(result.candidates().get(0).tokens()).isEqualTo(result.candidates().get(1).tokens());

@@ -21,7 +21,7 @@ class LikelihoodTest {
             String[][] cases = {{"once upon a time", " there was a king"}, {"the old man", " and the sea"},
                 {"hello", " world how are you"}};
             List<CompletableFuture<LikelihoodResult>> measured = new ArrayList<>();
-            List<CompletableFuture<SearchResult>> searches = new ArrayList<>();
+            List<CompletableFuture<SearchOutcome>> searches = new ArrayList<>();
             for (int i = 0; i < cases.length; i++) {
                 searches.add(fixture.engine.submit(SearchRequest.builder("search-" + i).prompt(cases[i][0]).width(3)
                         .maxNewTokens(6).build()));

@@ -62,7 +62,7 @@ class Qwen3SearchTest {
     void widthOneBeamSearchIsGreedyDecoding() {
         try (EngineFixture fixture = new EngineFixture(model, 2048, 8)) {
             for (int[] prompt : prompts) {
-                SearchResult result = fixture.run(SearchRequest.builder("greedy").promptTokens(prompt).width(1)
+                SearchOutcome result = fixture.run(SearchRequest.builder("greedy").promptTokens(prompt).width(1)
                         .maxNewTokens(12).build());
                 assertThat(result.winner().tokens()).isEqualTo(greedy(prompt, 12));
                 assertTextIsTheTokensUtf8(result.winner());
@@ -77,13 +77,13 @@ class Qwen3SearchTest {
         try (EngineFixture fixture = new EngineFixture(model, 2048, 16);
                 NaiveBeamSearch reference = new NaiveBeamSearch(model)) {
             for (int p = 0; p < prompts.size(); p++) {
-                SearchResult result = fixture.run(SearchRequest.builder("beam" + p).promptTokens(prompts.get(p))
+                SearchOutcome result = fixture.run(SearchRequest.builder("beam" + p).promptTokens(prompts.get(p))
                         .width(width).maxNewTokens(maxNewTokens).returnCandidates(true).build());
                 List<NaiveBeamSearch.Hypothesis> expected =
                         reference.search(prompts.get(p), width, maxNewTokens, 1.0);
                 assertThat(result.candidates()).as("prompt %d", p).hasSize(width).hasSameSizeAs(expected);
                 for (int i = 0; i < width; i++) {
-                    Candidate actual = result.candidates().get(i);
+                    RankedCompletion actual = result.candidates().get(i);
                     assertThat(actual.tokens()).as("prompt %d hypothesis %d", p, i)
                             .isEqualTo(expected.get(i).tokens());
                     assertThat(actual.score()).isCloseTo(expected.get(i).score(), Offset.offset(1e-3));
@@ -98,16 +98,16 @@ class Qwen3SearchTest {
 
     @Test
     void bestOfFourIsDeterministicRankedAndDiverse() {
-        List<SearchResult> firstRun = bestOfFour();
-        List<SearchResult> secondRun = bestOfFour();
+        List<SearchOutcome> firstRun = bestOfFour();
+        List<SearchOutcome> secondRun = bestOfFour();
         Set<String> distinct = new HashSet<>();
         for (int p = 0; p < prompts.size(); p++) {
-            SearchResult result = firstRun.get(p);
+            SearchOutcome result = firstRun.get(p);
             assertThat(result.candidates()).hasSize(4);
             assertThat(result.candidates()).as("same request, fresh engine: same candidates")
                     .isEqualTo(secondRun.get(p).candidates());
             assertSortedByScore(result);
-            for (Candidate candidate : result.candidates()) {
+            for (RankedCompletion candidate : result.candidates()) {
                 assertThat(candidate.score()).isEqualTo(Scorer.MEAN_LOGPROB.score(candidate.completion()));
                 assertTextIsTheTokensUtf8(candidate);
                 System.out.println("BON " + p + " " + candidate.score() + " " + candidate.finishReason() + " [" + candidate.text() + "]");
@@ -117,12 +117,12 @@ class Qwen3SearchTest {
         assertThat(distinct).as("samples differ").hasSizeGreaterThan(prompts.size());
     }
 
-    private List<SearchResult> bestOfFour() {
-        List<SearchResult> results = new ArrayList<>();
+    private List<SearchOutcome> bestOfFour() {
+        List<SearchOutcome> results = new ArrayList<>();
         try (EngineFixture fixture = new EngineFixture(model, 2048, 16)) {
             for (int p = 0; p < prompts.size(); p++) {
                 results.add(fixture.run(SearchRequest.builder("sample" + p).promptTokens(prompts.get(p))
-                        .strategy(Strategy.BEST_OF_N).width(4).maxNewTokens(12).seed(11)
+                        .strategy(SearchStrategy.BEST_OF_N).width(4).maxNewTokens(12).seed(11)
                         .sampler(SamplerParams.builder().temperature(0.8f).topK(40).build())
                         .returnCandidates(true).build()));
             }
@@ -147,8 +147,8 @@ class Qwen3SearchTest {
         }
     }
 
-    private static void assertSortedByScore(SearchResult result) {
-        List<Candidate> candidates = result.candidates();
+    private static void assertSortedByScore(SearchOutcome result) {
+        List<RankedCompletion> candidates = result.candidates();
         for (int i = 1; i < candidates.size(); i++) {
             assertThat(candidates.get(i).score()).isLessThanOrEqualTo(candidates.get(i - 1).score());
         }
@@ -156,7 +156,7 @@ class Qwen3SearchTest {
     }
 
     /** The completion's bytes are valid UTF-8 and its text is exactly those bytes. */
-    private static void assertTextIsTheTokensUtf8(Candidate candidate) {
+    private static void assertTextIsTheTokensUtf8(RankedCompletion candidate) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         for (int token : candidate.tokens()) {
             bytes.writeBytes(model.tokenPiece(token));

@@ -29,7 +29,7 @@ class RejectionTest {
     void eachBadRequestGetsItsCodeAndTheGoodOnesComplete() throws Exception {
         String longPrompt = "the king and the sea ".repeat(200);
         try (EngineFixture fixture = new EngineFixture(model, 512, 4)) {
-            List<CompletableFuture<SearchResult>> good = new ArrayList<>();
+            List<CompletableFuture<SearchOutcome>> good = new ArrayList<>();
             good.add(fixture.engine.submit(SearchRequest.builder("good-1").prompt("hello world").width(2).maxNewTokens(8)
                     .build()));
             expect(fixture, SearchRequest.builder("null").build(), ErrorCode.EMPTY_PROMPT);
@@ -55,7 +55,7 @@ class RejectionTest {
             expect(fixture, SearchRequest.builder("surrogate").prompt("bad \uD800 text").build(), ErrorCode.INVALID_TEXT);
             good.add(fixture.engine.submit(SearchRequest.builder("good-3").prompt("we go home").width(1).maxNewTokens(8)
                     .build()));
-            for (CompletableFuture<SearchResult> future : good) {
+            for (CompletableFuture<SearchOutcome> future : good) {
                 assertThat(future.get().isError()).isFalse();
             }
             assertThat(fixture.engine.metrics().rejected()).isEqualTo(13);
@@ -65,7 +65,7 @@ class RejectionTest {
     }
 
     private static void expect(EngineFixture fixture, SearchRequest request, ErrorCode code) throws Exception {
-        SearchResult result = fixture.engine.submit(request).get();
+        SearchOutcome result = fixture.engine.submit(request).get();
         assertThat(result.error()).as(request.id()).isNotNull();
         assertThat(result.error().code()).as(request.id() + ": " + result.error().message()).isEqualTo(code);
         assertThat(result.winner()).isNull();

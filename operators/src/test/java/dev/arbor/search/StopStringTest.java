@@ -15,8 +15,8 @@ class StopStringTest {
         try (LlamaModel model = LlamaModel.load(SearchTestModels.tiny());
                 EngineFixture fixture = new EngineFixture(model, 2048, 4)) {
             SearchRequest.Builder greedy = SearchRequest.builder("greedy").prompt("once upon a time the king")
-                    .strategy(Strategy.BEST_OF_N).width(1).maxNewTokens(16).sampler(SamplerParams.greedy());
-            SearchResult free = fixture.run(greedy.build());
+                    .strategy(SearchStrategy.BEST_OF_N).width(1).maxNewTokens(16).sampler(SamplerParams.greedy());
+            SearchOutcome free = fixture.run(greedy.build());
             int[] tokens = free.winner().tokens();
             // A stop string made of the last two characters of token 3 and the first of token 4.
             String before = piece(model, tokens, 0, 4);
@@ -25,8 +25,8 @@ class StopStringTest {
             String stop = through.substring(before.length() - 2, before.length() + 1);
             int expectedCut = through.indexOf(stop);
 
-            SearchResult stopped = fixture.run(greedy.stop(List.of(stop)).build());
-            assertThat(stopped.winner().finishReason()).isEqualTo(FinishReason.STOP);
+            SearchOutcome stopped = fixture.run(greedy.stop(List.of(stop)).build());
+            assertThat(stopped.winner().finishReason()).isEqualTo(StopReason.STOP);
             assertThat(stopped.winner().text()).isEqualTo(through.substring(0, expectedCut));
             assertThat(stopped.winner().text()).doesNotContain(stop);
             assertThat(free.winner().text()).startsWith(stopped.winner().text());

@@ -64,7 +64,7 @@ class StrategyTest {
     void widthOneBeamSearchIsGreedyDecoding() {
         for (String prompt : PROMPTS) {
             for (double lengthPenalty : new double[] {0.0, 1.0}) {
-                SearchResult result = fixture.run(SearchRequest.builder(prompt).prompt(prompt).width(1).maxNewTokens(12)
+                SearchOutcome result = fixture.run(SearchRequest.builder(prompt).prompt(prompt).width(1).maxNewTokens(12)
                         .lengthPenalty(lengthPenalty).build());
                 assertThat(result.winner().tokens()).as("%s, length penalty %s", prompt, lengthPenalty)
                         .isEqualTo(greedy(prompt, 12));
@@ -75,10 +75,10 @@ class StrategyTest {
     @Test
     void bestOfNAtTemperatureZeroGivesGreedyForEveryCandidate() {
         for (String prompt : PROMPTS) {
-            SearchResult result = fixture.run(SearchRequest.builder(prompt).prompt(prompt).strategy(Strategy.BEST_OF_N)
+            SearchOutcome result = fixture.run(SearchRequest.builder(prompt).prompt(prompt).strategy(SearchStrategy.BEST_OF_N)
                     .width(4).maxNewTokens(10).sampler(SamplerParams.greedy()).returnCandidates(true).build());
             assertThat(result.candidates()).hasSize(4);
-            for (Candidate candidate : result.candidates()) {
+            for (RankedCompletion candidate : result.candidates()) {
                 assertThat(candidate.tokens()).isEqualTo(greedy(prompt, 10));
             }
         }
@@ -86,13 +86,13 @@ class StrategyTest {
 
     @Test
     void sampledBestOfNPicksTheBestScoreAmongDifferentCandidates() {
-        SearchResult result = fixture.run(SearchRequest.builder("sampled").prompt("the king and the sea")
-                .strategy(Strategy.BEST_OF_N).width(6).maxNewTokens(12).seed(7)
+        SearchOutcome result = fixture.run(SearchRequest.builder("sampled").prompt("the king and the sea")
+                .strategy(SearchStrategy.BEST_OF_N).width(6).maxNewTokens(12).seed(7)
                 .sampler(SamplerParams.builder().temperature(1).build()).returnCandidates(true).build());
         assertThat(result.candidates()).hasSize(6);
         Set<String> distinct = new HashSet<>();
         double best = Double.NEGATIVE_INFINITY;
-        for (Candidate candidate : result.candidates()) {
+        for (RankedCompletion candidate : result.candidates()) {
             distinct.add(Arrays.toString(candidate.tokens()));
             best = Math.max(best, candidate.score());
             assertThat(candidate.score()).isEqualTo(Scorer.MEAN_LOGPROB.score(candidate.completion()));
@@ -105,8 +105,8 @@ class StrategyTest {
     @Test
     void aCustomScorerDecidesTheWinner() {
         Scorer shortest = completion -> -completion.text().length();
-        SearchResult result = fixture.run(SearchRequest.builder("custom").prompt("the king and the sea")
-                .strategy(Strategy.BEST_OF_N).width(5).maxNewTokens(8).seed(3).scorer(shortest)
+        SearchOutcome result = fixture.run(SearchRequest.builder("custom").prompt("the king and the sea")
+                .strategy(SearchStrategy.BEST_OF_N).width(5).maxNewTokens(8).seed(3).scorer(shortest)
                 .sampler(SamplerParams.builder().temperature(1).build()).returnCandidates(true).build());
         int shortestLength = result.candidates().stream().mapToInt(c -> c.text().length()).min().orElseThrow();
         assertThat(result.winner().text()).hasSize(shortestLength);
@@ -114,10 +114,10 @@ class StrategyTest {
 
     @Test
     void sumOfLogprobsIsAlsoAvailable() {
-        SearchResult result = fixture.run(SearchRequest.builder("sum").prompt("hello world")
-                .strategy(Strategy.BEST_OF_N).width(3).maxNewTokens(6).scorer(Scorer.SUM_LOGPROB)
+        SearchOutcome result = fixture.run(SearchRequest.builder("sum").prompt("hello world")
+                .strategy(SearchStrategy.BEST_OF_N).width(3).maxNewTokens(6).scorer(Scorer.SUM_LOGPROB)
                 .sampler(SamplerParams.builder().temperature(1).build()).returnCandidates(true).build());
-        for (Candidate candidate : result.candidates()) {
+        for (RankedCompletion candidate : result.candidates()) {
             assertThat(candidate.score()).isEqualTo(candidate.sumLogprob());
         }
     }

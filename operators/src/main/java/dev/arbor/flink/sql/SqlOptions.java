@@ -3,7 +3,7 @@ package dev.arbor.flink.sql;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.flink.UnknownKeys;
-import dev.arbor.search.Strategy;
+import dev.arbor.search.SearchStrategy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -43,7 +43,7 @@ public final class SqlOptions {
             fixed(ConfigOptions.key("n-batch").intType().noDefaultValue(), ArborOptions.N_BATCH),
             fixed(ConfigOptions.key("n-seq-max").intType().noDefaultValue(), ArborOptions.N_SEQ_MAX),
             fixed(ConfigOptions.key("threads").intType().noDefaultValue(), ArborOptions.THREADS),
-            query(ConfigOptions.key("strategy").enumType(Strategy.class).noDefaultValue(), ArborOptions.STRATEGY),
+            query(ConfigOptions.key("strategy").stringType().noDefaultValue(), ArborOptions.STRATEGY),
             query(ConfigOptions.key("width").intType().noDefaultValue(), ArborOptions.WIDTH),
             query(ConfigOptions.key("max-new-tokens").intType().noDefaultValue(), ArborOptions.MAX_NEW_TOKENS),
             query(ConfigOptions.key("length-penalty").doubleType().noDefaultValue(), ArborOptions.LENGTH_PENALTY),

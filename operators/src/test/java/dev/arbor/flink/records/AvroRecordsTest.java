@@ -332,7 +332,8 @@ class AvroRecordsTest {
         assertThat(v0.getField("presencePenalty")).isNull();
         assertThat(v0.getField("reference")).isNull();
         assertThat(v0.getField("nullMetadataKeys")).isNull(); // added by issue 10
-        assertThat(v0.getFields()).hasSize(PromptRequest.getClassSchema().getFields().size() - 4);
+        assertThat(v0.getField("strategyName")).isNull(); // added by issue 11
+        assertThat(v0.getFields()).hasSize(PromptRequest.getClassSchema().getFields().size() - 5);
     }
 
     @Test

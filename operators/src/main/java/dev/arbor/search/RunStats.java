@@ -11,8 +11,8 @@ package dev.arbor.search;
  * @param queuedMs time between submission and admission
  * @param runMs time between admission and completion
  */
-public record SearchStats(int promptTokens, int generatedTokens, int decodeSteps, int peakLeases, int peakKvCells,
+public record RunStats(int promptTokens, int generatedTokens, int decodeSteps, int peakLeases, int peakKvCells,
         long queuedMs, long runMs) {
 
-    static final SearchStats NONE = new SearchStats(0, 0, 0, 0, 0, 0, 0);
+    static final RunStats NONE = new RunStats(0, 0, 0, 0, 0, 0, 0);
 }

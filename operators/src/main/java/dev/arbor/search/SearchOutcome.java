@@ -9,18 +9,18 @@ import java.util.List;
  * <p>Invariant: exactly one of {@code winner} and {@code error} is non-null; {@code candidates}
  * is empty unless the request asked for them and it succeeded.
  */
-public record SearchResult(String id, Candidate winner, List<Candidate> candidates, SearchStats stats,
-        SearchError error) {
+public record SearchOutcome(String id, RankedCompletion winner, List<RankedCompletion> candidates, RunStats stats,
+        SearchFailure error) {
 
-    public SearchResult {
+    public SearchOutcome {
         candidates = List.copyOf(candidates);
         if ((winner == null) == (error == null)) {
             throw new IllegalArgumentException("a result has either a winner or an error");
         }
     }
 
-    static SearchResult failure(String id, ErrorCode code, String message, SearchStats stats) {
-        return new SearchResult(id, null, List.of(), stats, new SearchError(code, message));
+    static SearchOutcome failure(String id, ErrorCode code, String message, RunStats stats) {
+        return new SearchOutcome(id, null, List.of(), stats, new SearchFailure(code, message));
     }
 
     public boolean isError() {

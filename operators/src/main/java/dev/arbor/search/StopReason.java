@@ -1,7 +1,7 @@
 package dev.arbor.search;
 
 /** Why a completion ended. */
-public enum FinishReason {
+public enum StopReason {
     /** The model produced an end-of-generation token (when stopping at it is on). */
     EOG,
     /** The text reached one of the request's stop strings (cut from the output). */

@@ -1,10 +1,10 @@
 package dev.arbor.search;
 
 /**
- * A ranked completion in a {@link SearchResult}: the completion and the score it was ranked by
+ * A ranked completion in a {@link SearchOutcome}: the completion and the score it was ranked by
  * (beam search: the length-normalised log probability; best-of-n: the request's {@link Scorer}).
  */
-public record Candidate(Completion completion, double score) {
+public record RankedCompletion(Completion completion, double score) {
     public String text() {
         return completion.text();
     }
@@ -21,7 +21,7 @@ public record Candidate(Completion completion, double score) {
         return completion.sumLogprob();
     }
 
-    public FinishReason finishReason() {
+    public StopReason finishReason() {
         return completion.finishReason();
     }
 }
