@@ -121,7 +121,7 @@ class BadInputMatrixTest {
         invalid("stop with an unpaired surrogate", record("stop-surrogate", ", \"stop\": \"\\uDC00\""),
                 "stop-surrogate", "field 'stop' is not valid Unicode text");
         invalid("unknown strategy", record("strategy-dfs", ", \"strategy\": \"dfs\""), "strategy-dfs",
-                "field 'strategy' must be \"beam\" or \"best_of_n\"");
+                "field 'strategy' must be one of beam, best_of_n");
         invalid("boolean as a string", record("yes", ", \"returnCandidates\": \"yes\""), "yes",
                 "field 'returnCandidates' must be true or false");
         cases.add(new Case("invalid UTF-8", "{\"id\": \"bad-utf8\", \"prompt\": \"caf\u00ff\"}"

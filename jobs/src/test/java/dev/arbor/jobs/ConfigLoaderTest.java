@@ -109,7 +109,7 @@ class ConfigLoaderTest {
                 .hasMessageContaining("'four'").hasMessageContaining("search.width").hasMessageContaining("line 2")
                 .hasMessageContaining("an integer");
         assertThatThrownBy(() -> new ConfigLoader().load(null, overrides("search.strategy", "greedy")))
-                .hasMessageContaining("search.strategy").hasMessageContaining("BEAM, BEST_OF_N");
+                .hasMessageContaining("search.strategy").hasMessageContaining("beam, best_of_n");
         assertThatThrownBy(() -> new ConfigLoader().load(null, overrides("request.timeout", "soon")))
                 .hasMessageContaining("request.timeout").hasMessageContaining("duration");
         assertThatThrownBy(() -> new ConfigLoader().load(null, overrides("search.width", "0")))
