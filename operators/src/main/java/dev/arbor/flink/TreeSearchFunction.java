@@ -34,10 +34,9 @@ public class TreeSearchFunction extends RichAsyncFunction<PromptRequest, SearchR
     private final int capacity;
     private final Duration asyncTimeout;
 
-    private transient SlotRuntime runtime;
+    private transient SlotHolder slot;
     // Searches in flight by the operator's handle, so that timeout() can cancel the one it gives up on.
     private transient Map<ResultFuture<SearchResult>, CompletableFuture<SearchResult>> inFlight;
-    private transient volatile boolean closing;
 
     /**
      * @param capacity the records the async operator keeps in flight (the engine's capacity hint)
@@ -55,20 +54,20 @@ public class TreeSearchFunction extends RichAsyncFunction<PromptRequest, SearchR
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
-        closing = false;
         inFlight = Collections.synchronizedMap(new IdentityHashMap<>());
-        runtime = SlotRuntime.open(config, capacity, ModelRegistry.shared(), getRuntimeContext().getMetricGroup());
+        slot = SlotHolder.open(config, capacity, getRuntimeContext().getMetricGroup());
     }
 
     @Override
     public void asyncInvoke(PromptRequest input, ResultFuture<SearchResult> resultFuture) {
-        CompletableFuture<SearchResult> result = runtime.submit(input);
+        SlotHolder holder = slot;
+        CompletableFuture<SearchResult> result = holder.runtime().submit(input);
         inFlight.put(resultFuture, result);
         result.whenComplete((record, error) -> {
             inFlight.remove(resultFuture);
             // null: cancelled by timeout(), which answered already. While closing, results (CANCELLED)
             // are dropped: the records are in the last checkpoint and will be re-issued.
-            if (record != null && !closing) {
+            if (record != null && !holder.isClosing()) {
                 resultFuture.complete(List.of(record));
             }
         });
@@ -81,26 +80,25 @@ public class TreeSearchFunction extends RichAsyncFunction<PromptRequest, SearchR
         if (running != null) {
             running.cancel(false);
         }
-        resultFuture.complete(List.of(runtime.timedOut(input, asyncTimeout)));
+        resultFuture.complete(List.of(slot.runtime().timedOut(input, asyncTimeout)));
     }
 
     /** Drains and releases this slot's engine, context and model lease. */
     @Override
     public void close() throws Exception {
-        closing = true;
         try {
-            if (runtime != null) {
-                runtime.close();
+            if (slot != null) {
+                slot.close();
             }
         } finally {
-            runtime = null;
+            slot = null;
             super.close();
         }
     }
 
     /** The slot's runtime while open (for tests and tracing); null before open and after close. */
     SlotRuntime runtime() {
-        return runtime;
+        return slot == null ? null : slot.runtime();
     }
 
     public ArborConfig config() {

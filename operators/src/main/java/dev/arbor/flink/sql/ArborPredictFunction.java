@@ -1,9 +1,8 @@
 package dev.arbor.flink.sql;
 
 import dev.arbor.flink.ArborConfig;
-import dev.arbor.flink.ModelRegistry;
 import dev.arbor.flink.RecordMapping;
-import dev.arbor.flink.SlotRuntime;
+import dev.arbor.flink.SlotHolder;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.search.ErrorCode;
@@ -41,9 +40,8 @@ public class ArborPredictFunction extends AsyncPredictFunction {
     private final List<OutputColumn> outputs;
     private final AnswerDeadline deadline;
 
-    private transient SlotRuntime runtime;
+    private transient SlotHolder slot;
     private transient ScheduledThreadPoolExecutor timer;
-    private transient volatile boolean closing;
 
     ArborPredictFunction(ArborConfig config, int capacity, boolean hasReference, List<OutputColumn> outputs,
             AnswerDeadline deadline) {
@@ -57,8 +55,7 @@ public class ArborPredictFunction extends AsyncPredictFunction {
     @Override
     public void open(FunctionContext context) throws Exception {
         super.open(context);
-        closing = false;
-        runtime = SlotRuntime.open(config, capacity, ModelRegistry.shared(), context.getMetricGroup());
+        slot = SlotHolder.open(config, capacity, context.getMetricGroup());
         timer = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "arbor-predict-deadlines");
             thread.setDaemon(true);
@@ -81,25 +78,25 @@ public class ArborPredictFunction extends AsyncPredictFunction {
             request.setReference(string(input, 1));
         }
         CompletableFuture<Collection<RowData>> rows = new CompletableFuture<>();
-        SlotRuntime slot = runtime;
+        SlotHolder holder = slot;
         PromptRequest record = request.build();
         if (deadline.atOnce()) {
-            rows.complete(row(slot.timedOut(record, deadline.message())));
+            rows.complete(row(holder.runtime().timedOut(record, deadline.message())));
             return rows;
         }
-        CompletableFuture<SearchResult> result = slot.submit(record);
+        CompletableFuture<SearchResult> result = holder.runtime().submit(record);
         result.thenAccept(answer -> {
             // While closing, pending rows are answered CANCELLED by the engine: leave them unanswered, as
             // the DataStream operator does; the async operator's checkpoint holds them for a restore.
-            if (!closing) {
+            if (!holder.isClosing()) {
                 rows.complete(row(answer));
             }
         });
         // The planner fails the job if its own timer fires first: answer TIMEOUT before it, whatever
         // the engine is doing. Cancelling succeeds only if no answer came, and frees the branches.
         ScheduledFuture<?> due = timer.schedule(() -> {
-            if (!closing && result.cancel(false)) {
-                rows.complete(row(slot.timedOut(record, deadline.message())));
+            if (!holder.isClosing() && result.cancel(false)) {
+                rows.complete(row(holder.runtime().timedOut(record, deadline.message())));
             }
         }, deadline.within().toNanos() - (System.nanoTime() - arrival), TimeUnit.NANOSECONDS);
         result.whenComplete((answer, failure) -> due.cancel(false));
@@ -125,17 +122,16 @@ public class ArborPredictFunction extends AsyncPredictFunction {
     /** Drains and releases the slot's engine, context and model lease. */
     @Override
     public void close() throws Exception {
-        closing = true;
         try {
             if (timer != null) {
                 timer.shutdownNow();
             }
-            if (runtime != null) {
-                runtime.close();
+            if (slot != null) {
+                slot.close();
             }
         } finally {
             timer = null;
-            runtime = null;
+            slot = null;
             super.close();
         }
     }
