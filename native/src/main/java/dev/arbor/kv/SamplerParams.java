@@ -41,6 +41,9 @@ public record SamplerParams(float temperature, int topK, float topP, float minP,
     }
 
     /** Always the most likely token; no penalties. */
+    /** Arbor's default sampler (see {@link Builder}). */
+    public static final SamplerParams DEFAULTS = builder().build();
+
     public static SamplerParams greedy() {
         return builder().temperature(0).build();
     }
@@ -64,12 +67,16 @@ public record SamplerParams(float temperature, int topK, float topP, float minP,
         return new Builder();
     }
 
-    /** Builder starting from neutral settings: temperature 1, no filters, no penalties, seed 0. */
+    /**
+     * Builder starting from Arbor's defaults (the one source every layer takes them from: the
+     * operator's options, the job files and the docs): temperature 0.8, top-k 40, top-p 0.95,
+     * min-p 0.05, no penalties (repeat-penalty 1 over the last 64 tokens), seed 0.
+     */
     public static final class Builder {
-        private float temperature = 1f;
-        private int topK;
-        private float topP = 1f;
-        private float minP;
+        private float temperature = 0.8f;
+        private int topK = 40;
+        private float topP = 0.95f;
+        private float minP = 0.05f;
         private float repeatPenalty = 1f;
         private int repeatLastN = 64;
         private float frequencyPenalty;

@@ -24,6 +24,20 @@ public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int 
     public static final int MAX_SEQUENCES = 256;
     /** {@link #poll()} value that keeps llama.cpp's own per-decode thread pool. */
     public static final int LLAMA_DEFAULT_POOL = -1;
+    /** Default KV cells of a context. */
+    public static final int DEFAULT_N_CTX = 4096;
+    /** Default most entries of one batch. */
+    public static final int DEFAULT_N_BATCH = 512;
+    /** Default sequences per context (branch leases): width x concurrent requests. */
+    public static final int DEFAULT_N_SEQ_MAX = 16;
+    /** Default polling level of decode threads: sleep at once. */
+    public static final int DEFAULT_POLL = 0;
+    /** Default thread policy. */
+    public static final ThreadPolicy DEFAULT_THREAD_POLICY = ThreadPolicy.ADAPTIVE;
+    /** Default flash attention (off: logprobs do not depend on the batch company, see docs/llama-cpp.md). */
+    public static final FlashAttention DEFAULT_FLASH_ATTENTION = FlashAttention.OFF;
+    /** Default KV layout: one unified buffer, so forks share cells. */
+    public static final boolean DEFAULT_KV_UNIFIED = true;
 
     public ContextParams {
         requirePositive("nCtx", nCtx);
@@ -63,19 +77,20 @@ public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int 
     }
 
     /**
-     * Builder with defaults: nCtx 4096, nBatch 512, nUbatch = nBatch, nSeqMax 8, threads = all the
-     * cores this JVM may use, adaptive threads, poll 0, flash attention off, one unified KV buffer.
+     * Builder with Arbor's defaults (the constants above; the operator's options take them from
+     * here): nCtx 4096, nBatch 512, nUbatch = nBatch, nSeqMax 16, threads = all the cores this JVM
+     * may use, adaptive threads, poll 0, flash attention off, one unified KV buffer.
      */
     public static final class Builder {
-        private int nCtx = 4096;
-        private int nBatch = 512;
+        private int nCtx = DEFAULT_N_CTX;
+        private int nBatch = DEFAULT_N_BATCH;
         private int nUbatch = -1;
-        private int nSeqMax = 8;
+        private int nSeqMax = DEFAULT_N_SEQ_MAX;
         private int threads = Runtime.getRuntime().availableProcessors();
-        private ThreadPolicy threadPolicy = ThreadPolicy.ADAPTIVE;
-        private int poll = 0;
-        private FlashAttention flashAttention = FlashAttention.OFF;
-        private boolean kvUnified = true;
+        private ThreadPolicy threadPolicy = DEFAULT_THREAD_POLICY;
+        private int poll = DEFAULT_POLL;
+        private FlashAttention flashAttention = DEFAULT_FLASH_ATTENTION;
+        private boolean kvUnified = DEFAULT_KV_UNIFIED;
 
         private Builder() {}
 

@@ -191,7 +191,7 @@ class SamplingTest {
         }
         Arrays.sort(order, (a, b) -> logits[a] != logits[b] ? Float.compare(logits[b], logits[a]) : Integer.compare(a, b));
         for (int k : new int[] {1, 7, 40, 300}) {
-            double[] distribution = new Sampler(SamplerParams.builder().temperature(1).topK(k).build())
+            double[] distribution = new Sampler(SamplerParams.builder().temperature(1).topK(k).topP(1).minP(0).build())
                     .distribution(logits);
             for (int rank = 0; rank < order.length; rank++) {
                 assertThat(distribution[order[rank]] > 0).as("k %d, rank %d", k, rank).isEqualTo(rank < k);

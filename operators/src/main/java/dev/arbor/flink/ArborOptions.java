@@ -1,8 +1,11 @@
 package dev.arbor.flink;
 
+import dev.arbor.kv.SamplerParams;
+import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.FlashAttention;
 import dev.arbor.llama.LoadMode;
 import dev.arbor.llama.ThreadPolicy;
+import dev.arbor.search.SearchRequest;
 import dev.arbor.search.SearchStrategy;
 import java.time.Duration;
 import java.util.List;
@@ -30,60 +33,60 @@ public final class ArborOptions {
                     + "and locked in RAM) or AUTO (llama.cpp decides).");
 
     public static final ConfigOption<Integer> N_CTX = ConfigOptions.key("arbor.context.n-ctx").intType()
-            .defaultValue(4096).withDescription("KV cells of each task slot's context, shared by all its requests.");
+            .defaultValue(ContextParams.DEFAULT_N_CTX).withDescription("KV cells of each task slot's context, shared by all its requests.");
 
     public static final ConfigOption<Integer> N_BATCH = ConfigOptions.key("arbor.context.n-batch").intType()
-            .defaultValue(512).withDescription("Most tokens decoded in one llama_decode call.");
+            .defaultValue(ContextParams.DEFAULT_N_BATCH).withDescription("Most tokens decoded in one llama_decode call.");
 
     public static final ConfigOption<Integer> N_SEQ_MAX = ConfigOptions.key("arbor.context.n-seq-max").intType()
-            .defaultValue(16).withDescription("Sequences (branch leases) of each context: bounds width x concurrency.");
+            .defaultValue(ContextParams.DEFAULT_N_SEQ_MAX).withDescription("Sequences (branch leases) of each context: bounds width x concurrency.");
 
     public static final ConfigOption<Integer> THREADS = ConfigOptions.key("arbor.context.threads").intType()
             .defaultValue(0).withDescription("Most CPU threads per decode; 0 = every core the TaskManager may use. "
                     + "With thread-policy ADAPTIVE the slots that decode at the same time share these cores.");
 
     public static final ConfigOption<ThreadPolicy> THREAD_POLICY = ConfigOptions.key("arbor.context.thread-policy")
-            .enumType(ThreadPolicy.class).defaultValue(ThreadPolicy.ADAPTIVE).withDescription("ADAPTIVE: each decode "
+            .enumType(ThreadPolicy.class).defaultValue(ContextParams.DEFAULT_THREAD_POLICY).withDescription("ADAPTIVE: each decode "
                     + "uses only this slot's share of the cores that other processes and the other decoding slots "
                     + "leave free (measured about once a second), so a busy machine slows decoding in proportion "
                     + "instead of many times over; FIXED: always 'threads'.");
 
     public static final ConfigOption<Integer> CPU_POLL = ConfigOptions.key("arbor.context.cpu-poll").intType()
-            .defaultValue(0).withDescription("How long idle decode threads spin for work before they sleep, as ggml's "
+            .defaultValue(ContextParams.DEFAULT_POLL).withDescription("How long idle decode threads spin for work before they sleep, as ggml's "
                     + "polling level 0..100 (0: sleep at once, kindest to other work on the machine); -1 keeps "
                     + "llama.cpp's default, a new spinning thread pool for every decode.");
 
     public static final ConfigOption<FlashAttention> FLASH_ATTENTION = ConfigOptions
-            .key("arbor.context.flash-attention").enumType(FlashAttention.class).defaultValue(FlashAttention.OFF)
+            .key("arbor.context.flash-attention").enumType(FlashAttention.class).defaultValue(ContextParams.DEFAULT_FLASH_ATTENTION)
             .withDescription("llama.cpp's fused attention: ON, OFF or AUTO (llama.cpp decides). It skips the cells "
                     + "a sequence cannot see, so many requests in one context cost less attention work, but on the "
                     + "CPU it is slower at long positions and accumulates in half precision (logprobs move by a few "
                     + "1e-3 with the batch company). Measured trade-offs: docs/benchmarks.md.");
 
     public static final ConfigOption<Boolean> KV_UNIFIED = ConfigOptions.key("arbor.context.kv-unified")
-            .booleanType().defaultValue(true).withDescription("One KV buffer for all sequences, so a fork shares its "
+            .booleanType().defaultValue(ContextParams.DEFAULT_KV_UNIFIED).withDescription("One KV buffer for all sequences, so a fork shares its "
                     + "parent's cells (true); false gives each sequence its own stream of n-ctx / n-seq-max cells, "
                     + "where a fork copies the prefix and no request may hold more than one stream per branch.");
 
     public static final ConfigOption<String> STRATEGY = ConfigOptions.key("arbor.search.strategy").stringType()
-            .defaultValue(SearchStrategy.BEAM.name()).withDescription("The search strategy by name: "
+            .defaultValue(SearchRequest.DEFAULT_STRATEGY.name()).withDescription("The search strategy by name: "
                     + SearchStrategy.all().stream().map(s -> s.name() + " (" + s.description() + ")")
                             .collect(java.util.stream.Collectors.joining(", ")) + ".");
 
     public static final ConfigOption<Integer> WIDTH = ConfigOptions.key("arbor.search.width").intType()
-            .defaultValue(4).withDescription("Beams (beam search) or samples (best-of-n).");
+            .defaultValue(SearchRequest.DEFAULT_WIDTH).withDescription("Beams (beam search) or samples (best-of-n).");
 
     public static final ConfigOption<Integer> MAX_NEW_TOKENS = ConfigOptions.key("arbor.search.max-new-tokens")
-            .intType().defaultValue(64).withDescription("Most tokens generated per completion.");
+            .intType().defaultValue(SearchRequest.DEFAULT_MAX_NEW_TOKENS).withDescription("Most tokens generated per completion.");
 
     public static final ConfigOption<Double> LENGTH_PENALTY = ConfigOptions.key("arbor.search.length-penalty")
-            .doubleType().defaultValue(1.0).withDescription("Beam search scores sumLogprob / n^lengthPenalty.");
+            .doubleType().defaultValue(SearchRequest.DEFAULT_LENGTH_PENALTY).withDescription("Beam search scores sumLogprob / n^lengthPenalty.");
 
     public static final ConfigOption<List<String>> STOP = ConfigOptions.key("arbor.search.stop").stringType()
             .asList().defaultValues().withDescription("Stop strings, cut from the output.");
 
     public static final ConfigOption<Boolean> STOP_AT_EOG = ConfigOptions.key("arbor.search.stop-at-eog")
-            .booleanType().defaultValue(true).withDescription("End a completion at an end-of-generation token.");
+            .booleanType().defaultValue(SearchRequest.DEFAULT_STOP_AT_END_OF_GENERATION).withDescription("End a completion at an end-of-generation token.");
 
     public static final ConfigOption<Boolean> RETURN_CANDIDATES = ConfigOptions
             .key("arbor.search.return-candidates").booleanType().defaultValue(false)
@@ -93,29 +96,29 @@ public final class ArborOptions {
             .withDescription("Default seed; sampling seeds derive from (record id, seed, branch index).");
 
     public static final ConfigOption<Float> TEMPERATURE = ConfigOptions.key("arbor.sampler.temperature").floatType()
-            .defaultValue(0.8f).withDescription("Best-of-n sampling temperature; 0 = greedy.");
+            .defaultValue(SamplerParams.DEFAULTS.temperature()).withDescription("Best-of-n sampling temperature; 0 = greedy.");
 
     public static final ConfigOption<Integer> TOP_K = ConfigOptions.key("arbor.sampler.top-k").intType()
-            .defaultValue(40).withDescription("Keep the k most likely tokens; 0 = off.");
+            .defaultValue(SamplerParams.DEFAULTS.topK()).withDescription("Keep the k most likely tokens; 0 = off.");
 
     public static final ConfigOption<Float> TOP_P = ConfigOptions.key("arbor.sampler.top-p").floatType()
-            .defaultValue(0.95f).withDescription("Nucleus sampling mass; 1 = off.");
+            .defaultValue(SamplerParams.DEFAULTS.topP()).withDescription("Nucleus sampling mass; 1 = off.");
 
     public static final ConfigOption<Float> MIN_P = ConfigOptions.key("arbor.sampler.min-p").floatType()
-            .defaultValue(0.05f).withDescription("Drop tokens less likely than min-p x the most likely; 0 = off.");
+            .defaultValue(SamplerParams.DEFAULTS.minP()).withDescription("Drop tokens less likely than min-p x the most likely; 0 = off.");
 
     public static final ConfigOption<Float> REPEAT_PENALTY = ConfigOptions.key("arbor.sampler.repeat-penalty")
-            .floatType().defaultValue(1.0f).withDescription("Penalty on recently generated tokens; 1 = off.");
+            .floatType().defaultValue(SamplerParams.DEFAULTS.repeatPenalty()).withDescription("Penalty on recently generated tokens; 1 = off.");
 
     public static final ConfigOption<Integer> REPEAT_LAST_N = ConfigOptions.key("arbor.sampler.repeat-last-n")
-            .intType().defaultValue(64).withDescription("How many recent tokens the penalties look at.");
+            .intType().defaultValue(SamplerParams.DEFAULTS.repeatLastN()).withDescription("How many recent tokens the penalties look at.");
 
     public static final ConfigOption<Float> FREQUENCY_PENALTY = ConfigOptions
-            .key("arbor.sampler.frequency-penalty").floatType().defaultValue(0f)
+            .key("arbor.sampler.frequency-penalty").floatType().defaultValue(SamplerParams.DEFAULTS.frequencyPenalty())
             .withDescription("Subtracted per occurrence in the window.");
 
     public static final ConfigOption<Float> PRESENCE_PENALTY = ConfigOptions.key("arbor.sampler.presence-penalty")
-            .floatType().defaultValue(0f).withDescription("Subtracted once for any occurrence in the window.");
+            .floatType().defaultValue(SamplerParams.DEFAULTS.presencePenalty()).withDescription("Subtracted once for any occurrence in the window.");
 
     public static final ConfigOption<Duration> TIMEOUT = ConfigOptions.key("arbor.request.timeout").durationType()
             .defaultValue(Duration.ofMinutes(10)).withDescription("Per record; a record that takes longer yields "

@@ -44,19 +44,33 @@ public record SearchRequest(String id, String promptText, int[] promptTokens, Se
         return new Builder(id);
     }
 
-    /** Builder with defaults: beam search, width 4, 64 new tokens, stop at EOG, temperature 1, length penalty 1. */
+    /** Default search strategy; the operator's option takes it from here. */
+    public static final SearchStrategy DEFAULT_STRATEGY = SearchStrategy.BEAM;
+    /** Default beams or samples. */
+    public static final int DEFAULT_WIDTH = 4;
+    /** Default most tokens generated per completion. */
+    public static final int DEFAULT_MAX_NEW_TOKENS = 64;
+    /** Default exponent of the length normalisation of beam scores. */
+    public static final double DEFAULT_LENGTH_PENALTY = 1.0;
+    /** Whether a completion ends at an end-of-generation token by default. */
+    public static final boolean DEFAULT_STOP_AT_END_OF_GENERATION = true;
+
+    /**
+     * Builder with Arbor's defaults (the constants above and {@link SamplerParams#DEFAULTS}): beam
+     * search, width 4, 64 new tokens, stop at EOG, length penalty 1, seed 0.
+     */
     public static final class Builder {
         private final String id;
         private String promptText;
         private int[] promptTokens;
-        private SearchStrategy strategy = SearchStrategy.BEAM;
-        private int width = 4;
-        private int maxNewTokens = 64;
+        private SearchStrategy strategy = DEFAULT_STRATEGY;
+        private int width = DEFAULT_WIDTH;
+        private int maxNewTokens = DEFAULT_MAX_NEW_TOKENS;
         private List<String> stop = List.of();
-        private boolean stopAtEndOfGeneration = true;
-        private SamplerParams sampler = SamplerParams.builder().build();
+        private boolean stopAtEndOfGeneration = DEFAULT_STOP_AT_END_OF_GENERATION;
+        private SamplerParams sampler = SamplerParams.DEFAULTS;
         private long seed;
-        private double lengthPenalty = 1.0;
+        private double lengthPenalty = DEFAULT_LENGTH_PENALTY;
         private Scorer scorer = Scorer.MEAN_LOGPROB;
         private boolean returnCandidates;
         private Duration timeout;
