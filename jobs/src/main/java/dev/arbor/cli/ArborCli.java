@@ -1,11 +1,11 @@
 package dev.arbor.cli;
 
 import dev.arbor.flink.ModelLoadException;
-import dev.arbor.jobs.ConfigException;
+import dev.arbor.jobs.config.ConfigException;
 import java.io.PrintWriter;
 import org.apache.flink.util.SerializedThrowable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
  * The {@code arbor} command line: one subcommand per job or tool. Exit codes: 0 success, 1 the job

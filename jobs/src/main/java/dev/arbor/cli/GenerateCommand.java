@@ -1,7 +1,7 @@
 package dev.arbor.cli;
 
-import dev.arbor.jobs.GenerateJob;
-import dev.arbor.jobs.GenerateSummary;
+import dev.arbor.jobs.generate.GenerateJob;
+import dev.arbor.jobs.generate.GenerateSummary;
 import java.util.concurrent.Callable;
 import org.apache.flink.configuration.Configuration;
 import picocli.CommandLine.Command;

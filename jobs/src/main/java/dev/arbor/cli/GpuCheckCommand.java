@@ -1,6 +1,6 @@
 package dev.arbor.cli;
 
-import dev.arbor.jobs.ModelChoice;
+import dev.arbor.jobs.config.ModelChoice;
 import dev.arbor.llama.Batch;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.DecodeStatus;

@@ -1,6 +1,6 @@
 package dev.arbor.cli;
 
-import dev.arbor.jobs.ConfigLoader;
+import dev.arbor.jobs.config.ConfigLoader;
 import dev.arbor.llama.LlamaLibrary;
 import dev.arbor.llama.LlamaModel;
 import dev.arbor.llama.LlamaRuntime;
@@ -43,7 +43,7 @@ final class InfoCommand implements Callable<Integer> {
         printLlama();
         System.out.printf("models     %s (cache of synthetic models)%n", SyntheticModels.cacheDirectory());
         Path file = model != null ? model : SyntheticModels.cached(SyntheticModel.Size.TINY, SyntheticModel.Precision.F32,
-                dev.arbor.jobs.ModelChoice.SYNTHETIC_SEED);
+                dev.arbor.jobs.config.ModelChoice.SYNTHETIC_SEED);
         try (LlamaModel loaded = LlamaModel.load(file)) {
             System.out.printf("model      %s%n", file.toAbsolutePath());
             System.out.printf("           %s, %,d parameters, %,d bytes%n", loaded.description(),

@@ -1,6 +1,6 @@
 package dev.arbor.cli;
 
-import dev.arbor.jobs.ConfigLoader;
+import dev.arbor.jobs.config.ConfigLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;

@@ -49,7 +49,7 @@ class ArborCliTest {
         assertThat(run.out()).containsPattern("records in +36 ").containsPattern("results +36")
                 .contains("pairs/").contains("one result (").contains("\"winner\"");
         assertThat(output.resolve("summary.json")).content().contains("\"recordsIn\" : 36");
-        assertThat(dev.arbor.jobs.LiveTokens.total()).as("tokens were counted as they were generated").isPositive();
+        assertThat(dev.arbor.jobs.run.LiveTokens.total()).as("tokens were counted as they were generated").isPositive();
     }
 
     @Test

@@ -2,8 +2,8 @@ package dev.arbor.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.arbor.jobs.ConfigLoader;
-import dev.arbor.jobs.JobOptions;
+import dev.arbor.jobs.config.ConfigLoader;
+import dev.arbor.jobs.config.JobOptions;
 import dev.arbor.llama.gguf.SyntheticModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

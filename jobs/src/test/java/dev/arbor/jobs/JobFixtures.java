@@ -2,9 +2,10 @@ package dev.arbor.jobs;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbor.flink.records.SearchResult;
-import dev.arbor.jobs.JobOptions.RecordFormat;
+import dev.arbor.jobs.config.ConfigLoader;
 import dev.arbor.jobs.io.InputFiles;
 import dev.arbor.jobs.io.JsonLines;
+import dev.arbor.jobs.io.RecordFormat;
 import dev.arbor.llama.gguf.SyntheticModel;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -28,19 +29,19 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
  * job configuration, a MiniCluster, and readers of committed output files (hidden in-progress
  * files are skipped, as any reader of a FileSink's output must).
  */
-final class JobFixtures {
+public final class JobFixtures {
     private static Path model;
 
     private JobFixtures() {}
 
     /** A MiniCluster for one test class: one TaskManager with two slots. */
-    static MiniClusterExtension miniCluster() {
+    public static MiniClusterExtension miniCluster() {
         return new MiniClusterExtension(new MiniClusterResourceConfiguration.Builder()
                 .setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2).build());
     }
 
     /** The TINY synthetic model, written by the first test that asks for it. */
-    static synchronized Path model() {
+    public static synchronized Path model() {
         if (model == null) {
             try {
                 Path dir = Files.createTempDirectory("arbor-jobs-test-model");
@@ -57,7 +58,7 @@ final class JobFixtures {
     }
 
     /** Overrides for a small, fast job on the TINY model: 4 new tokens, width 2, small context. */
-    static Map<String, String> small(Path input, Path output) {
+    public static Map<String, String> small(Path input, Path output) {
         Map<String, String> overrides = new LinkedHashMap<>();
         overrides.put("model.path", model().toString());
         overrides.put("context.n-ctx", "512");
@@ -71,24 +72,24 @@ final class JobFixtures {
         return overrides;
     }
 
-    static Configuration config(Map<String, String> overrides) {
+    public static Configuration config(Map<String, String> overrides) {
         return new ConfigLoader().load(null, overrides);
     }
 
-    static void write(Path file, String... lines) throws IOException {
+    public static void write(Path file, String... lines) throws IOException {
         Files.createDirectories(file.getParent());
         Files.writeString(file, String.join("\n", lines) + "\n", StandardCharsets.UTF_8);
     }
 
     /** Writes a file under a hidden name and renames it into place, as a watched directory needs. */
-    static void writeAtomically(Path dir, String name, String... lines) throws IOException {
+    public static void writeAtomically(Path dir, String name, String... lines) throws IOException {
         Path hidden = dir.resolve("." + name + ".tmp");
         write(hidden, lines);
         Files.move(hidden, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Every JSON line of the committed *.jsonl files under {@code dir}. */
-    static List<JsonNode> readJsonLines(Path dir) throws IOException {
+    public static List<JsonNode> readJsonLines(Path dir) throws IOException {
         List<JsonNode> records = new ArrayList<>();
         if (!Files.isDirectory(dir)) {
             return records;
@@ -104,7 +105,7 @@ final class JobFixtures {
     }
 
     /** Every record of the committed *.avro files under {@code dir}. */
-    static List<SearchResult> readAvro(Path dir) throws IOException {
+    public static List<SearchResult> readAvro(Path dir) throws IOException {
         List<SearchResult> records = new ArrayList<>();
         for (FileStatus file : InputFiles.list(new org.apache.flink.core.fs.Path(dir.toUri()), RecordFormat.AVRO)) {
             try (DataFileReader<SearchResult> reader = new DataFileReader<>(

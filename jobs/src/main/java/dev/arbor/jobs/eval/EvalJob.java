@@ -4,23 +4,24 @@ import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.TreeSearch;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
-import dev.arbor.jobs.ConfigException;
-import dev.arbor.jobs.Environments;
-import dev.arbor.jobs.JobInput;
-import dev.arbor.jobs.JobOptions;
-import dev.arbor.jobs.JobRunner;
-import dev.arbor.jobs.LiveTokens;
-import dev.arbor.jobs.ModelChoice;
-import dev.arbor.jobs.ProgressReporter;
-import dev.arbor.jobs.PromptLineParser;
-import dev.arbor.jobs.RequestAdmission;
-import dev.arbor.jobs.ResultRouter;
+import dev.arbor.jobs.config.ConfigException;
+import dev.arbor.jobs.config.JobOptions;
+import dev.arbor.jobs.config.ModelChoice;
 import dev.arbor.jobs.io.InputFiles;
 import dev.arbor.jobs.io.InputRecord;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputLayout;
 import dev.arbor.jobs.io.Sinks;
 import dev.arbor.jobs.io.Sources;
+import dev.arbor.jobs.records.PromptLineParser;
+import dev.arbor.jobs.records.RequestAdmission;
+import dev.arbor.jobs.records.ResultRouter;
+import dev.arbor.jobs.run.Environments;
+import dev.arbor.jobs.run.JobInput;
+import dev.arbor.jobs.run.JobRunner;
+import dev.arbor.jobs.run.JobSetup;
+import dev.arbor.jobs.run.LiveTokens;
+import dev.arbor.jobs.run.ProgressReporter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -54,11 +55,6 @@ public final class EvalJob {
 
     private EvalJob() {}
 
-    /** {@code flink run -c dev.arbor.jobs.eval.EvalJob arbor-jobs-flink.jar [arbor eval options]}. */
-    public static void main(String[] args) {
-        dev.arbor.cli.ArborCli.runEmbedded("eval", args);
-    }
-
     /**
      * Everything checked and resolved on the client before submission.
      *
@@ -67,8 +63,7 @@ public final class EvalJob {
     public record Plan(Configuration config, JobInput input, OutputLayout output, ArborConfig arbor,
             ModelChoice model, EvalScorer scorer, Duration window, EvalState state, Optional<Path> resumeFrom) {
         public String jobName() {
-            String name = config.get(JobOptions.NAME);
-            return name == null ? "arbor-eval" : name;
+            return JobSetup.jobName(config, "arbor-eval");
         }
 
         /** The job's configuration plus where its checkpoints and savepoints go and what it resumes from. */
@@ -90,11 +85,7 @@ public final class EvalJob {
                     + "(its outputs are committed at checkpoints)");
         }
         JobInput input = JobInput.watched(config);
-        String outputPath = config.get(JobOptions.OUTPUT_PATH);
-        if (outputPath == null || outputPath.isBlank()) {
-            throw new ConfigException("no output directory: set output.path in the configuration file or pass --output");
-        }
-        Path root = new Path(outputPath);
+        Path root = JobSetup.outputRoot(config);
         OutputLayout output = new OutputLayout(root, List.of(OutputLayout.Entry.parts(SCORES, SCORES, ".jsonl"),
                 OutputLayout.Entry.parts(AGGREGATES, AGGREGATES, ".jsonl"),
                 OutputLayout.Entry.parts(REJECTED, REJECTED, ".jsonl"), OutputLayout.Entry.state(EvalState.DIRECTORY)));
@@ -114,16 +105,10 @@ public final class EvalJob {
         } catch (IOException e) {
             throw new ConfigException(e.getMessage(), e);
         }
-        ModelChoice model = ModelChoice.resolve(config, local);
-        ArborConfig arbor;
-        try {
-            arbor = ArborConfig.builder().setAll(config).modelPath(model.path()).build();
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid configuration: " + e.getMessage(), e);
-        }
+        JobSetup.Operator operator = JobSetup.operator(config, local, builder -> builder);
         EvalScorer scorer = new EvalScorer(config.get(JobOptions.EVAL_METRIC), config.get(JobOptions.EVAL_REGEX));
-        return new Plan(config, input, output, arbor, model, scorer, config.get(JobOptions.EVAL_WINDOW), state,
-                resumeFrom);
+        return new Plan(config, input, output, operator.arbor(), operator.model(), scorer,
+                config.get(JobOptions.EVAL_WINDOW), state, resumeFrom);
     }
 
     /** Adds the job to {@code env}. */

@@ -2,9 +2,9 @@ package dev.arbor.jobs.eval;
 
 import dev.arbor.flink.records.Candidate;
 import dev.arbor.flink.records.SearchResult;
-import dev.arbor.jobs.JobOptions.Metric;
-import dev.arbor.jobs.RecordTags;
+import dev.arbor.jobs.config.JobOptions.Metric;
 import dev.arbor.jobs.io.AvroJson;
+import dev.arbor.jobs.records.RecordTags;
 import java.io.Serializable;
 import java.util.Map;
 import java.util.regex.Pattern;

@@ -1,7 +1,7 @@
 package dev.arbor.jobs.eval;
 
 import dev.arbor.flink.records.SearchResult;
-import dev.arbor.jobs.Counters;
+import dev.arbor.jobs.run.Counters;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.functions.RichMapFunction;

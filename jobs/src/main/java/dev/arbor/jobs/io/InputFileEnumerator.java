@@ -1,6 +1,5 @@
 package dev.arbor.jobs.io;
 
-import dev.arbor.jobs.JobOptions.RecordFormat;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
 package dev.arbor.jobs.io;
 
 import dev.arbor.flink.records.PromptRequest;
-import dev.arbor.jobs.JobOptions.RecordFormat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;

@@ -1,6 +1,5 @@
 package dev.arbor.jobs.io;
 
-import dev.arbor.jobs.JobOptions.RecordFormat;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.connector.file.src.FileSource;

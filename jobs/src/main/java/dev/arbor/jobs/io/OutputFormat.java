@@ -1,0 +1,7 @@
+package dev.arbor.jobs.io;
+
+/** Formats of the result files. */
+public enum OutputFormat {
+    AVRO,
+    JSONL
+}

@@ -1,0 +1,11 @@
+package dev.arbor.jobs.io;
+
+/** Format of input files. */
+public enum RecordFormat {
+    /** By file extension: {@code .avro} is Avro, anything else JSONL. */
+    AUTO,
+    /** One JSON object per line. */
+    JSONL,
+    /** Avro container files of {@code PromptRequest} records. */
+    AVRO
+}

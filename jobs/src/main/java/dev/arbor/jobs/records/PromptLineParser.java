@@ -1,0 +1,241 @@
+package dev.arbor.jobs.records;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbor.flink.records.PromptRequest;
+import dev.arbor.jobs.io.JsonLines;
+import dev.arbor.search.SearchStrategy;
+import dev.arbor.search.TextCheck;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+/**
+ * Parses one JSONL line into a {@link PromptRequest}, strictly: the line must be one JSON object
+ * with a string {@code id} and {@code prompt}; the optional fields are named and typed like the
+ * Avro record's ({@code width} an integer, {@code temperature} a number, {@code stop} a string or
+ * a list of strings, {@code metadata} an object of strings, numbers or booleans); anything else (an
+ * unknown field, a wrong type, a duplicate key, a reserved metadata key) is an
+ * {@link InvalidRecordException} whose message says which field and why.
+ *
+ * <p>In {@link Mode#EVAL} an item also needs a string {@code reference} and may carry a
+ * {@code regex}; both are copied into the request's metadata ({@link RecordTags}) for the scorer.
+ * Thread-safe and serializable (it has no state).
+ */
+public final class PromptLineParser implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** What the records are for. */
+    public enum Mode {
+        GENERATE,
+        EVAL
+    }
+
+    private static final Set<String> OVERRIDES = Set.of("strategy", "width", "maxNewTokens", "temperature", "topK",
+            "topP", "minP", "repeatPenalty", "repeatLastN", "frequencyPenalty", "presencePenalty", "seed",
+            "lengthPenalty", "stop", "stopAtEndOfGeneration", "returnCandidates");
+
+    private final Mode mode;
+
+    public PromptLineParser(Mode mode) {
+        this.mode = mode;
+    }
+
+    /** The request in {@code line}, or the reason it is not one. */
+    public PromptRequest parse(String line) throws InvalidRecordException {
+        JsonNode root;
+        try {
+            root = JsonLines.MAPPER.readTree(line);
+        } catch (JsonProcessingException e) {
+            throw new InvalidRecordException(JsonProblems.describe(e), JsonProblems.readableId(line));
+        }
+        if (root == null || !root.isObject()) {
+            throw new InvalidRecordException("not a JSON object", null);
+        }
+        String id = root.path("id").isTextual() && !root.get("id").asText().isEmpty()
+                && TextCheck.problem(root.get("id").asText()) == null ? root.get("id").asText() : null;
+        try {
+            return build(root, id);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRecordException(e.getMessage(), id);
+        }
+    }
+
+    private PromptRequest build(JsonNode root, String id) {
+        if (id == null || id.isEmpty()) {
+            String problem = root.path("id").isTextual() ? TextCheck.problem(root.get("id").asText()) : null;
+            throw new IllegalArgumentException(problem != null ? "field 'id' is not valid Unicode text: " + problem
+                    : root.has("id") ? "field 'id' must be a non-empty string" : "missing field 'id'");
+        }
+        PromptRequest.Builder builder = PromptRequest.newBuilder().setId(id).setPrompt(text(root, "prompt", true));
+        List<String> nullKeys = new ArrayList<>();
+        Map<String, String> metadata = metadata(root.get("metadata"), nullKeys);
+        builder.setNullMetadataKeys(nullKeys);
+        for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (name.equals("id") || name.equals("prompt") || name.equals("metadata")) {
+                continue;
+            } else if (name.equals("reference")) {
+                builder.setReference(text(root, name, false));
+            } else if (name.equals("regex") && mode == Mode.EVAL) {
+                String regex = text(root, name, false);
+                if (regex != null) {
+                    metadata.put(RecordTags.REGEX, regex(regex));
+                }
+            } else if (OVERRIDES.contains(name)) {
+                override(builder, name, root.get(name));
+            } else {
+                throw new IllegalArgumentException("unknown field '" + name + "'");
+            }
+        }
+        if (mode == Mode.EVAL) {
+            String reference = text(root, "reference", true);
+            metadata.put(RecordTags.REFERENCE, reference);
+        }
+        return builder.setMetadata(metadata).build();
+    }
+
+    private static void override(PromptRequest.Builder builder, String name, JsonNode value) {
+        if (value.isNull()) {
+            return; // null means "the configured default", as in the Avro record
+        }
+        switch (name) {
+            case "strategy" -> builder.setStrategyName(strategy(value));
+            case "width" -> builder.setWidth(JsonNumbers.int32(name, value));
+            case "maxNewTokens" -> builder.setMaxNewTokens(JsonNumbers.int32(name, value));
+            case "topK" -> builder.setTopK(JsonNumbers.int32(name, value));
+            case "repeatLastN" -> builder.setRepeatLastN(JsonNumbers.int32(name, value));
+            case "temperature" -> builder.setTemperature(JsonNumbers.float32(name, value));
+            case "topP" -> builder.setTopP(JsonNumbers.float32(name, value));
+            case "minP" -> builder.setMinP(JsonNumbers.float32(name, value));
+            case "repeatPenalty" -> builder.setRepeatPenalty(JsonNumbers.float32(name, value));
+            case "frequencyPenalty" -> builder.setFrequencyPenalty(JsonNumbers.float32(name, value));
+            case "presencePenalty" -> builder.setPresencePenalty(JsonNumbers.float32(name, value));
+            case "lengthPenalty" -> builder.setLengthPenalty(JsonNumbers.float64(name, value));
+            case "seed" -> builder.setSeed(JsonNumbers.int64(name, value));
+            case "stop" -> builder.setStop(stop(value));
+            case "stopAtEndOfGeneration" -> builder.setStopAtEndOfGeneration(bool(name, value));
+            case "returnCandidates" -> builder.setReturnCandidates(bool(name, value));
+            default -> throw new IllegalStateException(name);
+        }
+    }
+
+    private static String text(JsonNode root, String name, boolean required) {
+        JsonNode value = root.get(name);
+        if (value == null) {
+            if (required) {
+                throw new IllegalArgumentException("missing field '" + name + "'");
+            }
+            return null;
+        }
+        if (value.isNull() && !required) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw wrongType(name, "a string", value);
+        }
+        return validText(name, value.asText());
+    }
+
+    /**
+     * Text that cannot be encoded as UTF-8 (an unpaired surrogate from a JSON escape) would turn into
+     * '?' on its way through the job: reject it instead.
+     */
+    private static String validText(String name, String text) {
+        String problem = TextCheck.problem(text);
+        if (problem != null) {
+            throw new IllegalArgumentException("field '" + name + "' is not valid Unicode text: " + problem);
+        }
+        return text;
+    }
+
+    /** The metadata's string values; keys with a null value go to {@code nullKeys} (Avro values are strings). */
+    private static Map<String, String> metadata(JsonNode node, List<String> nullKeys) {
+        Map<String, String> metadata = new HashMap<>();
+        if (node == null || node.isNull()) {
+            return metadata;
+        }
+        if (!node.isObject()) {
+            throw wrongType("metadata", "an object", node);
+        }
+        node.fields().forEachRemaining(entry -> {
+            String key = entry.getKey();
+            JsonNode value = entry.getValue();
+            if (RecordTags.isReserved(key)) {
+                throw new IllegalArgumentException("metadata key '" + key + "' is reserved (prefix '"
+                        + RecordTags.PREFIX + "')");
+            }
+            validText("metadata key " + key, key);
+            if (value.isNull()) {
+                nullKeys.add(key); // kept, and shown as JSON null again in the outputs
+                return;
+            }
+            if (!value.isValueNode()) {
+                throw wrongType("metadata." + key, "a string, number or boolean (or null)", value);
+            }
+            metadata.put(key, validText("metadata." + key, value.asText()));
+        });
+        return metadata;
+    }
+
+    /** The strategy's canonical name (any the registry knows). */
+    private static String strategy(JsonNode value) {
+        if (value.isTextual()) {
+            try {
+                return SearchStrategy.named(value.asText()).name();
+            } catch (IllegalArgumentException e) {
+                // the message below names the known strategies too
+            }
+        }
+        throw wrongType("strategy", "one of " + SearchStrategy.names(), value);
+    }
+
+    private static boolean bool(String name, JsonNode value) {
+        if (!value.isBoolean()) {
+            throw wrongType(name, "true or false", value);
+        }
+        return value.booleanValue();
+    }
+
+    private static List<String> stop(JsonNode value) {
+        List<String> stops = new ArrayList<>();
+        if (value.isTextual()) {
+            stops.add(validText("stop", value.asText()));
+            return stops;
+        }
+        if (value.isArray()) {
+            for (JsonNode item : value) {
+                if (!item.isTextual()) {
+                    throw wrongType("stop", "a string or a list of strings", value);
+                }
+                stops.add(validText("stop", item.asText()));
+            }
+            return stops;
+        }
+        throw wrongType("stop", "a string or a list of strings", value);
+    }
+
+    private static String regex(String regex) {
+        try {
+            Pattern.compile(regex);
+            return regex;
+        } catch (PatternSyntaxException e) {
+            throw new IllegalArgumentException("field 'regex' is not a valid regular expression: " + e.getDescription());
+        }
+    }
+
+    static IllegalArgumentException wrongType(String name, String expected, JsonNode value) {
+        String shown = value.toString();
+        if (shown.length() > 40) {
+            shown = shown.substring(0, 37) + "...";
+        }
+        return new IllegalArgumentException("field '" + name + "' must be " + expected + ", was " + shown);
+    }
+}

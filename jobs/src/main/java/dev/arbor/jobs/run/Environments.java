@@ -1,0 +1,109 @@
+package dev.arbor.jobs.run;
+
+import dev.arbor.jobs.config.ConfigException;
+import dev.arbor.jobs.config.JobOptions;
+import dev.arbor.jobs.records.RecordTags;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+/**
+ * Where a job runs, decided once: on the cluster named by {@link JobOptions#CLUSTER} (shipping the
+ * job jar), else in the environment Flink provides (the cluster of {@code flink run}, a test's
+ * MiniCluster), else on an in-process MiniCluster. The job itself is built the same way in every
+ * case.
+ */
+public final class Environments {
+    /** The shaded job jar's file name, next to the CLI's jar. */
+    public static final String JOB_JAR = "arbor-jobs-flink.jar";
+
+    private Environments() {}
+
+    /**
+     * An environment configured from {@code config}: Flink's own keys (the {@code flink:} section),
+     * parallelism, checkpointing and the restart strategy.
+     */
+    public static StreamExecutionEnvironment create(Configuration config) {
+        Configuration flink = flinkConfiguration(config);
+        StreamExecutionEnvironment env;
+        String cluster = config.get(JobOptions.CLUSTER);
+        if (cluster != null) {
+            int colon = cluster.lastIndexOf(':');
+            env = StreamExecutionEnvironment.createRemoteEnvironment(cluster.substring(0, colon),
+                    Integer.parseInt(cluster.substring(colon + 1)), flink, jobJar(config).toString());
+        } else {
+            LiveTokens.addTo(flink); // read only if this JVM starts the MiniCluster (see LiveTokens)
+            env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+        }
+        Duration interval = config.get(JobOptions.CHECKPOINT_INTERVAL);
+        if (!interval.isZero()) {
+            env.enableCheckpointing(interval.toMillis());
+        }
+        return env;
+    }
+
+    /** Whether jobs of this environment run inside this JVM (the progress line then says so). */
+    public static boolean isLocal(StreamExecutionEnvironment env) {
+        return env instanceof LocalStreamEnvironment;
+    }
+
+    private static Configuration flinkConfiguration(Configuration config) {
+        Configuration flink = new Configuration();
+        for (Map.Entry<String, String> entry : config.toMap().entrySet()) {
+            if (!entry.getKey().startsWith(RecordTags.PREFIX)) {
+                flink.setString(entry.getKey(), entry.getValue()); // the flink: section, passed through
+            }
+        }
+        if (!flink.contains(CoreOptions.DEFAULT_PARALLELISM)) {
+            flink.set(CoreOptions.DEFAULT_PARALLELISM, config.get(JobOptions.PARALLELISM));
+        }
+        if (!flink.contains(RestartStrategyOptions.RESTART_STRATEGY)) {
+            // Flink's default with checkpoints is to retry forever: a job that always fails would never end.
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS,
+                    config.get(JobOptions.RESTART_ATTEMPTS));
+            flink.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(1));
+        }
+        if (!flink.contains(HeartbeatManagerOptions.HEARTBEAT_INTERVAL)) {
+            // Accumulators reach the client with TaskManager heartbeats: on the in-process MiniCluster,
+            // beat often enough for a live progress line (a cluster keeps its own setting).
+            flink.set(HeartbeatManagerOptions.HEARTBEAT_INTERVAL, Duration.ofMillis(500));
+        }
+        return flink;
+    }
+
+    /** The job jar for a remote cluster: {@link JobOptions#JAR}, else the one built next to this code. */
+    static Path jobJar(Configuration config) {
+        String configured = config.get(JobOptions.JAR);
+        Path jar;
+        if (configured != null) {
+            jar = Path.of(configured);
+        } else {
+            jar = besideCode().resolve(JOB_JAR);
+        }
+        if (!Files.isRegularFile(jar)) {
+            throw new ConfigException("the job jar " + jar + " does not exist: build it with `mvn -pl jobs -am "
+                    + "package -DskipTests`, or set job.jar");
+        }
+        return jar;
+    }
+
+    /** The directory of the jar (or class directory's parent) this class was loaded from. */
+    private static Path besideCode() {
+        try {
+            File location = new File(Environments.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            return location.toPath().toAbsolutePath().getParent();
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            return Path.of("").toAbsolutePath();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.arbor.jobs.run;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.DeploymentOptions;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.ExceptionUtils;
+import org.apache.flink.util.FileUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Submits a built job, reports its accumulators while it runs, and waits for its end. When the
+ * client process is stopped (Ctrl-C) while the job runs, the job is stopped too ({@link OnExit}): a
+ * bounded job is cancelled, an unbounded one is stopped with a savepoint that a restart resumes
+ * from (a cancel would leave its output files in progress and forget what it had read).
+ */
+public final class JobRunner {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
+
+    /** What the caller sees of a running job. */
+    public interface Listener {
+        /** Called every poll interval with the latest accumulator values (possibly empty). */
+        void progress(Map<String, Object> accumulators, Duration elapsed);
+
+        /** Called once when the job has ended, whatever the outcome, before {@link #run} returns. */
+        default void ended(Duration elapsed) {}
+    }
+
+    /** What to do with a job still running when this JVM shuts down (Ctrl-C). */
+    public static final class OnExit {
+        private final boolean suspend;
+        private final Supplier<String> report;
+
+        private OnExit(boolean suspend, Supplier<String> report) {
+            this.suspend = suspend;
+            this.report = report;
+        }
+
+        /** Cancel the job (a bounded job: its uncommitted outputs are dropped). */
+        public static OnExit cancel() {
+            return new OnExit(false, () -> "job cancelled");
+        }
+
+        /**
+         * Stop the job with a savepoint into its configured savepoint directory (no drain): the
+         * records in flight and the sources' positions are kept in it and the output files are
+         * committed, so a restart from it continues exactly where the job stopped. {@code report}
+         * says afterwards what is done and how to go on.
+         */
+        public static OnExit suspend(Supplier<String> report) {
+            return new OnExit(true, report);
+        }
+    }
+
+    private JobRunner() {}
+
+    /**
+     * Runs the job built in {@code env} to its end.
+     *
+     * @return its result, or null when the environment is detached (the job keeps running on its cluster)
+     * @throws Exception the job's failure, unwrapped to its cause
+     */
+    public static JobExecutionResult run(StreamExecutionEnvironment env, String name, Duration pollInterval,
+            Listener listener, OnExit onExit) throws Exception {
+        long start = System.nanoTime();
+        JobClient client = env.executeAsync(name);
+        if (!env.getConfiguration().get(DeploymentOptions.ATTACHED)) {
+            LOG.info("Submitted job {} ({}) detached", name, client.getJobID());
+            return null;
+        }
+        return await(client, pollInterval, listener, onExit, start);
+    }
+
+    /** Waits for a submitted job as {@link #run} does. */
+    public static JobExecutionResult await(JobClient client, Duration pollInterval, Listener listener, OnExit onExit,
+            long startNanos) throws Exception {
+        CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
+        Thread hook = new Thread(() -> stop(client, result, onExit), "arbor-stop-job");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            while (!result.isDone()) {
+                try {
+                    result.get(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                } catch (TimeoutException e) {
+                    listener.progress(accumulators(client), Duration.ofNanos(System.nanoTime() - startNanos));
+                }
+            }
+            return result.get();
+        } catch (ExecutionException e) {
+            throw unwrap(e);
+        } finally {
+            listener.ended(Duration.ofNanos(System.nanoTime() - startNanos));
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running or has run: nothing to remove
+            }
+        }
+    }
+
+    private static Map<String, Object> accumulators(JobClient client) {
+        try {
+            return client.getAccumulators().get(5, TimeUnit.SECONDS);
+        } catch (Exception e) { // not yet running, or just finished: the next poll (or the result) tells
+            return Map.of();
+        }
+    }
+
+    private static void stop(JobClient client, CompletableFuture<JobExecutionResult> result, OnExit onExit) {
+        if (result.isDone()) {
+            return;
+        }
+        System.err.println();
+        System.err.println("arbor: stopping job " + client.getJobID() + " ...");
+        try {
+            if (onExit.suspend) {
+                String savepoint = suspend(client);
+                System.err.println("arbor: job stopped with a savepoint (" + savepoint + ")");
+            } else {
+                client.cancel().get(30, TimeUnit.SECONDS);
+            }
+            System.err.println("arbor: " + onExit.report.get());
+        } catch (Exception e) {
+            System.err.println("arbor: could not stop the job cleanly: " + ExceptionUtils.stringifyException(e)
+                    .lines().findFirst().orElse(""));
+            client.cancel();
+        }
+    }
+
+    /**
+     * Stops a job with a savepoint into its configured savepoint directory, without a drain, so
+     * that a restart from it resumes exactly where it stopped (what Ctrl-C does to {@code arbor eval}).
+     *
+     * @return the savepoint's path
+     */
+    public static String suspend(JobClient client) throws Exception {
+        return client.stopWithSavepoint(false, null, SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Stops an unbounded job for good: a drain lets the records in flight finish and the last
+     * windows fire, then a savepoint commits every output file. The savepoint is not kept, and
+     * what the sources had not read yet is not read: to go on later, {@link #suspend} instead.
+     */
+    public static void drain(JobClient client) throws Exception {
+        Path dir = Files.createTempDirectory("arbor-savepoint");
+        try {
+            client.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.CANONICAL)
+                    .get(120, TimeUnit.SECONDS);
+        } finally {
+            FileUtils.deleteDirectoryQuietly(dir.toFile());
+        }
+    }
+
+    private static Exception unwrap(ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        return cause instanceof Exception exception ? exception : new RuntimeException(cause);
+    }
+}
