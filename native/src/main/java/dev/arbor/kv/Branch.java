@@ -244,11 +244,6 @@ public final class Branch {
         state.sampler.forgetLastSample();
     }
 
-    /** Replaces the sampler parameters; the generator restarts from their seed, history is kept. */
-    public void setSamplerParams(SamplerParams params) {
-        state().sampler.setParams(params);
-    }
-
     public SamplerParams samplerParams() {
         return state().sampler.params();
     }

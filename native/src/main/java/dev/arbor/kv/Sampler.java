@@ -38,19 +38,6 @@ public final class Sampler {
         return params;
     }
 
-    /** Replaces the parameters; the generator restarts from the new seed, the history is kept. */
-    public void setParams(SamplerParams newParams) {
-        forgetLastSample();
-        int[] kept = recentTokens();
-        this.params = newParams;
-        this.random = new SplitMix64(newParams.seed());
-        this.history = new int[newParams.repeatLastN()];
-        this.historyNext = 0;
-        this.historySize = 0;
-        for (int token : kept) {
-            accept(token);
-        }
-    }
 
     /** Restarts the generator from {@code seed} (and makes it this sampler's seed). */
     public void reseed(long seed) {

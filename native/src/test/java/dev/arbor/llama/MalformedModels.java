@@ -5,7 +5,6 @@ import dev.arbor.llama.gguf.GgufHeader;
 import dev.arbor.llama.gguf.GgufReader;
 import dev.arbor.llama.gguf.GgufTensorInfo;
 import dev.arbor.llama.gguf.GgufValue;
-import dev.arbor.llama.gguf.GgufValueType;
 import dev.arbor.llama.gguf.GgufWriter;
 import java.io.IOException;
 import java.nio.ByteBuffer;

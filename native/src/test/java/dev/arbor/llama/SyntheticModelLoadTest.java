@@ -2,7 +2,6 @@ package dev.arbor.llama;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.arbor.llama.gguf.SyntheticModel;
 import dev.arbor.llama.gguf.SyntheticModel.Precision;
 import dev.arbor.llama.gguf.SyntheticModel.Size;
 import java.nio.file.Path;

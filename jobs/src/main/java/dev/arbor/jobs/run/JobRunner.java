@@ -1,7 +1,5 @@
 package dev.arbor.jobs.run;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,7 +13,6 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.ExceptionUtils;
-import org.apache.flink.util.FileUtils;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -146,21 +143,6 @@ public final class JobRunner {
      */
     public static String suspend(JobClient client) throws Exception {
         return client.stopWithSavepoint(false, null, SavepointFormatType.CANONICAL).get(120, TimeUnit.SECONDS);
-    }
-
-    /**
-     * Stops an unbounded job for good: a drain lets the records in flight finish and the last
-     * windows fire, then a savepoint commits every output file. The savepoint is not kept, and
-     * what the sources had not read yet is not read: to go on later, {@link #suspend} instead.
-     */
-    public static void drain(JobClient client) throws Exception {
-        Path dir = Files.createTempDirectory("arbor-savepoint");
-        try {
-            client.stopWithSavepoint(true, dir.toUri().toString(), SavepointFormatType.CANONICAL)
-                    .get(120, TimeUnit.SECONDS);
-        } finally {
-            FileUtils.deleteDirectoryQuietly(dir.toFile());
-        }
     }
 
     private static Exception unwrap(ExecutionException e) {

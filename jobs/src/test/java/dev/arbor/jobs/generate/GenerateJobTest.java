@@ -10,7 +10,6 @@ import dev.arbor.flink.records.Strategy;
 import dev.arbor.jobs.JobFixtures;
 import dev.arbor.jobs.records.RejectedRecord;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -3,7 +3,6 @@ package dev.arbor.flink.sql;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.flink.UnknownKeys;
-import dev.arbor.search.SearchStrategy;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;

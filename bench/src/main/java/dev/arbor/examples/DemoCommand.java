@@ -1,6 +1,5 @@
-package dev.arbor.cli;
+package dev.arbor.examples;
 
-import dev.arbor.examples.BatchedDecode;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -8,7 +7,7 @@ import picocli.CommandLine.Option;
 /** {@code arbor demo}: the raw batched-decode example ({@link BatchedDecode}). */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Decode several continuations of one prompt in one batch per step (raw API demo).")
-final class DemoCommand implements Runnable {
+public final class DemoCommand implements Runnable {
     @Option(names = "--model", description = "GGUF model file (default: the synthetic tiny model)")
     Path model;
 

@@ -1,4 +1,4 @@
-package dev.arbor.cli;
+package dev.arbor.bench;
 
 import java.util.ArrayList;
 import java.util.List;
