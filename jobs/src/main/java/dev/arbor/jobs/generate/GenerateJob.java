@@ -25,6 +25,7 @@ import dev.arbor.jobs.run.JobRunner;
 import dev.arbor.jobs.run.JobSetup;
 import dev.arbor.jobs.run.LiveTokens;
 import dev.arbor.jobs.run.ProgressReporter;
+import dev.arbor.jobs.run.PromptEnd;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -156,7 +157,7 @@ public final class GenerateJob {
                         * plan.arbor().get(ArborOptions.MAX_NEW_TOKENS));
         long start = System.nanoTime();
         JobExecutionResult result = JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL),
-                reporter, JobRunner.OnExit.cancel());
+                reporter, JobRunner.OnExit.cancel(), new PromptEnd(total, Environments.restEndpoint(env, config)));
         if (result == null) {
             return null;
         }

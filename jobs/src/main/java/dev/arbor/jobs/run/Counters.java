@@ -39,6 +39,11 @@ public final class Counters {
         return counter;
     }
 
+    /** Records that went every way out so far: results, invalid records and search errors. */
+    public static long done(Map<String, Object> accumulators) {
+        return get(accumulators, RESULTS) + get(accumulators, INVALID) + get(accumulators, SEARCH_REJECTED);
+    }
+
     /** A counter's value in an accumulator snapshot, 0 when it is not there (yet). */
     public static long get(Map<String, Object> accumulators, String name) {
         Object value = accumulators == null ? null : accumulators.get(name);

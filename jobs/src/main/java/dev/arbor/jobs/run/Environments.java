@@ -9,9 +9,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
+import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -42,6 +44,10 @@ public final class Environments {
                     Integer.parseInt(cluster.substring(colon + 1)), flink, jobJar(config).toString());
         } else {
             LiveTokens.addTo(flink); // read only if this JVM starts the MiniCluster (see LiveTokens)
+            if (!flink.contains(RestOptions.PORT)) {
+                // A known port for the in-process MiniCluster's REST API: PromptEnd asks it for checkpoints.
+                flink.set(RestOptions.PORT, freePort());
+            }
             env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         }
         Duration interval = config.get(JobOptions.CHECKPOINT_INTERVAL);
@@ -49,6 +55,32 @@ public final class Environments {
             env.enableCheckpointing(interval.toMillis());
         }
         return env;
+    }
+
+    /**
+     * The REST API of the cluster that runs this environment's jobs: {@code job.cluster}'s, or the
+     * in-process MiniCluster's; empty when Flink provided the environment (e.g. under flink run).
+     */
+    public static Optional<PromptEnd.Endpoint> restEndpoint(StreamExecutionEnvironment env, Configuration config) {
+        String cluster = config.get(JobOptions.CLUSTER);
+        if (cluster != null) {
+            int colon = cluster.lastIndexOf(':');
+            return Optional.of(new PromptEnd.Endpoint(cluster.substring(0, colon),
+                    Integer.parseInt(cluster.substring(colon + 1))));
+        }
+        if (isLocal(env)) {
+            return env.getConfiguration().getOptional(RestOptions.PORT)
+                    .map(port -> new PromptEnd.Endpoint("localhost", port));
+        }
+        return Optional.empty();
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            return 0; // any port: the job then ends at its next periodic checkpoint
+        }
     }
 
     /** Whether jobs of this environment run inside this JVM (the progress line then says so). */

@@ -70,27 +70,43 @@ public final class JobRunner {
      */
     public static JobExecutionResult run(StreamExecutionEnvironment env, String name, Duration pollInterval,
             Listener listener, OnExit onExit) throws Exception {
+        return run(env, name, pollInterval, listener, onExit, new PromptEnd(0, java.util.Optional.empty()));
+    }
+
+    /** As {@link #run(StreamExecutionEnvironment, String, Duration, Listener, OnExit)}, ending the job promptly. */
+    public static JobExecutionResult run(StreamExecutionEnvironment env, String name, Duration pollInterval,
+            Listener listener, OnExit onExit, PromptEnd end) throws Exception {
         long start = System.nanoTime();
         JobClient client = env.executeAsync(name);
         if (!env.getConfiguration().get(DeploymentOptions.ATTACHED)) {
             LOG.info("Submitted job {} ({}) detached", name, client.getJobID());
             return null;
         }
-        return await(client, pollInterval, listener, onExit, start);
+        try (end) {
+            return await(client, pollInterval, listener, onExit, start, end);
+        }
     }
 
     /** Waits for a submitted job as {@link #run} does. */
     public static JobExecutionResult await(JobClient client, Duration pollInterval, Listener listener, OnExit onExit,
             long startNanos) throws Exception {
+        return await(client, pollInterval, listener, onExit, startNanos, new PromptEnd(0, java.util.Optional.empty()));
+    }
+
+    private static JobExecutionResult await(JobClient client, Duration pollInterval, Listener listener, OnExit onExit,
+            long startNanos, PromptEnd end) throws Exception {
         CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
         Thread hook = new Thread(() -> stop(client, result, onExit), "arbor-stop-job");
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             while (!result.isDone()) {
                 try {
-                    result.get(pollInterval.toMillis(), TimeUnit.MILLISECONDS);
+                    result.get(end.isEnding() ? Math.min(200, pollInterval.toMillis()) : pollInterval.toMillis(),
+                            TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
-                    listener.progress(accumulators(client), Duration.ofNanos(System.nanoTime() - startNanos));
+                    Map<String, Object> accumulators = accumulators(client);
+                    listener.progress(accumulators, Duration.ofNanos(System.nanoTime() - startNanos));
+                    end.progress(client.getJobID(), accumulators);
                 }
             }
             return result.get();
