@@ -125,6 +125,24 @@ public final class Branch {
         return grammar == null || grammar.isComplete();
     }
 
+    /**
+     * Whether the text would be complete after {@code token} (a token the grammar allows now, not
+     * committed): true without a grammar. For a completion that ends on a token it never decodes.
+     */
+    public boolean grammarCompleteAfter(int token) {
+        Grammar grammar = state().grammar;
+        if (grammar == null) {
+            return true;
+        }
+        if (store.context().model().isEndOfGeneration(token)) {
+            return grammar.isComplete();
+        }
+        try (Grammar after = grammar.copy()) {
+            after.accept(token);
+            return after.isComplete();
+        }
+    }
+
     /** Tokens the grammar allows next (the finite entries of {@link #logits()}); -1 without a grammar. */
     public int allowedTokens() {
         return state().allowed;

@@ -16,6 +16,10 @@ import java.util.List;
  * next beams until there are {@code width}. A beam continues in place with its first chosen
  * continuation and forks for the others; a beam with none is released (its live forks survive).
  *
+ * <p>Under a grammar each beam's logits are masked by its own grammar state, so only continuations
+ * it allows are ranked; a hypothesis cut short by {@code maxNewTokens} says whether it is a
+ * complete sentence of the grammar.
+ *
  * <p>A finished hypothesis of {@code n} generated tokens (an end-of-generation token counts)
  * scores {@code sumLogprob / n^lengthPenalty}; the best {@code width} are kept. The search stops
  * when {@code maxNewTokens} is reached (live beams then finish with LENGTH) or when no live beam
@@ -74,7 +78,8 @@ final class BeamSearch extends SearchTask {
             boolean endOfGeneration = request.stopAtEndOfGeneration() && model.isEndOfGeneration(next.token());
             if (endOfGeneration || stopped) {
                 if (rank < width) {
-                    hypotheses.add(path.complete(endOfGeneration ? StopReason.EOG : StopReason.STOP),
+                    Boolean complete = grammarCompleteAfter(beams.get(next.beam()).branch, next.token());
+                    hypotheses.add(path.complete(endOfGeneration ? StopReason.EOG : StopReason.STOP, complete),
                             score(path.sumLogprob(), length));
                 }
                 continue;
@@ -83,8 +88,11 @@ final class BeamSearch extends SearchTask {
             chosenPaths.add(path);
         }
         if (length >= request.maxNewTokens() || chosen.isEmpty()) {
-            for (Trajectory path : chosenPaths) {
-                hypotheses.add(path.complete(StopReason.LENGTH), score(path.sumLogprob(), length));
+            for (int i = 0; i < chosenPaths.size(); i++) {
+                Trajectory path = chosenPaths.get(i);
+                Continuation last = chosen.get(i);
+                Boolean complete = grammarCompleteAfter(beams.get(last.beam()).branch, last.token());
+                hypotheses.add(path.complete(StopReason.LENGTH, complete), score(path.sumLogprob(), length));
             }
             done = true;
             return;
@@ -138,6 +146,9 @@ final class BeamSearch extends SearchTask {
             beam.branch.logits(logits);
             // Log-softmax keeps the order of the logits: rank on them, normalize only the best.
             for (int token : topTokens(logits, keep)) {
+                if (logits[token] == Float.NEGATIVE_INFINITY) {
+                    break; // the beam's grammar allows no more continuations than these (best first)
+                }
                 float logprob = (float) beam.branch.logprob(token);
                 all.add(new Continuation(b, token, logprob, beam.path.sumLogprob() + logprob));
             }

@@ -12,7 +12,8 @@ import java.util.List;
  * {@code n - 1} forks share its cells; each sample draws with its own seed, derived from
  * (request id, request seed, sample index), and stops on its own (end of generation, a stop
  * string, or {@code maxNewTokens}). Finished samples keep their branch until every sample is done;
- * then the {@link Scorer} ranks them (ties to the lower index).
+ * then the {@link Scorer} ranks them (ties to the lower index). Under a grammar every sample draws
+ * from its branch's masked logits, so it only ever writes what its grammar state allows.
  */
 final class BestOfN extends SearchTask {
     private static final class Sample {
@@ -55,15 +56,20 @@ final class BestOfN extends SearchTask {
             if (sample.result != null) {
                 continue;
             }
+            if (sample.branch.allowedTokens() == 0) {
+                // A grammar that allows nothing more (nor an end): the sample ends here, incomplete.
+                sample.result = sample.path.complete(StopReason.LENGTH, false);
+                continue;
+            }
             int token = sample.branch.sample();
             float logprob = (float) sample.branch.logprob(token);
             boolean stopped = sample.path.append(token, logprob, model.tokenPiece(token), request.stop());
             if (request.stopAtEndOfGeneration() && model.isEndOfGeneration(token)) {
-                sample.result = sample.path.complete(StopReason.EOG);
+                sample.result = sample.path.complete(StopReason.EOG, grammarCompleteAfter(sample.branch, token));
             } else if (stopped) {
-                sample.result = sample.path.complete(StopReason.STOP);
+                sample.result = sample.path.complete(StopReason.STOP, grammarCompleteAfter(sample.branch, token));
             } else if (sample.path.size() >= request.maxNewTokens()) {
-                sample.result = sample.path.complete(StopReason.LENGTH);
+                sample.result = sample.path.complete(StopReason.LENGTH, grammarCompleteAfter(sample.branch, token));
             } else {
                 commitLater(step, sample.branch, token);
             }

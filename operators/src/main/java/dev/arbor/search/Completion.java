@@ -10,8 +10,16 @@ import java.util.Arrays;
  * @param tokens the generated tokens, the end-of-generation token included when it ended one
  * @param tokenLogprobs the model's natural-log probability of each token, from its raw logits
  * @param finishReason why it ended
+ * @param grammarComplete under a grammar: whether the tokens form a complete sentence of it (false
+ *     for one cut short by {@code maxNewTokens}: never pass it off as valid); null without a grammar
  */
-public record Completion(String text, int[] tokens, float[] tokenLogprobs, StopReason finishReason) {
+public record Completion(String text, int[] tokens, float[] tokenLogprobs, StopReason finishReason,
+        Boolean grammarComplete) {
+    /** A completion of an unconstrained search. */
+    public Completion(String text, int[] tokens, float[] tokenLogprobs, StopReason finishReason) {
+        this(text, tokens, tokenLogprobs, finishReason, null);
+    }
+
     public Completion {
         tokens = tokens.clone();
         tokenLogprobs = tokenLogprobs.clone();
@@ -42,7 +50,8 @@ public record Completion(String text, int[] tokens, float[] tokenLogprobs, StopR
     @Override
     public boolean equals(Object other) {
         return other instanceof Completion that && text.equals(that.text) && Arrays.equals(tokens, that.tokens)
-                && Arrays.equals(tokenLogprobs, that.tokenLogprobs) && finishReason == that.finishReason;
+                && Arrays.equals(tokenLogprobs, that.tokenLogprobs) && finishReason == that.finishReason
+                && java.util.Objects.equals(grammarComplete, that.grammarComplete);
     }
 
     @Override

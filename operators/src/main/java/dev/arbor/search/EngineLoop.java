@@ -4,6 +4,7 @@ import dev.arbor.kv.Branch;
 import dev.arbor.kv.BranchStore;
 import dev.arbor.kv.KvExhaustedException;
 import dev.arbor.kv.SamplerParams;
+import dev.arbor.llama.Grammar;
 import dev.arbor.llama.LlamaContext;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -172,15 +173,22 @@ final class EngineLoop implements Runnable {
         List<SearchTask> tasks = new ArrayList<>(admitted.size());
         List<int[]> prompts = new ArrayList<>(admitted.size());
         List<SamplerParams> samplers = new ArrayList<>(admitted.size());
-        for (PendingRequest pending : admitted) {
-            SearchTask task = newTask(pending.prepared());
-            tasks.add(task);
-            prompts.add(pending.prepared().promptTokens());
-            samplers.add(task.rootSampler());
-        }
+        List<Grammar> grammars = new ArrayList<>(admitted.size());
         List<Branch> roots;
         try {
-            roots = store.createAll(prompts, samplers);
+            for (PendingRequest pending : admitted) {
+                SearchTask task = newTask(pending.prepared());
+                tasks.add(task);
+                prompts.add(pending.prepared().promptTokens());
+                samplers.add(task.rootSampler());
+                grammars.add(task.rootGrammar());
+            }
+        } catch (RuntimeException e) {
+            grammars.stream().filter(java.util.Objects::nonNull).forEach(Grammar::close);
+            throw e;
+        }
+        try {
+            roots = store.createAll(prompts, samplers, grammars); // owns the grammars from here on
         } catch (RuntimeException e) {
             if (admitted.size() > 1) {
                 startOneByOne(admitted, now);
@@ -342,8 +350,8 @@ final class EngineLoop implements Runnable {
         } catch (RuntimeException releaseFailure) {
             e.addSuppressed(releaseFailure);
         }
-        outcomes.fail(running.pending(), ErrorCode.FAILED, String.valueOf(e.getMessage()),
-                running.stats(System.nanoTime()));
+        ErrorCode code = e instanceof RequestFailure failure ? failure.code() : ErrorCode.FAILED;
+        outcomes.fail(running.pending(), code, String.valueOf(e.getMessage()), running.stats(System.nanoTime()));
     }
 
     private void release(RunningRequest running) {

@@ -12,6 +12,13 @@ public enum ErrorCode {
     INVALID_PARAMS,
     /** The prompt text cannot be encoded as UTF-8 (for example, an unpaired surrogate). */
     INVALID_TEXT,
+    /**
+     * The grammar is not valid GBNF (the message says where), or the JSON Schema uses a keyword
+     * Arbor cannot turn into a grammar (the message names it and its location).
+     */
+    INVALID_GRAMMAR,
+    /** Chat messages but no chat template: the model has none and no named one was configured. */
+    CHAT_TEMPLATE,
     /** The request's deadline passed before it finished. */
     TIMEOUT,
     /** The request was cancelled, or the engine closed before it finished. */

@@ -7,7 +7,9 @@ import java.util.List;
 /**
  * Scores a fixed continuation instead of searching: after the prompt, each step reads the
  * model's logprob of the next forced token and commits it, batched with every other request's
- * step. The "winner" is the continuation itself, scored by its sum of logprobs.
+ * step. The "winner" is the continuation itself, scored by its sum of logprobs. Under a grammar
+ * each logprob is the grammar-constrained one, and a reference the grammar does not allow fails
+ * with INVALID_GRAMMAR.
  */
 final class LikelihoodTask extends SearchTask {
     private final int[] forced;
@@ -31,9 +33,13 @@ final class LikelihoodTask extends SearchTask {
             return;
         }
         int token = forced[path.size()];
+        if (request.grammar() != null && Double.isInfinite(branch.logprob(token))) {
+            throw new RequestFailure(ErrorCode.INVALID_GRAMMAR, "the reference leaves the grammar at its token "
+                    + (path.size() + 1) + " of " + forced.length);
+        }
         path.append(token, (float) branch.logprob(token), model.tokenPiece(token), List.of());
         if (path.size() == forced.length) {
-            result = path.complete(StopReason.LENGTH);
+            result = path.complete(StopReason.LENGTH, grammarCompleteAfter(branch, token));
         } else {
             commitLater(step, branch, token);
         }

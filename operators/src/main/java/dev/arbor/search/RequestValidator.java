@@ -1,5 +1,7 @@
 package dev.arbor.search;
 
+import dev.arbor.llama.Grammar;
+import dev.arbor.llama.InvalidGrammarException;
 import dev.arbor.llama.LlamaModel;
 import java.time.Duration;
 
@@ -91,6 +93,19 @@ final class RequestValidator {
         }
         if (request.timeout() != null && (request.timeout().isNegative() || request.timeout().isZero())) {
             throw invalid("timeout must be positive, was " + request.timeout());
+        }
+        checkGrammar(request);
+    }
+
+    /** Parses the grammar once here, so that a bad one is answered at once and never reaches the engine. */
+    private void checkGrammar(SearchRequest request) throws Rejected {
+        if (request.grammar() == null) {
+            return;
+        }
+        try (Grammar grammar = Grammar.parse(model, request.grammar(), request.grammarRoot())) {
+            // parsed: the engine makes the root's own state when the request starts
+        } catch (InvalidGrammarException e) {
+            throw new Rejected(ErrorCode.INVALID_GRAMMAR, "invalid grammar: " + e.getMessage());
         }
     }
 

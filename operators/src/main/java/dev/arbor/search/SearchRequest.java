@@ -1,6 +1,7 @@
 package dev.arbor.search;
 
 import dev.arbor.kv.SamplerParams;
+import dev.arbor.llama.Grammar;
 import java.time.Duration;
 import java.util.List;
 
@@ -27,10 +28,14 @@ import java.util.List;
  * @param scorer best-of-n: ranks the samples (mean logprob by default)
  * @param returnCandidates also return every kept completion, ranked, losers included
  * @param timeout how long the request may take from submission, or null for no limit
+ * @param grammar GBNF that every completion must follow (checked when the request is submitted;
+ *     each branch carries its own grammar state), or null for none
+ * @param grammarRoot the rule the grammar starts from
  */
 public record SearchRequest(String id, String promptText, int[] promptTokens, SearchStrategy strategy, int width,
         int maxNewTokens, List<String> stop, boolean stopAtEndOfGeneration, SamplerParams sampler, long seed,
-        double lengthPenalty, Scorer scorer, boolean returnCandidates, Duration timeout) {
+        double lengthPenalty, Scorer scorer, boolean returnCandidates, Duration timeout, String grammar,
+        String grammarRoot) {
 
     public SearchRequest {
         if (id == null) {
@@ -74,6 +79,8 @@ public record SearchRequest(String id, String promptText, int[] promptTokens, Se
         private Scorer scorer = Scorer.MEAN_LOGPROB;
         private boolean returnCandidates;
         private Duration timeout;
+        private String grammar;
+        private String grammarRoot = Grammar.DEFAULT_ROOT;
 
         private Builder(String id) {
             this.id = id;
@@ -146,9 +153,23 @@ public record SearchRequest(String id, String promptText, int[] promptTokens, Se
             return this;
         }
 
+        /** GBNF every completion must follow, starting from the rule {@code root}. */
+        public Builder grammar(String gbnf) {
+            this.grammar = gbnf;
+            return this;
+        }
+
+        /** GBNF every completion must follow, starting from the rule {@code root}. */
+        public Builder grammar(String gbnf, String root) {
+            this.grammar = gbnf;
+            this.grammarRoot = root == null ? Grammar.DEFAULT_ROOT : root;
+            return this;
+        }
+
         public SearchRequest build() {
             return new SearchRequest(id, promptText, promptTokens, strategy, width, maxNewTokens, stop,
-                    stopAtEndOfGeneration, sampler, seed, lengthPenalty, scorer, returnCandidates, timeout);
+                    stopAtEndOfGeneration, sampler, seed, lengthPenalty, scorer, returnCandidates, timeout, grammar,
+                    grammarRoot);
         }
     }
 }

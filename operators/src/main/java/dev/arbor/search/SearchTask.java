@@ -3,6 +3,7 @@ package dev.arbor.search;
 import dev.arbor.kv.Branch;
 import dev.arbor.kv.BranchStore;
 import dev.arbor.kv.SamplerParams;
+import dev.arbor.llama.Grammar;
 import dev.arbor.llama.LlamaModel;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -60,6 +61,15 @@ abstract class SearchTask {
      */
     SamplerParams rootSampler() {
         return SamplerParams.greedy();
+    }
+
+    /**
+     * The root's grammar state (the store takes it over), or null without a grammar. Parsed again
+     * here, on the engine thread, because a state belongs to one branch and the validator's copy
+     * was only a check.
+     */
+    Grammar rootGrammar() {
+        return request.grammar() == null ? null : Grammar.parse(model, request.grammar(), request.grammarRoot());
     }
 
     /** Sets up the search on the prefilled root (forks for the other samples, ...). */
@@ -128,6 +138,14 @@ abstract class SearchTask {
 
     final int liveBranches() {
         return live.size();
+    }
+
+    /**
+     * Whether a completion ending with {@code token} (not yet committed to {@code branch}) is a
+     * complete sentence of the request's grammar; null without one.
+     */
+    final Boolean grammarCompleteAfter(Branch branch, int token) {
+        return request.grammar() == null ? null : branch.grammarCompleteAfter(token);
     }
 
     final int cellsHeld() {

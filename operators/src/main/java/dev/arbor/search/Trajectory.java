@@ -57,6 +57,12 @@ final class Trajectory {
     }
 
     Completion complete(StopReason reason) {
-        return new Completion(text.text(), Arrays.copyOf(tokens, size), Arrays.copyOf(logprobs, size), reason);
+        return complete(reason, null);
+    }
+
+    /** The finished sequence; {@code grammarComplete} as {@link Completion#grammarComplete()}. */
+    Completion complete(StopReason reason, Boolean grammarComplete) {
+        return new Completion(text.text(), Arrays.copyOf(tokens, size), Arrays.copyOf(logprobs, size), reason,
+                grammarComplete);
     }
 }
