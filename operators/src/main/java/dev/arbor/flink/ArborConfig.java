@@ -146,6 +146,8 @@ public final class ArborConfig implements Serializable {
         atLeast(ArborOptions.THREADS, 0);
         atLeast(ArborOptions.WIDTH, 1);
         strategy();
+        check(values.getOptional(ArborOptions.GRAMMAR).isEmpty() || values.getOptional(ArborOptions.JSON_SCHEMA).isEmpty(),
+                ArborOptions.GRAMMAR.key() + " and " + ArborOptions.JSON_SCHEMA.key() + " exclude each other");
         int width = get(ArborOptions.WIDTH);
         int nSeqMax = get(ArborOptions.N_SEQ_MAX);
         // Every record using the default width would be rejected with WIDTH_TOO_LARGE: fail the job instead.

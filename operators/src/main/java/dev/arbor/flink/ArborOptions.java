@@ -73,6 +73,20 @@ public final class ArborOptions {
                     + SearchStrategy.all().stream().map(s -> s.name() + " (" + s.description() + ")")
                             .collect(java.util.stream.Collectors.joining(", ")) + ".");
 
+    public static final ConfigOption<String> GRAMMAR = ConfigOptions.key("arbor.search.grammar").stringType()
+            .noDefaultValue().withDescription("GBNF grammar (root rule: root) that every completion must follow, "
+                    + "for records without a grammar or jsonSchema of their own; unset: none.");
+
+    public static final ConfigOption<String> JSON_SCHEMA = ConfigOptions.key("arbor.search.json-schema").stringType()
+            .noDefaultValue().withDescription("JSON Schema (as JSON text) that every completion must be a valid "
+                    + "instance of, converted to a grammar; for records without a grammar or jsonSchema of their own. "
+                    + "Unsupported keywords (pattern, not, if/then/else, ...) are errors that name them.");
+
+    public static final ConfigOption<String> CHAT_TEMPLATE = ConfigOptions.key("arbor.chat.template").stringType()
+            .noDefaultValue().withDescription("For records with messages: one of llama.cpp's built-in chat templates "
+                    + "by name (chatml, llama3, gemma, ...) instead of the model's own; unset: the model's "
+                    + "(tokenizer.chat_template in its GGUF metadata).");
+
     public static final ConfigOption<Integer> WIDTH = ConfigOptions.key("arbor.search.width").intType()
             .defaultValue(SearchRequest.DEFAULT_WIDTH).withDescription("Beams (beam search) or samples (best-of-n).");
 
@@ -134,7 +148,7 @@ public final class ArborOptions {
     /** Every option, for validation of configuration files and for documentation. */
     public static List<ConfigOption<?>> all() {
         return List.of(MODEL_PATH, GPU_LAYERS, LOAD_MODE, N_CTX, N_BATCH, N_SEQ_MAX, THREADS, THREAD_POLICY, CPU_POLL,
-                FLASH_ATTENTION, KV_UNIFIED, STRATEGY, WIDTH, MAX_NEW_TOKENS,
+                FLASH_ATTENTION, KV_UNIFIED, STRATEGY, GRAMMAR, JSON_SCHEMA, CHAT_TEMPLATE, WIDTH, MAX_NEW_TOKENS,
                 LENGTH_PENALTY, STOP, STOP_AT_EOG, RETURN_CANDIDATES, SEED, TEMPERATURE, TOP_K, TOP_P, MIN_P,
                 REPEAT_PENALTY, REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, TIMEOUT, CAPACITY, ORDERED);
     }

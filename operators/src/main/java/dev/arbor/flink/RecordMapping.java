@@ -7,6 +7,7 @@ import dev.arbor.flink.records.SearchError;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.flink.records.SearchStats;
 import dev.arbor.kv.SamplerParams;
+import dev.arbor.llama.LlamaModel;
 import dev.arbor.search.ErrorCode;
 import dev.arbor.search.LikelihoodResult;
 import dev.arbor.search.RankedCompletion;
@@ -37,12 +38,26 @@ public final class RecordMapping {
     private final SamplerParams sampler;
     private final SearchStrategy strategy;
     private final Duration timeout;
+    private final Constraints constraints;
+    private final ChatPrompts chat;
 
+    /** A mapping without a model: records with chat messages are rejected (CHAT_TEMPLATE). */
     public RecordMapping(ArborConfig config) {
+        this(config, null);
+    }
+
+    /**
+     * A mapping for {@code model}: chat messages are rendered with its template (or the configured one).
+     *
+     * @throws IllegalArgumentException when {@code arbor.chat.template} names no built-in template
+     */
+    public RecordMapping(ArborConfig config, LlamaModel model) {
         this.config = config;
         this.sampler = config.sampler();
         this.strategy = config.strategy();
         this.timeout = config.get(ArborOptions.TIMEOUT);
+        this.constraints = new Constraints(config);
+        this.chat = model == null ? null : ChatPrompts.of(model, config.get(ArborOptions.CHAT_TEMPLATE));
     }
 
     /** Why a record cannot become a request: the error code and message its result carries. */
@@ -50,7 +65,7 @@ public final class RecordMapping {
         private static final long serialVersionUID = 1L;
         private final ErrorCode code;
 
-        Rejected(ErrorCode code, String message) {
+        public Rejected(ErrorCode code, String message) {
             super(message, null, false, false);
             this.code = code;
         }
@@ -60,12 +75,6 @@ public final class RecordMapping {
         }
     }
 
-    /**
-     * The engine request for a record. The engine itself checks what it can (prompt, width,
-     * maxNewTokens, stop strings, ...); this checks what must be known to build the request.
-     *
-     * @throws Rejected INVALID_PARAMS, naming the field, for a missing id or an out-of-range sampler override
-     */
     /**
      * The record's strategy: {@code strategyName}, else the deprecated {@code strategy} enum of
      * older records, else the configured default.
@@ -83,13 +92,33 @@ public final class RecordMapping {
         }
     }
 
+    /**
+     * The engine request for a record. The engine itself checks what it can (prompt, width,
+     * maxNewTokens, stop strings, grammar syntax, ...); this checks what must be known to build the
+     * request: the id, the sampler overrides, the prompt or the chat messages (rendered here), and
+     * the JSON Schema (converted here).
+     *
+     * @throws Rejected with the error code and reason the record's result carries
+     */
     public SearchRequest toSearchRequest(PromptRequest record) throws Rejected {
         if (record.getId() == null) {
             throw new Rejected(ErrorCode.INVALID_PARAMS, "id is required");
         }
         long seed = or(record.getSeed(), config.get(ArborOptions.SEED));
-        return SearchRequest.builder(record.getId())
-                .prompt(record.getPrompt())
+        SearchRequest.Builder builder = SearchRequest.builder(record.getId());
+        if (record.getMessages() != null) {
+            if (record.getPrompt() != null) {
+                throw new Rejected(ErrorCode.INVALID_PARAMS, "a record has prompt or messages, not both");
+            }
+            if (chat == null) {
+                throw new Rejected(ErrorCode.CHAT_TEMPLATE, "chat messages need a model: this mapping has none");
+            }
+            builder.chatPrompt(chat.render(record.getMessages()));
+        } else {
+            builder.prompt(record.getPrompt());
+        }
+        return builder
+                .grammar(constraints.grammar(record))
                 .strategy(strategyOf(record))
                 .width(or(record.getWidth(), config.get(ArborOptions.WIDTH)))
                 .maxNewTokens(or(record.getMaxNewTokens(), config.get(ArborOptions.MAX_NEW_TOKENS)))
@@ -127,18 +156,29 @@ public final class RecordMapping {
      */
     public SearchResult toResult(PromptRequest request, SearchOutcome result,
             LikelihoodResult reference) {
+        return toResult(request, null, result, reference);
+    }
+
+    /**
+     * As {@link #toResult(PromptRequest, SearchOutcome, LikelihoodResult)}; the result's prompt is
+     * the one {@code search} ran (a chat record's rendered prompt) when it is known.
+     */
+    public SearchResult toResult(PromptRequest request, SearchRequest search, SearchOutcome result,
+            LikelihoodResult reference) {
+        String prompt = search != null && search.promptMarkup() ? search.promptText() : request.getPrompt();
         if (result.isError()) {
-            return withError(request, result.error().code().name(), result.error().message(), stats(result.stats()));
+            return withError(request, prompt, result.error().code().name(), result.error().message(),
+                    stats(result.stats()));
         }
         if (reference != null && reference.isError()) {
-            return withError(request, reference.error().code().name(), "reference: " + reference.error().message(),
-                    stats(result.stats()));
+            return withError(request, prompt, reference.error().code().name(),
+                    "reference: " + reference.error().message(), stats(result.stats()));
         }
         List<Candidate> candidates = new ArrayList<>(result.candidates().size());
         for (int rank = 0; rank < result.candidates().size(); rank++) {
             candidates.add(candidate(result.candidates().get(rank), rank));
         }
-        SearchResult.Builder builder = base(request)
+        SearchResult.Builder builder = base(request, prompt)
                 .setWinner(candidate(result.winner(), 0))
                 .setCandidates(candidates)
                 .setStats(stats(result.stats()));
@@ -150,22 +190,23 @@ public final class RecordMapping {
 
     /** An error result for {@code request}: no winner, the request's id, prompt and metadata. */
     public SearchResult errorResult(PromptRequest request, ErrorCode code, String message) {
-        return withError(request, code.name(), message, null);
+        return withError(request, request.getPrompt(), code.name(), message, null);
     }
 
-    private static SearchResult withError(PromptRequest request, String code, String message, SearchStats stats) {
-        return base(request)
+    private static SearchResult withError(PromptRequest request, String prompt, String code, String message,
+            SearchStats stats) {
+        return base(request, prompt)
                 .setError(SearchError.newBuilder().setCode(code).setMessage(message == null ? code : message).build())
                 .setStats(stats)
                 .build();
     }
 
-    private static SearchResult.Builder base(PromptRequest request) {
+    private static SearchResult.Builder base(PromptRequest request, String prompt) {
         Map<String, String> metadata = request.getMetadata() == null ? new HashMap<>()
                 : new HashMap<>(request.getMetadata());
         return SearchResult.newBuilder()
                 .setId(request.getId() == null ? "" : request.getId())
-                .setPrompt(request.getPrompt())
+                .setPrompt(prompt)
                 .setMetadata(metadata)
                 .setNullMetadataKeys(request.getNullMetadataKeys() == null ? new ArrayList<>()
                         : new ArrayList<>(request.getNullMetadataKeys()));
@@ -188,6 +229,7 @@ public final class RecordMapping {
                 .setScore(from.score())
                 .setFinishReason(FinishReason.valueOf(from.finishReason().name()))
                 .setRank(rank)
+                .setGrammarComplete(from.completion().grammarComplete())
                 .build();
     }
 

@@ -73,7 +73,7 @@ public final class SlotRuntime implements AutoCloseable {
             context = LlamaContext.create(lease.model(), config.contextParams());
             SearchEngine engine = new SearchEngine(context, capacity);
             EngineMetricsBinding metrics = EngineMetricsBinding.bind(metricGroup, engine.metrics());
-            return new SlotRuntime(lease, context, engine, new RecordMapping(config), metrics);
+            return new SlotRuntime(lease, context, engine, new RecordMapping(config, lease.model()), metrics);
         } catch (RuntimeException | Error e) {
             if (context != null) {
                 context.close();
@@ -107,9 +107,9 @@ public final class SlotRuntime implements AutoCloseable {
             CompletableFuture<SearchOutcome> search = engine.submit(request);
             CompletableFuture<LikelihoodResult> reference = record.getReference() == null
                     ? CompletableFuture.completedFuture(null)
-                    : engine.likelihood(request.id(), record.getPrompt(), record.getReference());
+                    : engine.likelihood(request, record.getReference());
             CompletableFuture<SearchResult> result = search.thenCombine(reference,
-                            (found, scored) -> counted(mapping.toResult(record, found, scored)))
+                            (found, scored) -> counted(mapping.toResult(record, request, found, scored)))
                     // A cancelled search means the result was cancelled: no one reads it, count nothing.
                     .exceptionally(e -> isCancellation(e) ? null : failed(record, e));
             // Cancelling the result (a timeout upstream) must reach the engine, which then frees the branches.

@@ -130,7 +130,7 @@ final class RequestValidator {
         if (problem != null) {
             throw new Rejected(ErrorCode.INVALID_TEXT, "the prompt is not valid Unicode text: " + problem);
         }
-        return model.tokenize(text, true, false);
+        return model.tokenize(text, true, request.promptMarkup());
     }
 
     private static Rejected invalid(String message) {

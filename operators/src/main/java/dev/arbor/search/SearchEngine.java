@@ -112,6 +112,16 @@ public final class SearchEngine implements AutoCloseable {
      * bad input: the result then carries the error.
      */
     public CompletableFuture<LikelihoodResult> likelihood(String id, String prompt, String continuation) {
+        return likelihood(SearchRequest.builder(id).prompt(prompt).build(), continuation);
+    }
+
+    /**
+     * As {@link #likelihood(String, String, String)}, after the prompt of {@code search} (its id, its
+     * prompt as text or tokens, a rendered chat prompt included, and its grammar, if any, under
+     * which the continuation is scored).
+     */
+    public CompletableFuture<LikelihoodResult> likelihood(SearchRequest search, String continuation) {
+        String id = search.id();
         String problem = TextCheck.problem(continuation);
         if (continuation == null || continuation.isEmpty() || problem != null) {
             metrics.submitted.incrementAndGet();
@@ -123,8 +133,16 @@ public final class SearchEngine implements AutoCloseable {
                     error));
         }
         int[] forced = context.model().tokenize(continuation, false, false);
-        SearchRequest request = SearchRequest.builder(id).prompt(prompt).width(1).maxNewTokens(Math.max(1, forced.length))
-                .stopAtEndOfGeneration(false).build();
+        SearchRequest.Builder builder = SearchRequest.builder(id).width(1).maxNewTokens(Math.max(1, forced.length))
+                .stopAtEndOfGeneration(false).grammar(search.grammar(), search.grammarRoot());
+        if (search.promptTokens() != null) {
+            builder.promptTokens(search.promptTokens());
+        } else if (search.promptMarkup()) {
+            builder.chatPrompt(search.promptText());
+        } else {
+            builder.prompt(search.promptText());
+        }
+        SearchRequest request = builder.build();
         CompletableFuture<SearchOutcome> measurement = enqueue(request, forced);
         CompletableFuture<LikelihoodResult> result = measurement.thenApply(LikelihoodResult::of);
         // Cancelling what the caller holds must release the branch, as it does for a search.

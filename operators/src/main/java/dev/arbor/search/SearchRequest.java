@@ -31,11 +31,13 @@ import java.util.List;
  * @param grammar GBNF that every completion must follow (checked when the request is submitted;
  *     each branch carries its own grammar state), or null for none
  * @param grammarRoot the rule the grammar starts from
+ * @param promptMarkup whether {@code promptText} writes control tokens as text (a prompt rendered
+ *     with a chat template: {@code <|im_start|>} and the like become the model's control tokens)
  */
 public record SearchRequest(String id, String promptText, int[] promptTokens, SearchStrategy strategy, int width,
         int maxNewTokens, List<String> stop, boolean stopAtEndOfGeneration, SamplerParams sampler, long seed,
         double lengthPenalty, Scorer scorer, boolean returnCandidates, Duration timeout, String grammar,
-        String grammarRoot) {
+        String grammarRoot, boolean promptMarkup) {
 
     public SearchRequest {
         if (id == null) {
@@ -81,12 +83,21 @@ public record SearchRequest(String id, String promptText, int[] promptTokens, Se
         private Duration timeout;
         private String grammar;
         private String grammarRoot = Grammar.DEFAULT_ROOT;
+        private boolean promptMarkup;
 
         private Builder(String id) {
             this.id = id;
         }
 
+        /** A prompt rendered with a chat template: its control-token markup is read as control tokens. */
+        public Builder chatPrompt(String rendered) {
+            prompt(rendered);
+            this.promptMarkup = true;
+            return this;
+        }
+
         public Builder prompt(String text) {
+            this.promptMarkup = false;
             this.promptText = text;
             this.promptTokens = null;
             return this;
@@ -169,7 +180,7 @@ public record SearchRequest(String id, String promptText, int[] promptTokens, Se
         public SearchRequest build() {
             return new SearchRequest(id, promptText, promptTokens, strategy, width, maxNewTokens, stop,
                     stopAtEndOfGeneration, sampler, seed, lengthPenalty, scorer, returnCandidates, timeout, grammar,
-                    grammarRoot);
+                    grammarRoot, promptMarkup);
         }
     }
 }

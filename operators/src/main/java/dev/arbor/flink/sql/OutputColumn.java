@@ -22,12 +22,16 @@ public enum OutputColumn {
     FINISH_REASON("finish_reason", "STRING", "Why the winner stopped: EOG, STOP or LENGTH.",
             r -> winner(r, w -> StringData.fromString(w.getFinishReason().name()))),
     TOKEN_COUNT("token_count", "INT", "Tokens in the winner.", r -> winner(r, w -> w.getTokens().size())),
+    GRAMMAR_COMPLETE("grammar_complete", "BOOLEAN", "Under a grammar or JSON schema: whether the winner is a "
+            + "complete sentence of it (FALSE when max-new-tokens cut it short); NULL without one.",
+            r -> winner(r, Candidate::getGrammarComplete)),
     REFERENCE_LOGPROB("reference_logprob", "DOUBLE", "Log-likelihood of the input's reference column given "
             + "the prompt; NULL without a reference.", SearchResult::getReferenceLogprob),
     REFERENCE_PERPLEXITY("reference_perplexity", "DOUBLE", "Perplexity of the input's reference column given "
             + "the prompt; NULL without a reference.", SearchResult::getReferencePerplexity),
     ERROR_CODE("error_code", "STRING", "Error code of a rejected or failed row (EMPTY_PROMPT, PROMPT_TOO_LONG, "
-            + "WIDTH_TOO_LARGE, INVALID_PARAMS, INVALID_TEXT, TIMEOUT, CANCELLED, FAILED); NULL on success.",
+            + "WIDTH_TOO_LARGE, INVALID_PARAMS, INVALID_TEXT, INVALID_GRAMMAR, CHAT_TEMPLATE, TIMEOUT, CANCELLED, FAILED); "
+            + "NULL on success.",
             r -> r.getError() == null ? null : StringData.fromString(r.getError().getCode())),
     ERROR_MESSAGE("error_message", "STRING", "The error's explanation; NULL on success.",
             r -> r.getError() == null ? null : StringData.fromString(r.getError().getMessage()));
@@ -70,6 +74,7 @@ public enum OutputColumn {
             case "STRING" -> root.getFamilies().contains(LogicalTypeFamily.CHARACTER_STRING);
             case "DOUBLE" -> root == LogicalTypeRoot.DOUBLE;
             case "INT" -> root == LogicalTypeRoot.INTEGER;
+            case "BOOLEAN" -> root == LogicalTypeRoot.BOOLEAN;
             default -> false;
         };
     }

@@ -58,7 +58,10 @@ public final class SqlOptions {
             query(ConfigOptions.key("frequency-penalty").floatType().noDefaultValue(),
                     ArborOptions.FREQUENCY_PENALTY),
             query(ConfigOptions.key("presence-penalty").floatType().noDefaultValue(), ArborOptions.PRESENCE_PENALTY),
-            query(ConfigOptions.key("request-timeout").durationType().noDefaultValue(), ArborOptions.TIMEOUT));
+            query(ConfigOptions.key("request-timeout").durationType().noDefaultValue(), ArborOptions.TIMEOUT),
+            query(ConfigOptions.key("grammar").stringType().noDefaultValue(), ArborOptions.GRAMMAR),
+            query(ConfigOptions.key("json-schema").stringType().noDefaultValue(), ArborOptions.JSON_SCHEMA),
+            fixed(ConfigOptions.key("chat-template").stringType().noDefaultValue(), ArborOptions.CHAT_TEMPLATE));
 
     private static <T> Mapping<T> fixed(ConfigOption<T> sql, ConfigOption<T> arbor) {
         return new Mapping<>(sql.withDescription(arbor.description()), arbor, false);

@@ -333,7 +333,9 @@ class AvroRecordsTest {
         assertThat(v0.getField("reference")).isNull();
         assertThat(v0.getField("nullMetadataKeys")).isNull(); // added by issue 10
         assertThat(v0.getField("strategyName")).isNull(); // added by issue 11
-        assertThat(v0.getFields()).hasSize(PromptRequest.getClassSchema().getFields().size() - 5);
+        assertThat(v0.getField("messages")).isNull(); // added by issue 12, with grammar and jsonSchema
+        assertThat(v0.getField("jsonSchema")).isNull();
+        assertThat(v0.getFields()).hasSize(PromptRequest.getClassSchema().getFields().size() - 8);
     }
 
     @Test
