@@ -31,7 +31,18 @@ final class JobFlags {
     @Option(names = {"-o", "--output"}, paramLabel = "DIR", description = "output.path")
     String output;
 
-    @Option(names = "--strategy", paramLabel = "BEAM|BEST_OF_N", description = "search.strategy")
+    @Option(names = "--chat-template", paramLabel = "NAME",
+            description = "chat.template: a built-in llama.cpp chat template for records with messages")
+    String chatTemplate;
+
+    @Option(names = "--json-schema", paramLabel = "FILE",
+            description = "search.json-schema: every completion must be valid JSON of this schema (a file)")
+    java.nio.file.Path jsonSchema;
+
+    @Option(names = "--grammar", paramLabel = "FILE", description = "search.grammar: a GBNF file every completion follows")
+    java.nio.file.Path grammar;
+
+    @Option(names = "--strategy", paramLabel = "beam|best_of_n", description = "search.strategy")
     String strategy;
 
     @Option(names = {"-n", "--width"}, paramLabel = "N", description = "search.width: beams or samples")
@@ -62,6 +73,9 @@ final class JobFlags {
         put(overrides, "model.path", model);
         put(overrides, "input.path", input);
         put(overrides, "output.path", output);
+        put(overrides, "chat.template", chatTemplate);
+        put(overrides, "search.json-schema", read(jsonSchema));
+        put(overrides, "search.grammar", read(grammar));
         put(overrides, "search.strategy", strategy);
         put(overrides, "search.width", width);
         put(overrides, "search.max-new-tokens", maxNewTokens);
@@ -74,6 +88,18 @@ final class JobFlags {
         }
         overrides.putAll(set);
         return overrides;
+    }
+
+    /** A flag's file as text (the option holds the text, so that the cluster needs no copy of the file). */
+    private static String read(java.nio.file.Path file) {
+        if (file == null) {
+            return null;
+        }
+        try {
+            return java.nio.file.Files.readString(file);
+        } catch (java.io.IOException e) {
+            throw new dev.arbor.jobs.config.ConfigException("cannot read " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static void put(Map<String, String> overrides, String key, String value) {

@@ -1,6 +1,7 @@
 package dev.arbor.jobs.config;
 
 import dev.arbor.jobs.io.OutputFormat;
+import dev.arbor.llama.gguf.SyntheticArchitecture;
 import dev.arbor.jobs.io.RecordFormat;
 import java.time.Duration;
 import java.util.List;
@@ -84,6 +85,11 @@ public final class JobOptions {
             .noDefaultValue().withDescription("Job jar shipped to a remote cluster (--cluster); default: "
                     + "arbor-jobs-flink.jar next to the CLI's jar.");
 
+    public static final ConfigOption<SyntheticArchitecture> SYNTHETIC_MODEL = ConfigOptions
+            .key("arbor.model.synthetic").enumType(SyntheticArchitecture.class).defaultValue(SyntheticArchitecture.LLAMA)
+            .withDescription("The synthetic model used when model.path is empty: LLAMA (SentencePiece vocabulary, no "
+                    + "chat template) or QWEN3 (byte-level BPE, a ChatML chat template). Random weights: random text.");
+
     public static final ConfigOption<String> NAME = ConfigOptions.key("arbor.job.name").stringType()
             .noDefaultValue().withDescription("Flink job name; default arbor-generate / arbor-eval.");
 
@@ -107,7 +113,7 @@ public final class JobOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(INPUT_PATH, INPUT_FORMAT, INPUT_MONITOR_INTERVAL, INPUT_SETTLE_TIME, OUTPUT_PATH, OUTPUT_FORMATS,
                 OUTPUT_PREFERENCE_PAIRS, OUTPUT_OVERWRITE, PARALLELISM, CHECKPOINT_INTERVAL, RESTART_ATTEMPTS,
-                CLUSTER, JAR, NAME, PROGRESS_INTERVAL, EVAL_WINDOW, EVAL_METRIC, EVAL_REGEX);
+                CLUSTER, JAR, NAME, PROGRESS_INTERVAL, EVAL_WINDOW, EVAL_METRIC, EVAL_REGEX, SYNTHETIC_MODEL);
     }
 
     /** Options whose values are file paths: relative ones in a YAML file resolve against its directory. */

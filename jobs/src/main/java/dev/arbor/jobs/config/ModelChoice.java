@@ -27,7 +27,8 @@ public record ModelChoice(String path, boolean synthetic) {
     public static ModelChoice resolve(Configuration config, boolean mustExistHere) {
         String configured = config.get(ArborOptions.MODEL_PATH);
         if (configured == null || configured.isBlank()) {
-            Path file = SyntheticModels.cached(SyntheticModel.Size.TINY, SyntheticModel.Precision.F32, SYNTHETIC_SEED);
+            Path file = SyntheticModels.cached(config.get(JobOptions.SYNTHETIC_MODEL), SyntheticModel.Size.TINY,
+                    SyntheticModel.Precision.F32, SYNTHETIC_SEED);
             return new ModelChoice(file.toString(), true);
         }
         if (mustExistHere && !configured.contains("://")) {

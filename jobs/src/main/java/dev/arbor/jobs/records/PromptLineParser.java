@@ -2,6 +2,7 @@ package dev.arbor.jobs.records;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbor.flink.records.ChatMessage;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.search.SearchStrategy;
@@ -73,14 +74,26 @@ public final class PromptLineParser implements Serializable {
             throw new IllegalArgumentException(problem != null ? "field 'id' is not valid Unicode text: " + problem
                     : root.has("id") ? "field 'id' must be a non-empty string" : "missing field 'id'");
         }
-        PromptRequest.Builder builder = PromptRequest.newBuilder().setId(id).setPrompt(text(root, "prompt", true));
+        PromptRequest.Builder builder = PromptRequest.newBuilder().setId(id);
+        if (root.has("messages")) {
+            if (root.has("prompt")) {
+                throw new IllegalArgumentException("a record has 'prompt' or 'messages', not both");
+            }
+            builder.setMessages(messages(root.get("messages")));
+        } else {
+            builder.setPrompt(text(root, "prompt", true));
+        }
         List<String> nullKeys = new ArrayList<>();
         Map<String, String> metadata = metadata(root.get("metadata"), nullKeys);
         builder.setNullMetadataKeys(nullKeys);
         for (Iterator<String> names = root.fieldNames(); names.hasNext(); ) {
             String name = names.next();
-            if (name.equals("id") || name.equals("prompt") || name.equals("metadata")) {
+            if (name.equals("id") || name.equals("prompt") || name.equals("metadata") || name.equals("messages")) {
                 continue;
+            } else if (name.equals("grammar")) {
+                builder.setGrammar(text(root, name, false));
+            } else if (name.equals("jsonSchema")) {
+                builder.setJsonSchema(jsonSchema(root.get(name)));
             } else if (name.equals("reference")) {
                 builder.setReference(text(root, name, false));
             } else if (name.equals("regex") && mode == Mode.EVAL) {
@@ -99,6 +112,44 @@ public final class PromptLineParser implements Serializable {
             metadata.put(RecordTags.REFERENCE, reference);
         }
         return builder.setMetadata(metadata).build();
+    }
+
+    /** {@code [{"role": ..., "content": ...}, ...]}; the roles themselves are checked where the template is known. */
+    private static List<ChatMessage> messages(JsonNode value) {
+        if (!value.isArray()) {
+            throw wrongType("messages", "an array of {\"role\", \"content\"} objects", value);
+        }
+        List<ChatMessage> messages = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            JsonNode turn = value.get(i);
+            String field = "messages[" + i + "]";
+            if (!turn.isObject()) {
+                throw wrongType(field, "an object with \"role\" and \"content\"", turn);
+            }
+            for (Iterator<String> names = turn.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!name.equals("role") && !name.equals("content")) {
+                    throw new IllegalArgumentException("unknown field '" + field + "." + name + "'");
+                }
+            }
+            messages.add(new ChatMessage(text(turn, "role", true), validText(field + ".content",
+                    text(turn, "content", true))));
+        }
+        return messages;
+    }
+
+    /** A JSON Schema given as an object (or as its JSON text), kept as JSON text. */
+    private static String jsonSchema(JsonNode value) {
+        if (value.isNull()) {
+            return null;
+        }
+        if (value.isTextual()) {
+            return value.asText();
+        }
+        if (!value.isObject() && !value.isBoolean()) {
+            throw wrongType("jsonSchema", "a JSON Schema object", value);
+        }
+        return value.toString();
     }
 
     private static void override(PromptRequest.Builder builder, String name, JsonNode value) {
