@@ -1,6 +1,7 @@
 package dev.arbor.cli;
 
 import dev.arbor.jobs.config.ConfigLoader;
+import dev.arbor.jobs.config.JobOptions;
 import dev.arbor.llama.LlamaLibrary;
 import dev.arbor.llama.LlamaModel;
 import dev.arbor.llama.LlamaRuntime;
@@ -14,7 +15,10 @@ import org.apache.flink.configuration.description.BlockElement;
 import org.apache.flink.configuration.description.TextElement;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
 
 /** {@code arbor info}: the system (Java, Flink, llama.cpp) and a model; or every configuration option. */
 @Command(name = "info", mixinStandardHelpOptions = true, sortOptions = false,
@@ -24,11 +28,21 @@ final class InfoCommand implements Callable<Integer> {
             + "tiny model)")
     Path model;
 
+    @Option(names = "--slots", paramLabel = "N", description = "Task slots to size a TaskManager for "
+            + "(default: ${DEFAULT-VALUE}, arbor.job.parallelism's default)")
+    int slots = JobOptions.PARALLELISM.defaultValue();
+
+    @Spec
+    CommandSpec spec;
+
     @Option(names = "--options", description = "List every job configuration key with its default and meaning")
     boolean options;
 
     @Override
     public Integer call() {
+        if (slots < 1) {
+            throw new ParameterException(spec.commandLine(), "--slots must be at least 1, was " + slots);
+        }
         if (options) {
             printOptions();
             return 0;
@@ -50,6 +64,7 @@ final class InfoCommand implements Callable<Integer> {
                     loaded.parameterCount(), Files.size(file));
             System.out.printf("           vocabulary %,d tokens, embedding %d, trained context %,d%n", loaded.nVocab(),
                     loaded.nEmbd(), loaded.nCtxTrain());
+            System.out.printf("sizing     %s%n", Sizing.of(loaded, slots).describe());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -73,7 +88,6 @@ final class InfoCommand implements Callable<Integer> {
         System.out.printf("gpu        %s%n", llama.hasGpu() ? "offload supported (model.gpu-layers)"
                 : llama.gpuProblem().map(p -> "none: " + p).orElse("none (CPU build; mvn -Pcuda package for CUDA)"));
         System.out.printf("features   %s%n", LlamaLibrary.systemInfo());
-        System.out.printf("sizing     %s%n", Sizing.forThisMachine().describe());
     }
 
     private static void printOptions() {

@@ -69,6 +69,13 @@ class ArborCliTest {
         assertThat(info.code()).isZero();
         assertThat(info.out()).contains("flink      2.3.0").contains("llama.cpp").contains("parameters")
                 .contains("vocabulary");
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(info.out()).contains(String.format("sizing     %d cores, 1 slot(s): %d decode thread(s) per slot",
+                cores, cores)).contains("256 bytes per cell");
+        Run twoSlots = run("info", "--model", tinyModel().toString(), "--slots", String.valueOf(2 * cores));
+        assertThat(twoSlots.out()).as("more slots than cores: one thread each")
+                .contains(String.format("%d slot(s): 1 decode thread(s) per slot", 2 * cores));
+        assertThat(run("info", "--slots", "0").code()).as("a usage error").isEqualTo(2);
         Run options = run("info", "--options");
         assertThat(options.code()).isZero();
         assertThat(options.out()).contains("search.width").contains("input.path").contains("eval.window")

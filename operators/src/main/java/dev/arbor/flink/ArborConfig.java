@@ -98,16 +98,23 @@ public final class ArborConfig implements Serializable {
                 .build();
     }
 
-    /** How to size each task slot's context; threads 0 means every core this JVM may use. */
+    /** How to size the context of a TaskManager's only slot (threads 0: every core this JVM may use). */
     public ContextParams contextParams() {
+        return contextParams(1);
+    }
+
+    /**
+     * How to size each context of a TaskManager with {@code taskSlots} slots: threads 0 means the
+     * slot's share of the cores, {@link TaskSlots#defaultThreads}.
+     */
+    public ContextParams contextParams(int taskSlots) {
         ContextParams.Builder builder = ContextParams.builder().nCtx(get(ArborOptions.N_CTX))
                 .nBatch(get(ArborOptions.N_BATCH)).nSeqMax(get(ArborOptions.N_SEQ_MAX))
                 .threadPolicy(get(ArborOptions.THREAD_POLICY)).poll(get(ArborOptions.CPU_POLL))
                 .flashAttention(get(ArborOptions.FLASH_ATTENTION)).kvUnified(get(ArborOptions.KV_UNIFIED));
         int threads = get(ArborOptions.THREADS);
-        if (threads > 0) {
-            builder.threads(threads);
-        }
+        builder.threads(threads > 0 ? threads
+                : TaskSlots.defaultThreads(Runtime.getRuntime().availableProcessors(), taskSlots));
         return builder.build();
     }
 

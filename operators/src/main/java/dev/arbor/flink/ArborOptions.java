@@ -42,8 +42,9 @@ public final class ArborOptions {
             .defaultValue(ContextParams.DEFAULT_N_SEQ_MAX).withDescription("Sequences (branch leases) of each context: bounds width x concurrency.");
 
     public static final ConfigOption<Integer> THREADS = ConfigOptions.key("arbor.context.threads").intType()
-            .defaultValue(0).withDescription("Most CPU threads per decode; 0 = every core the TaskManager may use. "
-                    + "With thread-policy ADAPTIVE the slots that decode at the same time share these cores.");
+            .defaultValue(0).withDescription("Most CPU threads per decode; 0 = this slot's share of the cores: the "
+                    + "cores the TaskManager may use / taskmanager.numberOfTaskSlots (SQL: / parallel subtasks), at "
+                    + "least 1. With thread-policy ADAPTIVE a decode also gives way to other processes.");
 
     public static final ConfigOption<ThreadPolicy> THREAD_POLICY = ConfigOptions.key("arbor.context.thread-policy")
             .enumType(ThreadPolicy.class).defaultValue(ContextParams.DEFAULT_THREAD_POLICY).withDescription("ADAPTIVE: each decode "

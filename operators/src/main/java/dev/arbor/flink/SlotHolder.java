@@ -25,10 +25,11 @@ public final class SlotHolder implements AutoCloseable {
      * Opens the slot's runtime: takes the model from the JVM's {@link ModelRegistry}, creates the
      * context and engine, and binds the metrics under {@code metricGroup}.
      *
+     * @param taskSlots the slots of this TaskManager, which share its cores ({@link TaskSlots})
      * @throws ModelLoadException when the model can never be loaded
      */
-    public static SlotHolder open(ArborConfig config, int capacity, MetricGroup metricGroup) {
-        return new SlotHolder(SlotRuntime.open(config, capacity, ModelRegistry.shared(), metricGroup));
+    public static SlotHolder open(ArborConfig config, int taskSlots, int capacity, MetricGroup metricGroup) {
+        return new SlotHolder(SlotRuntime.open(config, taskSlots, capacity, ModelRegistry.shared(), metricGroup));
     }
 
     public SlotRuntime runtime() {

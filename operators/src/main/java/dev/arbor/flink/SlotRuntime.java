@@ -2,6 +2,7 @@ package dev.arbor.flink;
 
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
+import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaException;
 import dev.arbor.search.ErrorCode;
@@ -58,6 +59,15 @@ public final class SlotRuntime implements AutoCloseable {
      * @param metricGroup the operator's metric group; the metrics go in its "arbor" group
      */
     public static SlotRuntime open(ArborConfig config, int capacity, ModelRegistry registry, MetricGroup metricGroup) {
+        return open(config, 1, capacity, registry, metricGroup);
+    }
+
+    /**
+     * As {@link #open(ArborConfig, int, ModelRegistry, MetricGroup)} for a TaskManager with
+     * {@code taskSlots} slots, which share its cores by default (see {@link TaskSlots}).
+     */
+    public static SlotRuntime open(ArborConfig config, int taskSlots, int capacity, ModelRegistry registry,
+            MetricGroup metricGroup) {
         ModelRegistry.Lease lease;
         try {
             lease = registry.acquire(modelKey(config));
@@ -70,7 +80,7 @@ public final class SlotRuntime implements AutoCloseable {
         }
         LlamaContext context = null;
         try {
-            context = LlamaContext.create(lease.model(), config.contextParams());
+            context = LlamaContext.create(lease.model(), config.contextParams(taskSlots));
             SearchEngine engine = new SearchEngine(context, capacity);
             EngineMetricsBinding metrics = EngineMetricsBinding.bind(metricGroup, engine.metrics());
             return new SlotRuntime(lease, context, engine, new RecordMapping(config, lease.model()), metrics);
@@ -151,6 +161,11 @@ public final class SlotRuntime implements AutoCloseable {
     private SearchResult counted(SearchResult result) {
         metrics.count(result);
         return result;
+    }
+
+    /** What this slot's context was created with: its size and its decode threads. */
+    public ContextParams contextParams() {
+        return context.params();
     }
 
     /** This slot's engine (its capacity, metrics, admission hook). */

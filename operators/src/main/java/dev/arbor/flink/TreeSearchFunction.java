@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.streaming.api.functions.async.ResultFuture;
 import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
 
@@ -35,6 +36,7 @@ public class TreeSearchFunction extends RichAsyncFunction<PromptRequest, SearchR
     private final Duration asyncTimeout;
 
     private transient SlotHolder slot;
+    private transient int taskSlots = 1;
     // Searches in flight by the operator's handle, so that timeout() can cancel the one it gives up on.
     private transient Map<ResultFuture<SearchResult>, CompletableFuture<SearchResult>> inFlight;
 
@@ -51,11 +53,22 @@ public class TreeSearchFunction extends RichAsyncFunction<PromptRequest, SearchR
         this.asyncTimeout = asyncTimeout;
     }
 
+    /**
+     * Reads the TaskManager's slot count from the operator's own context, which RichAsyncFunction
+     * hides behind a narrower one from here on.
+     */
+    @Override
+    public void setRuntimeContext(RuntimeContext context) {
+        taskSlots = TaskSlots.of(context);
+        super.setRuntimeContext(context);
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         super.open(openContext);
         inFlight = Collections.synchronizedMap(new IdentityHashMap<>());
-        slot = SlotHolder.open(config, capacity, getRuntimeContext().getMetricGroup());
+        slot = SlotHolder.open(config, taskSlots, capacity,
+                getRuntimeContext().getMetricGroup());
     }
 
     @Override

@@ -55,7 +55,11 @@ class ArborConfigTest {
             }
         }
         assertThat(config.engineCapacity()).as("0 = 2 x n-seq-max").isEqualTo(32);
-        assertThat(config.contextParams().threads()).as("0 = a default").isPositive();
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(config.contextParams().threads()).as("0 = every core for the only slot").isEqualTo(cores);
+        assertThat(config.contextParams(cores).threads()).as("0 = a core each for as many slots").isEqualTo(1);
+        assertThat(ArborConfig.builder().modelPath("/m.gguf").set(ArborOptions.THREADS, 3).build()
+                .contextParams(cores).threads()).as("set: as set").isEqualTo(3);
         assertThat(config.contextParams().nCtx()).isEqualTo(4096);
         assertThat(config.modelParams().nGpuLayers()).isZero();
     }

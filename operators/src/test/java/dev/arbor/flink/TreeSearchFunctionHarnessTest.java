@@ -1,6 +1,7 @@
 package dev.arbor.flink;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
@@ -15,8 +16,13 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.formats.avro.typeutils.AvroSerializer;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
+import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
+import org.apache.flink.runtime.util.TestingTaskManagerRuntimeInfo;
 import org.apache.flink.streaming.api.datastream.AsyncDataStream;
 import org.apache.flink.streaming.api.operators.async.AsyncWaitOperatorFactory;
 import org.apache.flink.streaming.runtime.tasks.mailbox.Mail;
@@ -89,6 +95,30 @@ class TreeSearchFunctionHarnessTest {
             assertThat(result.getCandidates()).as("not asked for").isEmpty();
         }
         assertThat(ModelRegistry.shared().isLoaded(TestSetup.tinyKey())).as("released after close").isFalse();
+    }
+
+    @Test
+    void eachSlotDecodesWithItsShareOfTheCoresByDefault() throws Exception {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assumeTrue(cores >= 2, "needs two cores to tell a share from all of them");
+        assertThat(threadsOfASlotAmong(1)).as("the only slot").isEqualTo(cores);
+        assertThat(threadsOfASlotAmong(2)).as("one of two slots").isEqualTo(cores / 2);
+        assertThat(threadsOfASlotAmong(cores * 2)).as("more slots than cores").isEqualTo(1);
+    }
+
+    /** The decode threads of a slot opened on a TaskManager that has {@code slots} task slots. */
+    private static int threadsOfASlotAmong(int slots) throws Exception {
+        Configuration taskManager = new Configuration();
+        taskManager.set(TaskManagerOptions.NUM_TASK_SLOTS, slots);
+        MockEnvironment environment = new MockEnvironmentBuilder()
+                .setTaskManagerRuntimeInfo(new TestingTaskManagerRuntimeInfo(taskManager)).build();
+        TreeSearchFunction function = function(TestSetup.small().set(ArborOptions.THREADS, 0).build());
+        try (environment; var harness = new OneInputStreamOperatorTestHarness<>(
+                new AsyncWaitOperatorFactory<>(function, ASYNC_TIMEOUT_MS, CAPACITY, AsyncDataStream.OutputMode.UNORDERED),
+                new AvroSerializer<>(PromptRequest.class), environment)) {
+            harness.open();
+            return function.runtime().contextParams().threads();
+        }
     }
 
     @Test

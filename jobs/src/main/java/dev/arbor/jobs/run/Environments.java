@@ -15,6 +15,7 @@ import org.apache.flink.configuration.CoreOptions;
 import org.apache.flink.configuration.HeartbeatManagerOptions;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.streaming.api.environment.LocalStreamEnvironment;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -47,6 +48,10 @@ public final class Environments {
             if (!flink.contains(RestOptions.PORT)) {
                 // A known port for the in-process MiniCluster's REST API: PromptEnd asks it for checkpoints.
                 flink.set(RestOptions.PORT, freePort());
+            }
+            if (!flink.contains(TaskManagerOptions.NUM_TASK_SLOTS)) {
+                // Stated, not derived by Flink, because each slot's default decode threads are cores / slots.
+                flink.set(TaskManagerOptions.NUM_TASK_SLOTS, config.get(JobOptions.PARALLELISM));
             }
             env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
         }

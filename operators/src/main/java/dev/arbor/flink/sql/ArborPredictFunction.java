@@ -3,6 +3,7 @@ package dev.arbor.flink.sql;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.RecordMapping;
 import dev.arbor.flink.SlotHolder;
+import dev.arbor.flink.TaskSlots;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.search.ErrorCode;
@@ -55,7 +56,8 @@ public class ArborPredictFunction extends AsyncPredictFunction {
     @Override
     public void open(FunctionContext context) throws Exception {
         super.open(context);
-        slot = SlotHolder.open(config, capacity, context.getMetricGroup());
+        slot = SlotHolder.open(config, TaskSlots.fromParallelism(context.getTaskInfo()), capacity,
+                context.getMetricGroup());
         timer = new ScheduledThreadPoolExecutor(1, task -> {
             Thread thread = new Thread(task, "arbor-predict-deadlines");
             thread.setDaemon(true);
