@@ -8,10 +8,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine;
 
 /**
- * The {@code arbor} command line: one subcommand per job or tool. Exit codes: 0 success, 1 the job
- * failed, 2 bad usage or configuration (picocli's convention; a model that cannot be loaded is one),
- * 130 stopped by Ctrl-C (the JVM's code for SIGINT), with a one-line message for bad usage (the
- * key, file or path at fault) rather than a stack trace.
+ * The {@code arbor} command line: one subcommand per job or tool. Exit codes are {@link ExitCode}'s;
+ * bad usage gets a one-line message (the key, file or path at fault) rather than a stack trace.
  */
 @Command(name = "arbor", mixinStandardHelpOptions = true, version = "arbor 0.1.0",
         description = "LLM tree search (beam search, best-of-n) on Apache Flink and llama.cpp.",
@@ -19,11 +17,6 @@ import picocli.CommandLine;
                 GpuCheckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "In a source checkout, './arbor bench' runs the benchmarks and './arbor demo' the raw-API example."})
 public final class ArborCli implements Runnable {
-    /** Exit code of a job that failed. */
-    public static final int JOB_FAILED = 1;
-    /** Exit code of bad usage or configuration. */
-    public static final int BAD_CONFIG = 2;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -61,14 +54,14 @@ public final class ArborCli implements Runnable {
         if (e instanceof ConfigException) {
             err.println("arbor " + command + ": " + e.getMessage());
             err.flush();
-            return BAD_CONFIG;
+            return ExitCode.BAD_USAGE.code();
         }
         String modelProblem = modelLoadFailure(e);
         if (modelProblem != null) {
             // A model that can never load is a configuration error, reported once (Flink did not retry).
             err.println("arbor " + command + ": " + modelProblem + " (model.path)");
             err.flush();
-            return BAD_CONFIG;
+            return ExitCode.BAD_USAGE.code();
         }
         err.println("arbor " + command + " failed: " + describe(e));
         if (System.getenv(STACK_TRACES) != null) {
@@ -77,7 +70,7 @@ public final class ArborCli implements Runnable {
             err.println("(set " + STACK_TRACES + "=1 for the full stack trace)");
         }
         err.flush();
-        return JOB_FAILED;
+        return ExitCode.JOB_FAILED.code();
     }
 
     /**

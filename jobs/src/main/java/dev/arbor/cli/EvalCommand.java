@@ -37,6 +37,6 @@ final class EvalCommand implements Callable<Integer> {
             flags.set.putIfAbsent("eval.regex", regex);
         }
         EvalJob.run(flags.load("eval.yaml"), System.err);
-        return 0;
+        return ExitCode.SUCCESS.code();
     }
 }

@@ -42,9 +42,9 @@ final class GenerateCommand implements Callable<Integer> {
         GenerateSummary summary = GenerateJob.run(config, System.err);
         if (summary == null) {
             System.out.println("arbor generate: submitted (detached)");
-            return 0;
+            return ExitCode.SUCCESS.code();
         }
         summary.print(System.out);
-        return summary.reconciles() ? 0 : 1;
+        return (summary.reconciles() ? ExitCode.SUCCESS : ExitCode.JOB_FAILED).code();
     }
 }

@@ -31,7 +31,6 @@ import picocli.CommandLine.Option;
         description = "Check the GPU backend and measure decode and beam search on the GPU against the CPU.")
 final class GpuCheckCommand implements Callable<Integer> {
     /** Exit code when no GPU could be used. */
-    static final int NO_GPU = 3;
     private static final int SEQUENCES = 8;
     private static final int PROMPT = 128;
     private static final int NEW_TOKENS = 64;
@@ -59,7 +58,7 @@ final class GpuCheckCommand implements Callable<Integer> {
         if (!llama.hasGpu()) {
             System.out.println("no GPU device: " + llama.gpuProblem().orElse("this is the CPU build of Arbor "
                     + "(build the cuda variant with: mvn -Pcuda package)"));
-            return NO_GPU;
+            return ExitCode.NO_GPU.code();
         }
         Path file = model != null ? model
                 : SyntheticModels.cached(SyntheticModel.Size.SMALL, SyntheticModel.Precision.F32, ModelChoice.SYNTHETIC_SEED);
@@ -68,7 +67,7 @@ final class GpuCheckCommand implements Callable<Integer> {
         Figures gpu = measure(file, Integer.MAX_VALUE);
         report("decode step, 8 sequences", gpu.decodeTokensPerSecond, cpu.decodeTokensPerSecond);
         report("beam search width 4, 128-token prompt, 64 tokens", gpu.beamTokensPerSecond, cpu.beamTokensPerSecond);
-        return 0;
+        return ExitCode.SUCCESS.code();
     }
 
     private record Figures(double decodeTokensPerSecond, double beamTokensPerSecond) {}

@@ -1,6 +1,5 @@
 package dev.arbor.cli;
 
-import dev.arbor.jobs.config.ConfigLoader;
 import dev.arbor.jobs.config.JobOptions;
 import dev.arbor.llama.LlamaLibrary;
 import dev.arbor.llama.LlamaModel;
@@ -10,9 +9,6 @@ import dev.arbor.llama.gguf.SyntheticModels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import org.apache.flink.configuration.ConfigOption;
-import org.apache.flink.configuration.description.BlockElement;
-import org.apache.flink.configuration.description.TextElement;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -44,8 +40,8 @@ final class InfoCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--slots must be at least 1, was " + slots);
         }
         if (options) {
-            printOptions();
-            return 0;
+            OptionsReference.print(System.out);
+            return ExitCode.SUCCESS.code();
         }
         Runtime runtime = Runtime.getRuntime();
         System.out.printf("arbor      0.1.0%n");
@@ -68,7 +64,7 @@ final class InfoCommand implements Callable<Integer> {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-        return 0;
+        return ExitCode.SUCCESS.code();
     }
 
     private static void printLlama() {
@@ -88,27 +84,5 @@ final class InfoCommand implements Callable<Integer> {
         System.out.printf("gpu        %s%n", llama.hasGpu() ? "offload supported (model.gpu-layers)"
                 : llama.gpuProblem().map(p -> "none: " + p).orElse("none (CPU build; mvn -Pcuda package for CUDA)"));
         System.out.printf("features   %s%n", LlamaLibrary.systemInfo());
-    }
-
-    private static void printOptions() {
-        for (ConfigOption<?> option : new ConfigLoader().options().values()) {
-            String key = ConfigLoader.userKey(option.key());
-            Object value = option.hasDefaultValue() ? option.defaultValue() : "(none)";
-            if (value instanceof java.time.Duration duration) {
-                value = org.apache.flink.util.TimeUtils.formatWithHighestUnit(duration);
-            }
-            System.out.printf("%-28s %-12s %s%n", key, value, describe(option));
-        }
-        System.out.printf("%-28s %-12s %s%n", "flink.<key>", "", "Any Flink configuration key, passed through");
-    }
-
-    private static String describe(ConfigOption<?> option) {
-        StringBuilder text = new StringBuilder();
-        for (BlockElement block : option.description().getBlocks()) {
-            if (block instanceof TextElement element) {
-                text.append(element.getFormat());
-            }
-        }
-        return text.toString();
     }
 }

@@ -53,6 +53,6 @@ final class SynthModelCommand implements Callable<Integer> {
         System.out.printf("%s%n  %s %s %s, seed %d, %,d bytes%n  use it with --model %s (or model.path in a job file)%n",
                 file.toAbsolutePath(), architecture.ggufName(), size, precision, seed, Files.size(file),
                 file.toAbsolutePath());
-        return 0;
+        return ExitCode.SUCCESS.code();
     }
 }

@@ -55,7 +55,7 @@ class CliBadInputTest {
     void aMaxNewTokensThatCanNeverFitIsAConfigurationError() throws Exception {
         Run run = run("generate", "--model", model().toString(), "--input", input().toString(), "--output",
                 dir.resolve("out").toString(), "--max-new-tokens", "600000000");
-        assertThat(run.code()).isEqualTo(ArborCli.BAD_CONFIG);
+        assertThat(run.code()).isEqualTo(ExitCode.BAD_USAGE.code());
         assertThat(run.err()).contains("arbor.search.max-new-tokens x arbor.search.width (600000000 x 4 = 2400000000")
                 .contains("the command line").doesNotContain("\tat ");
     }
@@ -64,7 +64,7 @@ class CliBadInputTest {
     void aBadValueOfAFlinkKeyIsAConfigurationError() throws Exception {
         Run run = run("generate", "--model", model().toString(), "--input", input().toString(), "--output",
                 dir.resolve("out").toString(), "--set", "flink.taskmanager.memory.process.size=abc");
-        assertThat(run.code()).isEqualTo(ArborCli.BAD_CONFIG);
+        assertThat(run.code()).isEqualTo(ExitCode.BAD_USAGE.code());
         assertThat(run.err()).contains("invalid value 'abc' for flink.taskmanager.memory.process.size")
                 .contains("the command line");
     }
@@ -79,7 +79,7 @@ class CliBadInputTest {
         int failedBefore = ModelRegistry.shared().failedLoads(key);
         Run run = run("generate", "--model", model.toString(), "--input", input().toString(), "--output",
                 dir.resolve("out").toString(), "--set", "context.threads=1", "--set", "job.restart-attempts=3");
-        assertThat(run.code()).as(run.err()).isEqualTo(ArborCli.BAD_CONFIG);
+        assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.BAD_USAGE.code());
         assertThat(run.err()).contains("the model " + model + " cannot be loaded").contains("(model.path)");
         assertThat(ModelRegistry.shared().failedLoads(key) - failedBefore).as("loaded once, not after each restart")
                 .isEqualTo(1);

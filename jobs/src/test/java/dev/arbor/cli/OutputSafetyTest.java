@@ -67,7 +67,7 @@ class OutputSafetyTest {
         }
 
         Run refused = run(args);
-        assertThat(refused.code()).as("bad usage: exit 2").isEqualTo(ArborCli.BAD_CONFIG);
+        assertThat(refused.code()).as("bad usage: exit 2").isEqualTo(ExitCode.BAD_USAGE.code());
         assertThat(refused.err()).contains("already holds the outputs of an earlier run").contains("--overwrite")
                 .doesNotContain("Exception");
         assertThat(files(output.resolve("jsonl"))).as("nothing deleted").containsAll(firstResults);

@@ -82,7 +82,7 @@ class SynthModelCommandTest {
     @Test
     void anUnknownArchitectureIsAUsageError() {
         Run run = run("synth-model", "--arch", "gpt2", "-o", dir.resolve("x.gguf").toString());
-        assertThat(run.code()).isEqualTo(ArborCli.BAD_CONFIG);
+        assertThat(run.code()).isEqualTo(ExitCode.BAD_USAGE.code());
         assertThat(run.err()).contains("--arch").contains("LLAMA").contains("QWEN3");
         assertThat(dir.resolve("x.gguf")).doesNotExist();
     }

@@ -3,7 +3,6 @@ package dev.arbor.flink;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.search.EngineMetrics;
 import dev.arbor.search.ErrorCode;
-import java.util.Set;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MeterView;
@@ -39,10 +38,6 @@ public final class EngineMetricsBinding {
     public static final String REQUESTS_TIMED_OUT = "requestsTimedOut";
     public static final String DECODE_STEP_LATENCY = "decodeStepLatencyMicros";
 
-    /** Codes of records that never ran because they were bad input. */
-    private static final Set<String> REJECTIONS = Set.of(ErrorCode.EMPTY_PROMPT.name(),
-            ErrorCode.PROMPT_TOO_LONG.name(), ErrorCode.WIDTH_TOO_LARGE.name(), ErrorCode.INVALID_PARAMS.name(),
-            ErrorCode.INVALID_TEXT.name());
     private static final int HISTOGRAM_WINDOW = 1024;
 
     private final Counter completed;
@@ -73,6 +68,15 @@ public final class EngineMetricsBinding {
         return new EngineMetricsBinding(operatorGroup.addGroup(GROUP), engine);
     }
 
+    private static boolean isBadInput(String code) {
+        for (ErrorCode known : ErrorCode.values()) {
+            if (known.name().equals(code)) {
+                return known.isBadInput();
+            }
+        }
+        return false; // a code from a newer engine: counted as failed, never lost
+    }
+
     /** Counts an emitted result: completed, or by its error code rejected, timed out or failed. */
     public void count(SearchResult result) {
         if (result.getError() == null) {
@@ -80,7 +84,7 @@ public final class EngineMetricsBinding {
             return;
         }
         String code = result.getError().getCode();
-        if (REJECTIONS.contains(code)) {
+        if (isBadInput(code)) {
             rejected.inc();
         } else if (ErrorCode.TIMEOUT.name().equals(code)) {
             timedOut.inc();

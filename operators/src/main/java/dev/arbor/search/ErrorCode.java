@@ -24,5 +24,14 @@ public enum ErrorCode {
     /** The request was cancelled, or the engine closed before it finished. */
     CANCELLED,
     /** The engine failed while running the request (a llama.cpp error). */
-    FAILED
+    FAILED;
+
+    /** Whether the code says the record itself was bad input (it never ran, and would never run as it is). */
+    public boolean isBadInput() {
+        return switch (this) {
+            case EMPTY_PROMPT, PROMPT_TOO_LONG, WIDTH_TOO_LARGE, INVALID_PARAMS, INVALID_TEXT, INVALID_GRAMMAR,
+                    CHAT_TEMPLATE -> true;
+            case TIMEOUT, CANCELLED, FAILED -> false;
+        };
+    }
 }

@@ -149,7 +149,7 @@ public final class GenerateJob {
         Plan plan = prepare(config, Environments.isLocal(env));
         long total = plan.input().total();
         progress.println("arbor generate: " + (total >= 0 ? total + " records" : "records") + " from "
-                + InputFiles.displayName(plan.input().path()) + " (" + plan.input().format() + ")");
+                + InputFiles.consoleName(plan.input().path()) + " (" + plan.input().format() + ")");
         progress.println("  model " + plan.model().describe());
         build(env, plan);
         ProgressReporter reporter = new ProgressReporter(progress, "generate", plan.input().total(),

@@ -49,9 +49,9 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
 
     /** Prints the summary, then one result record as an example. */
     public void print(PrintStream out) {
-        String root = InputFiles.displayName(plan.output().root());
+        String root = InputFiles.consoleName(plan.output().root());
         out.printf(Locale.ROOT, "arbor generate: finished in %s%n", ProgressReporter.clock(wall));
-        out.printf(Locale.ROOT, "  records in        %8d   %s%n", recordsIn, InputFiles.displayName(plan.input().path()));
+        out.printf(Locale.ROOT, "  records in        %8d   %s%n", recordsIn, InputFiles.consoleName(plan.input().path()));
         out.printf(Locale.ROOT, "  results           %8d%n", results);
         out.printf(Locale.ROOT, "  rejected          %8d   (%d invalid records, %d search errors)%n", rejected(), invalid,
                 searchErrors);

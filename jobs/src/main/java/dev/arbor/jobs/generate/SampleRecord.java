@@ -70,7 +70,7 @@ public record SampleRecord(String source, String json) {
     }
 
     private static String name(Path file) {
-        return InputFiles.displayName(file);
+        return InputFiles.consoleName(file);
     }
 
     /** Items of a number array shown. */

@@ -30,6 +30,16 @@ public final class InputFiles {
         return scheme == null || scheme.equals("file") ? path.toUri().getPath() : path.toString();
     }
 
+    /**
+     * {@link #displayName}, relative to the working directory when the file lies under it: the
+     * name a person at the terminal typed, or can type.
+     */
+    public static String consoleName(Path path) {
+        String name = displayName(path);
+        String here = java.nio.file.Path.of("").toAbsolutePath() + "/";
+        return name.startsWith(here) ? name.substring(here.length()) : name;
+    }
+
     /** Whether a file in a directory is read as {@code format}. */
     public static boolean accepts(String name, RecordFormat format) {
         if (name.startsWith(".") || name.startsWith("_")) {

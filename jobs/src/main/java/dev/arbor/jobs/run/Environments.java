@@ -44,22 +44,35 @@ public final class Environments {
             env = StreamExecutionEnvironment.createRemoteEnvironment(cluster.substring(0, colon),
                     Integer.parseInt(cluster.substring(colon + 1)), flink, jobJar(config).toString());
         } else {
-            LiveTokens.addTo(flink); // read only if this JVM starts the MiniCluster (see LiveTokens)
-            if (!flink.contains(RestOptions.PORT)) {
-                // A known port for the in-process MiniCluster's REST API: PromptEnd asks it for checkpoints.
-                flink.set(RestOptions.PORT, freePort());
-            }
-            if (!flink.contains(TaskManagerOptions.NUM_TASK_SLOTS)) {
-                // Stated, not derived by Flink, because each slot's default decode threads are cores / slots.
-                flink.set(TaskManagerOptions.NUM_TASK_SLOTS, config.get(JobOptions.PARALLELISM));
-            }
             env = StreamExecutionEnvironment.getExecutionEnvironment(flink);
+            if (isLocal(env)) {
+                env = StreamExecutionEnvironment.createLocalEnvironment(miniCluster(flink, config));
+            } // else flink run gave a context environment: the cluster's own settings stand
         }
         Duration interval = config.get(JobOptions.CHECKPOINT_INTERVAL);
         if (!interval.isZero()) {
             env.enableCheckpointing(interval.toMillis());
         }
         return env;
+    }
+
+    /**
+     * The configuration of the MiniCluster this JVM starts: the job's, plus what only such a
+     * cluster needs. (Under flink run these would reach the client: a REST port of our own would
+     * send the submission nowhere.)
+     */
+    private static Configuration miniCluster(Configuration flink, Configuration config) {
+        Configuration local = new Configuration(flink);
+        LiveTokens.addTo(local);
+        if (!local.contains(RestOptions.PORT)) {
+            // A known port for the in-process MiniCluster's REST API: PromptEnd asks it for checkpoints.
+            local.set(RestOptions.PORT, freePort());
+        }
+        if (!local.contains(TaskManagerOptions.NUM_TASK_SLOTS)) {
+            // Stated, not derived by Flink, because each slot's default decode threads are cores / slots.
+            local.set(TaskManagerOptions.NUM_TASK_SLOTS, config.get(JobOptions.PARALLELISM));
+        }
+        return local;
     }
 
     /**

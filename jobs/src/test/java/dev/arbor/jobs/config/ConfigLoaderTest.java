@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.arbor.cli.ArborCli;
+import dev.arbor.cli.ExitCode;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.jobs.io.OutputFormat;
 import dev.arbor.search.SearchStrategy;
@@ -146,14 +147,14 @@ class ConfigLoaderTest {
         CommandLine cli = ArborCli.commandLine();
         cli.setErr(new PrintWriter(err));
         int code = cli.execute("generate", "--config", file.toString(), "--set", "search.widht=3");
-        assertThat(code).isEqualTo(ArborCli.BAD_CONFIG);
+        assertThat(code).isEqualTo(ExitCode.BAD_USAGE.code());
         assertThat(err.toString()).contains("unknown key 'search.widht'");
 
         StringWriter err2 = new StringWriter();
         CommandLine cli2 = ArborCli.commandLine();
         cli2.setErr(new PrintWriter(err2));
         assertThat(cli2.execute("generate", "--config", file.toString(), "--width", "many"))
-                .isEqualTo(ArborCli.BAD_CONFIG);
+                .isEqualTo(ExitCode.BAD_USAGE.code());
         assertThat(err2.toString()).contains("search.width").contains("'many'");
     }
 

@@ -19,14 +19,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Defaults have one source: the options in the code (which take them from the engine's builders).
- * The shipped job files and the README's configuration table must agree with it: a job file may set
- * a key to another value only with a comment saying so ({@code # default: 64, ...}), and every
- * default the README names must be the code's.
+ * The shipped job files must agree with it: a job file may set a key to another value only with a
+ * comment saying so ({@code # default: 64, ...}). (The reference, docs/options.md, is generated
+ * from the options themselves.)
  */
 class DefaultsConsistencyTest {
     private static final Pattern SECTION = Pattern.compile("^([\\w-]+):\\s*(#.*)?$");
     private static final Pattern ENTRY = Pattern.compile("^\\s+([\\w.-]+):\\s*([^#]*?)\\s*(#.*)?$");
-    private static final Pattern README_ROW = Pattern.compile("^\\| `([^|]+)` \\| ([^|]+) \\|");
 
     private final Map<String, ConfigOption<?>> options = new ConfigLoader().options();
 
@@ -60,38 +59,6 @@ class DefaultsConsistencyTest {
                 }
             }
         }
-        assertThat(problems).isEmpty();
-    }
-
-    @Test
-    void theReadmeNamesTheCodesDefaults() throws IOException {
-        List<String> problems = new ArrayList<>();
-        int checked = 0;
-        for (String line : Files.readAllLines(Path.of("..", "README.md"))) {
-            Matcher row = README_ROW.matcher(line);
-            if (!row.find()) {
-                continue;
-            }
-            String[] keys = row.group(1).split("`, `");
-            String[] defaults = row.group(2).trim().split(",\\s*(?![^\\[]*\\])");
-            String section = keys[0].contains(".") ? keys[0].substring(0, keys[0].indexOf('.')) : "";
-            for (int k = 0; k < keys.length; k++) {
-                String key = keys[k].contains(".") ? keys[k] : section + "." + keys[k];
-                ConfigOption<?> option = option(key);
-                if (option == null || k >= defaults.length) {
-                    continue;
-                }
-                String said = defaults[k].trim();
-                checked++;
-                boolean none = said.equals("—") || said.equals("synthetic");
-                if (none ? option.hasDefaultValue() && !option.defaultValue().toString().isEmpty()
-                        : !option.hasDefaultValue() || !sameValue(option, said)) {
-                    problems.add("README: " + key + " shows " + said + ", the code's default is "
-                            + (option.hasDefaultValue() ? shown(option) : "none"));
-                }
-            }
-        }
-        assertThat(checked).as("README rows checked").isGreaterThan(30);
         assertThat(problems).isEmpty();
     }
 

@@ -9,48 +9,19 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.description.HtmlFormatter;
 
 /**
- * Generates the reference tables of {@code docs/flink.md} from the code ({@link ArborOptions},
- * the SQL keys and output columns), so that the documentation cannot drift from it: a test checks
- * that the document contains exactly these tables. {@link #main} prints them for pasting.
+ * The table of the operator's options ({@link ArborOptions}) for {@code docs/options.md}, generated
+ * from the options themselves: their keys, types, defaults and descriptions.
  */
 public final class OptionsDoc {
     private OptionsDoc() {}
 
-    /** The generated tables by the name of their {@code <!-- BEGIN GENERATED: name -->} marker. */
-    public static java.util.Map<String, String> tables() {
-        return java.util.Map.of("options", arborOptionsTable(), "sql options", SqlDocs.optionsTable(),
-                "sql output columns", SqlDocs.outputColumnsTable());
-    }
-
-    /**
-     * Rewrites every generated table of a Markdown file in place: what lies between
-     * {@code <!-- BEGIN GENERATED: name -->} and {@code <!-- END GENERATED: name -->} becomes the
-     * current table. ({@code mvn -pl operators -am test -Dtest=DocsTest -Darbor.docs.update=true}.)
-     */
-    public static void write(java.nio.file.Path doc) throws java.io.IOException {
-        String text = java.nio.file.Files.readString(doc);
-        for (java.util.Map.Entry<String, String> table : tables().entrySet()) {
-            String begin = "<!-- BEGIN GENERATED: " + table.getKey() + " -->\n";
-            String end = "<!-- END GENERATED: " + table.getKey() + " -->";
-            int from = text.indexOf(begin);
-            int to = text.indexOf(end);
-            if (from >= 0 && to > from) {
-                text = text.substring(0, from + begin.length()) + table.getValue() + text.substring(to);
-            }
-        }
-        java.nio.file.Files.writeString(doc, text);
-    }
-
-    /** Prints every generated table, each under the marker it belongs to in docs/flink.md. */
-    public static void main(String[] args) {
-        tables().forEach((name, table) -> System.out.println("<!-- BEGIN GENERATED: " + name + " -->\n" + table));
-    }
-
     /** Markdown table: key, type, default and description of every {@link ArborOptions} option. */
     public static String arborOptionsTable() {
-        StringBuilder table = new StringBuilder("| Key | Type | Default | Description |\n|---|---|---|---|\n");
+        StringBuilder table = new StringBuilder("| Key | In `arbor` YAML | Type | Default | Description |\n"
+                + "|---|---|---|---|---|\n");
         for (ConfigOption<?> option : ArborOptions.all()) {
-            table.append("| `").append(option.key()).append("` | ").append(type(option)).append(" | ")
+            table.append("| `").append(option.key()).append("` | `").append(option.key().substring("arbor.".length()))
+                    .append("` | ").append(type(option)).append(" | ")
                     .append(defaultValue(option)).append(" | ")
                     .append(escape(new HtmlFormatter().format(option.description()))).append(" |\n");
         }

@@ -26,6 +26,7 @@ public final class DataStreamQuickstart {
 
     /** Runs the job and returns its results. */
     public static List<SearchResult> run() throws Exception {
+        // region job
         // Any GGUF model file; here Arbor's synthetic one (random weights: random text).
         String model = SyntheticModels.cached(SyntheticModel.Size.TINY, SyntheticModel.Precision.F32, 42).toString();
         ArborConfig config = ArborConfig.builder()
@@ -44,6 +45,7 @@ public final class DataStreamQuickstart {
                 new AvroTypeInfo<>(PromptRequest.class));
 
         DataStream<SearchResult> results = TreeSearch.with(config).apply(requests).all();
+        // endregion
 
         List<SearchResult> collected = new ArrayList<>();
         try (CloseableIterator<SearchResult> it = results.executeAndCollect("arbor-quickstart")) {

@@ -22,15 +22,17 @@ public final class SqlQuickstart {
     /** Runs the query and returns its rows: id, prompt, response, score. */
     public static List<Row> run() throws Exception {
         String model = SyntheticModels.cached(SyntheticModel.Size.TINY, SyntheticModel.Precision.F32, 42).toString();
+        // region query
         TableEnvironment tables = TableEnvironment.create(EnvironmentSettings.inStreamingMode());
         tables.executeSql("CREATE TEMPORARY VIEW prompts AS SELECT * FROM (VALUES "
                 + "(1, 'Once upon a time there was a king who'), (2, 'The sea was calm and')) AS t(id, prompt)");
         tables.executeSql("CREATE MODEL storyteller INPUT (prompt STRING) OUTPUT (response STRING, score DOUBLE) "
                 + "WITH ('provider' = 'arbor', 'model-path' = '" + model + "', 'strategy' = 'beam', 'width' = '4', "
                 + "'max-new-tokens' = '16')");
+        String query = "SELECT * FROM ML_PREDICT(TABLE prompts, MODEL storyteller, DESCRIPTOR(prompt))";
+        // endregion
         List<Row> rows = new ArrayList<>();
-        try (CloseableIterator<Row> it = tables.executeSql(
-                "SELECT * FROM ML_PREDICT(TABLE prompts, MODEL storyteller, DESCRIPTOR(prompt))").collect()) {
+        try (CloseableIterator<Row> it = tables.executeSql(query).collect()) {
             it.forEachRemaining(rows::add);
         }
         return rows;

@@ -1,0 +1,55 @@
+package dev.arbor.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.arbor.flink.docs.GeneratedSections;
+import dev.arbor.jobs.config.ConfigLoader;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Map;
+import org.apache.flink.configuration.ConfigOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/options.md and the user guide's exit codes say what the command line does: their generated
+ * sections equal what {@link CliDocs} generates now ({@code -Darbor.docs.update=true} rewrites
+ * them), and {@code arbor info --options} lists the same keys.
+ */
+class CliDocsTest {
+    private static final Path ROOT = Path.of("..");
+
+    @Test
+    void theGeneratedSectionsAreUpToDate() throws IOException {
+        for (Map.Entry<String, Map<String, String>> doc : CliDocs.sections().entrySet()) {
+            Path file = ROOT.resolve(doc.getKey());
+            if (Boolean.getBoolean("arbor.docs.update")) {
+                GeneratedSections.write(file, doc.getValue());
+            }
+            assertThat(GeneratedSections.stale(file, doc.getValue())).as(doc.getKey()).isEmpty();
+        }
+    }
+
+    @Test
+    void infoOptionsAndTheReferenceListTheSameKeys() {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        OptionsReference.print(new PrintStream(printed, true, StandardCharsets.UTF_8));
+        String listing = printed.toString(StandardCharsets.UTF_8);
+        for (ConfigOption<?> option : new ConfigLoader().options().values()) {
+            String key = ConfigLoader.userKey(option.key());
+            assertThat(listing).contains(key + " ");
+            boolean inAnyTable = OptionsReference.jobOptionsTable().contains("| `" + key + "` |")
+                    || dev.arbor.flink.docs.OptionsDoc.arborOptionsTable().contains("| `" + key + "` |");
+            assertThat(inAnyTable).as(key + " in docs/options.md").isTrue();
+        }
+    }
+
+    @Test
+    void everyExitCodeHasARow() {
+        for (ExitCode code : ExitCode.values()) {
+            assertThat(CliDocs.exitCodesTable()).contains("| " + code.code() + " | ");
+        }
+    }
+}

@@ -1,0 +1,65 @@
+package dev.arbor.flink.docs;
+
+import static dev.arbor.flink.EngineMetricsBinding.ACTIVE_REQUESTS;
+import static dev.arbor.flink.EngineMetricsBinding.DECODE_STEP_LATENCY;
+import static dev.arbor.flink.EngineMetricsBinding.GENERATED_TOKENS_PER_SECOND;
+import static dev.arbor.flink.EngineMetricsBinding.KV_CELLS_USED;
+import static dev.arbor.flink.EngineMetricsBinding.KV_PRESSURE;
+import static dev.arbor.flink.EngineMetricsBinding.LEASES_IN_USE;
+import static dev.arbor.flink.EngineMetricsBinding.LIVE_BRANCHES;
+import static dev.arbor.flink.EngineMetricsBinding.PROMPT_TOKENS_PER_SECOND;
+import static dev.arbor.flink.EngineMetricsBinding.QUEUE_DEPTH;
+import static dev.arbor.flink.EngineMetricsBinding.REQUESTS_COMPLETED;
+import static dev.arbor.flink.EngineMetricsBinding.REQUESTS_FAILED;
+import static dev.arbor.flink.EngineMetricsBinding.REQUESTS_REJECTED;
+import static dev.arbor.flink.EngineMetricsBinding.REQUESTS_TIMED_OUT;
+
+import dev.arbor.flink.EngineMetricsBinding;
+import dev.arbor.search.ErrorCode;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * The metrics table of the user guide: every metric {@link EngineMetricsBinding} registers, with
+ * its kind and meaning (a test checks that none is missing).
+ */
+public final class MetricsDoc {
+    /** One metric: its name in the {@code arbor} group, Flink's kind of metric, and what it measures. */
+    public record Metric(String name, String kind, String meaning) {}
+
+    private MetricsDoc() {}
+
+    public static List<Metric> metrics() {
+        return List.of(
+                new Metric(GENERATED_TOKENS_PER_SECOND, "meter", "Tokens decoded for generation, over all branches"),
+                new Metric(PROMPT_TOKENS_PER_SECOND, "meter", "Prompt tokens prefilled"),
+                new Metric(LIVE_BRANCHES, "gauge", "Branches (KV sequences with state) alive now"),
+                new Metric(LEASES_IN_USE, "gauge", "Sequence ids leased, out of `n-seq-max`"),
+                new Metric(KV_CELLS_USED, "gauge", "KV cells in use"),
+                new Metric(KV_PRESSURE, "gauge", "`kvCellsUsed / n-ctx`, from 0 to 1"),
+                new Metric(QUEUE_DEPTH, "gauge", "Requests submitted but not yet admitted (waiting for cells or "
+                        + "sequences)"),
+                new Metric(ACTIVE_REQUESTS, "gauge", "Requests being searched"),
+                new Metric(REQUESTS_COMPLETED, "counter", "Results with a winner"),
+                new Metric(REQUESTS_REJECTED, "counter", "Error results for bad input: " + badInputCodes()),
+                new Metric(REQUESTS_FAILED, "counter", "Error results `FAILED` or `CANCELLED`"),
+                new Metric(REQUESTS_TIMED_OUT, "counter", "Error results `TIMEOUT`"),
+                new Metric(DECODE_STEP_LATENCY, "histogram", "Time of each batched decode step, in microseconds "
+                        + "(last 1024 steps)"));
+    }
+
+    private static String badInputCodes() {
+        return Arrays.stream(ErrorCode.values()).filter(ErrorCode::isBadInput).map(code -> "`" + code + "`")
+                .collect(Collectors.joining(", "));
+    }
+
+    public static String table() {
+        StringBuilder table = new StringBuilder("| Metric | Kind | Meaning |\n|---|---|---|\n");
+        for (Metric metric : metrics()) {
+            table.append("| `").append(metric.name()).append("` | ").append(metric.kind()).append(" | ")
+                    .append(OptionsDoc.escape(metric.meaning())).append(" |\n");
+        }
+        return table.toString();
+    }
+}

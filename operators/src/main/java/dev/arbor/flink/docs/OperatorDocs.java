@@ -1,0 +1,45 @@
+package dev.arbor.flink.docs;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Which generated sections of which documents come from this module: the operator's options,
+ * records, metrics, error codes and SQL tables. Paths are relative to the repository root.
+ */
+public final class OperatorDocs {
+    private OperatorDocs() {}
+
+    /** Sections by document (relative path), each by its marker name. */
+    public static Map<String, Map<String, String>> sections() {
+        Map<String, Map<String, String>> docs = new LinkedHashMap<>();
+        docs.put("docs/options.md", Map.of("operator options", OptionsDoc.arborOptionsTable()));
+        docs.put("docs/user-guide.md", Map.of("records", RecordsDoc.tables(), "metrics", MetricsDoc.table(),
+                "error codes", ErrorsDoc.table()));
+        docs.put("docs/flink.md", Map.of("sql options", SqlDocs.optionsTable(), "sql output columns",
+                SqlDocs.outputColumnsTable()));
+        return docs;
+    }
+
+    /** Documents (with their stale sections) under {@code root} that differ from {@link #sections()}. */
+    public static Map<String, List<String>> stale(Path root) throws IOException {
+        Map<String, List<String>> stale = new LinkedHashMap<>();
+        for (var doc : sections().entrySet()) {
+            List<String> names = GeneratedSections.stale(root.resolve(doc.getKey()), doc.getValue());
+            if (!names.isEmpty()) {
+                stale.put(doc.getKey(), names);
+            }
+        }
+        return stale;
+    }
+
+    /** Rewrites every section of every document under {@code root}. */
+    public static void write(Path root) throws IOException {
+        for (var doc : sections().entrySet()) {
+            GeneratedSections.write(root.resolve(doc.getKey()), doc.getValue());
+        }
+    }
+}
