@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
@@ -17,6 +18,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -43,18 +45,30 @@ final class KafkaTestTopics {
         }
     }
 
-    /** Sends the messages (keyless) and waits until the broker has them all. */
-    void produce(String topic, List<byte[]> values) throws Exception {
+    /**
+     * Sends the messages (keyless; a null value is a tombstone) and waits until the broker has them all.
+     *
+     * @return where each message landed, in the order given
+     */
+    List<SourceRef> produce(String topic, List<byte[]> values) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (byte[] value : values) {
-                producer.send(new ProducerRecord<>(topic, value));
+                sent.add(producer.send(new ProducerRecord<>(topic, value)));
             }
             producer.flush();
+            List<SourceRef> places = new ArrayList<>();
+            for (Future<RecordMetadata> future : sent) {
+                RecordMetadata metadata = future.get(30, TimeUnit.SECONDS);
+                places.add(SourceRef.of(topic, metadata.partition(), metadata.offset()));
+            }
+            return places;
         }
     }
 
-    void produceText(String topic, List<String> lines) throws Exception {
-        produce(topic, lines.stream().map(line -> line.getBytes(StandardCharsets.UTF_8)).collect(Collectors.toList()));
+    List<SourceRef> produceText(String topic, List<String> lines) throws Exception {
+        return produce(topic, lines.stream().map(line -> line.getBytes(StandardCharsets.UTF_8))
+                .collect(Collectors.toList()));
     }
 
     /** Every committed record of {@code topic}, up to its last stable offset now. */
