@@ -17,10 +17,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListTopicsOptions;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -30,10 +32,10 @@ import org.apache.kafka.common.Uuid;
  * listening on {@value #HOST} only, with its data in a folder of its own, formatted by Kafka's
  * storage tool before the first start. Nothing is downloaded: the jars come with the build.
  *
- * <p>{@link #start()} returns once the broker answers requests; {@link #stop()} shuts it down and
- * keeps its data, so a later {@link #start()} is a broker restart on the same ports (clients keep
- * their bootstrap address); {@link #close()} stops it and deletes a data folder it created. If
- * this JVM exits first, a shutdown hook ends the broker's process.
+ * <p>{@link #start()} returns once the broker answers requests and leads all its partitions;
+ * {@link #stop()} shuts it down and keeps its data, so a later {@link #start()} is a broker restart
+ * on the same ports (clients keep their bootstrap address); {@link #close()} stops it and deletes a
+ * data folder it created. If this JVM exits first, a shutdown hook ends the broker's process.
  */
 public final class LocalKafkaBroker implements AutoCloseable {
     /** The only address the broker listens on. */
@@ -217,13 +219,41 @@ public final class LocalKafkaBroker implements AutoCloseable {
             sleep(50);
         }
         try (Admin admin = Admin.create(adminProperties(deadline))) {
-            admin.describeCluster().nodes().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
-                    TimeUnit.MILLISECONDS);
+            admin.describeCluster().nodes().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            awaitLeaders(admin, deadline);
         } catch (Exception e) {
             stop();
             throw new IOException("the Kafka broker at " + bootstrapServers() + " does not answer: " + e + "\n"
                     + logTail(30), e);
         }
+    }
+
+    /**
+     * A restarted broker answers before it leads its partitions again; a client that writes in that
+     * moment gets NOT_LEADER_OR_FOLLOWER, and Kafka's idempotent producer can then lose track of its
+     * sequence numbers for good. So the broker is ready once every partition has its leader.
+     */
+    private void awaitLeaders(Admin admin, long deadline) throws Exception {
+        while (true) {
+            Set<String> topics = admin.listTopics(new ListTopicsOptions().listInternal(true)).names()
+                    .get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            boolean led = topics.isEmpty() || admin.describeTopics(topics).allTopicNames()
+                    .get(remainingMillis(deadline), TimeUnit.MILLISECONDS).values().stream()
+                    .flatMap(topic -> topic.partitions().stream())
+                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+            if (led) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("the broker does not lead all its partitions within " + startTimeout.toSeconds()
+                        + " s");
+            }
+            sleep(50);
+        }
+    }
+
+    private static long remainingMillis(long deadline) {
+        return Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
     }
 
     private Properties adminProperties(long deadline) {

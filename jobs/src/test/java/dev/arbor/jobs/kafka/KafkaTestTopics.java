@@ -115,6 +115,8 @@ final class KafkaTestTopics {
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30000);
+        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20000);
         return properties;
     }
 
