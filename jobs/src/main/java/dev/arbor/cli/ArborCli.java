@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "arbor", mixinStandardHelpOptions = true, version = "arbor 0.1.0",
         description = "LLM tree search (beam search, best-of-n) on Apache Flink and llama.cpp.",
-        subcommands = {GenerateCommand.class, EvalCommand.class, SynthModelCommand.class, InfoCommand.class,
+        subcommands = {GenerateCommand.class, EvalCommand.class, KafkaDevCommand.class, SynthModelCommand.class, InfoCommand.class,
                 DemoCommand.class, BenchCommand.class, GpuCheckCommand.class, CommandLine.HelpCommand.class})
 public final class ArborCli implements Runnable {
     /** Exit code of a job that failed. */

@@ -61,12 +61,13 @@ public final class ItemAdmission extends ProcessFunction<KafkaMessage, PromptReq
             return DeadLetter.ofMessage(message, DeadLetter.TOO_LARGE, "the message is " + message.size
                     + " bytes, more than kafka.max-message-bytes (" + maxBytes + ")", null);
         }
-        String problem = StrictUtf8.problem(message.value);
-        if (problem != null) {
-            return DeadLetter.ofMessage(message, DeadLetter.NOT_UTF8, "the message is not UTF-8 text: " + problem, null);
+        String text = StrictUtf8.decodeOrNull(message.value);
+        if (text == null) {
+            return DeadLetter.ofMessage(message, DeadLetter.NOT_UTF8, "the message is not UTF-8 text: "
+                    + StrictUtf8.problem(message.value), null);
         }
         try {
-            PromptRequest request = parser.parse(withoutByteOrderMark(StrictUtf8.decodeOrNull(message.value)));
+            PromptRequest request = parser.parse(withoutByteOrderMark(text));
             request.setMetadata(message.source().tag(request.getMetadata()));
             out.collect(request);
             return null;

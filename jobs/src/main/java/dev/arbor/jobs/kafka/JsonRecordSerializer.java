@@ -65,7 +65,9 @@ public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSc
             key = id == null ? null : id.getBytes(StandardCharsets.UTF_8);
             value = json(letter);
         }
-        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(to, null, timestamp, key, value);
+        // No timestamp: the producer stamps the current time. The element's would be its input message's, and an
+        // old one (a topic read again from the start) would make retention delete the output at once.
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(to, null, null, key, value);
         SourceRef.addTo(record.headers(), id, source);
         return record;
     }

@@ -70,13 +70,15 @@ public final class KafkaEvalPipeline {
                 kafka.deadLetterTopic(), KafkaEncodings.scores()))).name("Kafka scores").uid("kafka-scores");
         scored.map(item -> item.score).returns(TypeInformation.of(EvalScore.class)).name("Scores").uid("scores")
                 .windowAll(TumblingProcessingTimeWindows.of(window))
-                .aggregate(new EvalAggregator.Sum(), new EvalAggregator.Emit()).name("Aggregate window").uid("aggregate")
+                .aggregate(new EvalAggregator.Sum(), new EvalAggregator.Emit())
+                .name("Aggregate window").uid("aggregate")
                 .returns(TypeInformation.of(EvalAggregate.class))
                 .sinkTo(KafkaSinks.exactlyOnce(kafka, "aggregates", new JsonRecordSerializer<>(kafka.aggregatesTopic(),
                         kafka.deadLetterTopic(), KafkaEncodings.aggregates()))).name("Kafka aggregates")
                 .uid("kafka-aggregates");
         requests.getSideOutput(ItemAdmission.DEAD_LETTERS).union(results.getSideOutput(SearchErrorRouter.DEAD_LETTERS))
-                .sinkTo(KafkaSinks.exactlyOnce(kafka, "dead-letters", new JsonRecordSerializer<>(kafka.deadLetterTopic(),
-                        null, KafkaEncodings.deadLetters()))).name("Kafka dead letters").uid("kafka-dead-letters");
+                .sinkTo(KafkaSinks.exactlyOnce(kafka, "dead-letters", new JsonRecordSerializer<>(
+                        kafka.deadLetterTopic(), null, KafkaEncodings.deadLetters())))
+                .name("Kafka dead letters").uid("kafka-dead-letters");
     }
 }

@@ -15,6 +15,10 @@ import org.apache.flink.configuration.ConfigOptions;
 public final class KafkaOptions {
     private KafkaOptions() {}
 
+    /** The output topic's default for eval's scores and for generate's results. */
+    public static final String DEFAULT_SCORES_TOPIC = "arbor-scores";
+    public static final String DEFAULT_RESULTS_TOPIC = "arbor-results";
+
     public static final ConfigOption<String> BOOTSTRAP = ConfigOptions.key("arbor.kafka.bootstrap").stringType()
             .noDefaultValue().withDescription("HOST:PORT of one or more Kafka brokers (comma-separated); set, "
                     + "the job reads items from and writes its outputs to Kafka instead of files.");
@@ -67,6 +71,12 @@ public final class KafkaOptions {
             .key("arbor.kafka.client-properties").mapType().defaultValue(Map.of())
             .withDescription("Settings passed to every Kafka client of the job (KEY:VALUE,...), e.g. "
                     + "security.protocol:SASL_SSL.");
+
+    /** Every topic the options name by default: what {@code arbor kafka-dev} creates. */
+    public static List<String> defaultTopics() {
+        return List.of(INPUT_TOPIC.defaultValue(), DEFAULT_SCORES_TOPIC, AGGREGATES_TOPIC.defaultValue(),
+                DEAD_LETTER_TOPIC.defaultValue(), DEFAULT_RESULTS_TOPIC);
+    }
 
     /** Every option, for validation of configuration files and for documentation. */
     public static List<ConfigOption<?>> all() {

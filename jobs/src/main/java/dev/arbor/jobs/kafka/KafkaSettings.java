@@ -37,14 +37,14 @@ public record KafkaSettings(String bootstrap, String inputTopic, String outputTo
 
     /** The settings of {@code arbor eval} on Kafka: items in; scores, aggregates and dead letters out. */
     public static KafkaSettings forEval(ReadableConfig config) {
-        KafkaSettings settings = read(config, "arbor-scores", config.get(KafkaOptions.GROUP_ID));
+        KafkaSettings settings = read(config, KafkaOptions.DEFAULT_SCORES_TOPIC, config.get(KafkaOptions.GROUP_ID));
         settings.checkInputIsNoOutput();
         return settings;
     }
 
     /** The settings of {@code arbor generate} writing its results to Kafka. */
     public static KafkaSettings forGenerate(ReadableConfig config) {
-        return read(config, "arbor-results", "arbor-generate");
+        return read(config, KafkaOptions.DEFAULT_RESULTS_TOPIC, "arbor-generate");
     }
 
     private static KafkaSettings read(ReadableConfig config, String defaultOutput, String defaultPrefix) {
@@ -88,7 +88,8 @@ public record KafkaSettings(String bootstrap, String inputTopic, String outputTo
         }
         for (String entry : value.split(",")) {
             var matcher = HOST_PORT.matcher(entry.trim());
-            if (!matcher.matches() || Integer.parseInt(matcher.group(2)) < 1 || Integer.parseInt(matcher.group(2)) > 65535) {
+            int port = matcher.matches() ? Integer.parseInt(matcher.group(2)) : 0;
+            if (port < 1 || port > 65535) {
                 throw new ConfigException("invalid configuration: " + key(KafkaOptions.BOOTSTRAP) + " must be "
                         + "HOST:PORT[,HOST:PORT...], was '" + value + "'");
             }

@@ -15,7 +15,8 @@ public final class KafkaSinks {
     private KafkaSinks() {}
 
     /** @param name this sink's part of the transactional ids ("scores"); unique within the job */
-    public static <T> KafkaSink<T> exactlyOnce(KafkaSettings settings, String name, JsonRecordSerializer<T> serializer) {
+    public static <T> KafkaSink<T> exactlyOnce(KafkaSettings settings, String name,
+            JsonRecordSerializer<T> serializer) {
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
                 .setBootstrapServers(settings.bootstrap())
                 .setRecordSerializer(serializer)

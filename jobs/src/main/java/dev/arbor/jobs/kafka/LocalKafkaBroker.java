@@ -1,17 +1,14 @@
 package dev.arbor.jobs.kafka;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,7 +25,7 @@ import org.apache.kafka.common.Uuid;
 /**
  * A real Apache Kafka broker (KRaft mode: broker and controller in one process, no ZooKeeper) for
  * tests and for trying Arbor by hand ({@code arbor kafka-dev}): a separate JVM started from Kafka's
- * own jars in their own folder ({@link #brokerLibs()}), so none of them joins Arbor's class path,
+ * own jars in their own folder ({@link BrokerJars}), so none of them joins Arbor's class path,
  * listening on {@value #HOST} only, with its data in a folder of its own, formatted by Kafka's
  * storage tool before the first start. Nothing is downloaded: the jars come with the build.
  *
@@ -40,18 +37,7 @@ import org.apache.kafka.common.Uuid;
 public final class LocalKafkaBroker implements AutoCloseable {
     /** The only address the broker listens on. */
     public static final String HOST = "127.0.0.1";
-    /** System property and environment variable naming the folder of Kafka's jars. */
-    public static final String LIBS_PROPERTY = "arbor.kafka.broker.dir";
-    public static final String LIBS_ENV = "ARBOR_KAFKA_BROKER_DIR";
-
-    /**
-     * The broker JVM's options: a small heap, and the fastest start (a serial collector and the
-     * client compiler only), which is what a one-node broker of a test or a laptop needs.
-     */
-    private static final List<String> JVM_OPTIONS = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC",
-            "-XX:TieredStopAtLevel=1", "-Djava.awt.headless=true");
-
-    private final Path libs;
+    private final BrokerJars jars;
     private final Path dir;
     private final boolean ownsDir;
     private final int port;
@@ -63,7 +49,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private boolean formatted;
 
     private LocalKafkaBroker(Builder builder) throws IOException {
-        this.libs = builder.libs != null ? builder.libs : brokerLibs();
+        this.jars = builder.jars != null ? builder.jars : BrokerJars.find();
         this.ownsDir = builder.dir == null;
         this.dir = ownsDir ? Files.createTempDirectory("arbor-kafka-") : Files.createDirectories(builder.dir);
         this.port = builder.port != 0 ? builder.port : freePort();
@@ -92,6 +78,11 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return dir;
     }
 
+    /** Kafka's jars, the broker's class path. */
+    public BrokerJars jars() {
+        return jars;
+    }
+
     public boolean isRunning() {
         return process != null && process.isAlive();
     }
@@ -112,7 +103,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             format(config);
             formatted = true;
         }
-        process = java(List.of("kafka.Kafka", config.toString()))
+        process = java("kafka.Kafka", List.of(config.toString()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG).toFile())).start();
         awaitReady();
     }
@@ -158,24 +149,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    /**
-     * The folder of Kafka's jars: {@value #LIBS_PROPERTY} or {@value #LIBS_ENV} if set, else
-     * {@code kafka-broker/} next to Arbor's jar or classes (jobs/target/, where the build puts it).
-     */
-    public static Path brokerLibs() {
-        String configured = System.getProperty(LIBS_PROPERTY, System.getenv(LIBS_ENV));
-        Path libs = configured != null ? Path.of(configured) : besideCode().resolve("kafka-broker");
-        try (Stream<Path> jars = Files.list(libs)) {
-            if (jars.anyMatch(jar -> jar.getFileName().toString().startsWith("kafka_2.13-"))) {
-                return libs;
-            }
-        } catch (IOException missing) {
-            // reported below
-        }
-        throw new IllegalStateException("Kafka's broker jars are not in " + libs + ": build them with `mvn -pl jobs "
-                + "-am package -DskipTests` (they go to jobs/target/kafka-broker), or set " + LIBS_ENV);
-    }
-
     static final String LOG = "broker.log";
 
     private Path writeConfig() throws IOException {
@@ -189,7 +162,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     /** Kafka's storage tool writes the node's identity and the cluster's first metadata into the data folder. */
     private void format(Path config) throws IOException {
         String clusterId = Uuid.randomUuid().toString();
-        Process format = java(List.of("kafka.tools.StorageTool", "format", "--cluster-id", clusterId, "--config",
+        Process format = java("kafka.tools.StorageTool", List.of("format", "--cluster-id", clusterId, "--config",
                 config.toString())).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG).toFile())).start();
         try {
             if (!format.waitFor(startTimeout.toMillis(), TimeUnit.MILLISECONDS) || format.exitValue() != 0) {
@@ -266,15 +239,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return properties;
     }
 
-    private ProcessBuilder java(List<String> mainAndArgs) {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JVM_OPTIONS);
-        command.add("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"));
-        command.add("-cp");
-        command.add(libs.toAbsolutePath() + File.separator + "*");
-        command.addAll(mainAndArgs);
-        return new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+    private ProcessBuilder java(String mainClass, List<String> args) {
+        return jars.java(dir, dir.resolve("log4j2.properties"), mainClass, args);
     }
 
     /** Warnings and errors only, plus the broker's "started" and "shut down" lines. */
@@ -331,19 +297,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
     }
 
-    /** The directory of the jar (or the class folder's parent) this class was loaded from. */
-    private static Path besideCode() {
-        try {
-            File location = new File(LocalKafkaBroker.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return location.toPath().toAbsolutePath().getParent();
-        } catch (URISyntaxException | SecurityException | NullPointerException e) {
-            return Path.of("").toAbsolutePath();
-        }
-    }
-
     /** Settings of a {@link LocalKafkaBroker}; every one has a default. */
     public static final class Builder {
-        private Path libs;
+        private BrokerJars jars;
         private Path dir;
         private int port;
         private final Map<String, String> overrides = new LinkedHashMap<>();
@@ -363,9 +319,9 @@ public final class LocalKafkaBroker implements AutoCloseable {
             return this;
         }
 
-        /** The folder of Kafka's jars; default {@link LocalKafkaBroker#brokerLibs()}. */
-        public Builder libs(Path value) {
-            this.libs = value;
+        /** Kafka's jars; default {@link BrokerJars#find()}. */
+        public Builder jars(BrokerJars value) {
+            this.jars = value;
             return this;
         }
 

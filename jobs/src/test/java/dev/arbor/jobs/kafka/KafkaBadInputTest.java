@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbor.jobs.ConfigException;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -21,6 +21,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14: bad messages never stop the stream (each becomes a dead letter naming its partition and
@@ -34,6 +35,9 @@ class KafkaBadInputTest {
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER = KafkaFixtures.miniCluster();
 
+    @TempDir
+    Path savepoints;
+
     private static final Duration PATIENCE = Duration.ofMinutes(3);
     private static final int MAX_BYTES = 4096;
 
@@ -44,8 +48,8 @@ class KafkaBadInputTest {
     void poisonMessagesBecomeDeadLettersAndTheGoodOnesAroundThemAreAllScored() throws Exception {
         List<Poison> poisons = List.of(
                 new Poison(text("hello, this is not JSON"), DeadLetter.INVALID, "malformed JSON", null),
-                new Poison(new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}, DeadLetter.NOT_UTF8, "invalid UTF-8 at byte 1",
-                        null),
+                new Poison(new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}, DeadLetter.NOT_UTF8,
+                        "invalid UTF-8 at byte 1", null),
                 new Poison(text("{\"id\": \"huge\", \"prompt\": \"" + "x".repeat(10_000) + "\", \"reference\": \"y\"}"),
                         DeadLetter.TOO_LARGE, "more than kafka.max-message-bytes (" + MAX_BYTES + ")", null),
                 new Poison(text("{\"id\": \"no-reference\", \"prompt\": \"x\"}"), DeadLetter.INVALID,
@@ -69,8 +73,8 @@ class KafkaBadInputTest {
         JobClient job = env.executeAsync("kafka-poison");
         KAFKA.topics().awaitCommitted("poison-scores", records -> records.size() >= 20, PATIENCE);
         KAFKA.topics().awaitCommitted("poison-dead-letters", records -> records.size() >= poisons.size(), PATIENCE);
-        job.stopWithSavepoint(false, Files.createTempDirectory("arbor-kafka-savepoint").toUri().toString(),
-                SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
 
         assertThat(KAFKA.topics().readCommitted("poison-scores")).extracting(r -> KafkaFixtures.json(r).get("id")
                 .asText()).containsExactlyInAnyOrderElementsOf(expectedIds());

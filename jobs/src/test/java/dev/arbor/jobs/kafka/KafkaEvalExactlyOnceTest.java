@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -21,6 +21,7 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Issue 14: streaming evaluation from a real Kafka broker through the real tree search (TINY model)
@@ -37,6 +38,9 @@ class KafkaEvalExactlyOnceTest {
 
     private static final int ITEMS = 500;
     private static final Duration PATIENCE = Duration.ofMinutes(4);
+
+    @TempDir
+    static Path savepoints;
 
     /** The failure-free run's scores by id. */
     private static Map<String, JsonNode> reference;
@@ -134,7 +138,8 @@ class KafkaEvalExactlyOnceTest {
     }
 
     /** Each score's key and headers name its item and the very message it came from. */
-    private static void assertHeadersName(List<ConsumerRecord<byte[], byte[]>> records, Map<String, SourceRef> sources) {
+    private static void assertHeadersName(List<ConsumerRecord<byte[], byte[]>> records,
+            Map<String, SourceRef> sources) {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             String id = KafkaFixtures.json(record).get("id").asText();
             assertThat(KafkaFixtures.key(record)).isEqualTo(id);
@@ -177,8 +182,8 @@ class KafkaEvalExactlyOnceTest {
 
     /** What Ctrl-C does to `arbor eval`: a savepoint, so the last transactions are committed, then the stop. */
     private static void stop(JobClient job) throws Exception {
-        String dir = Files.createTempDirectory("arbor-kafka-savepoint").toUri().toString();
-        job.stopWithSavepoint(false, dir, SavepointFormatType.CANONICAL).get(2, TimeUnit.MINUTES);
+        job.stopWithSavepoint(false, savepoints.toUri().toString(), SavepointFormatType.CANONICAL)
+                .get(2, TimeUnit.MINUTES);
     }
 
     private static void awaitScores(String run, int count) throws InterruptedException {

@@ -116,8 +116,8 @@ final class KafkaFixtures {
                 Path dir = Files.createTempDirectory("arbor-kafka-test-model");
                 Path file = dir.resolve("tiny.gguf");
                 SyntheticModel.write(file, SyntheticModel.Size.TINY, SyntheticModel.Precision.F32, 7);
+                dir.toFile().deleteOnExit(); // deleted last: deleteOnExit goes in reverse order
                 file.toFile().deleteOnExit();
-                dir.toFile().deleteOnExit();
                 model = file;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);

@@ -92,8 +92,8 @@ final class KafkaTestTopics {
     }
 
     /** Reads {@code topic} until its committed records satisfy {@code done}; fails after {@code patience}. */
-    List<ConsumerRecord<byte[], byte[]>> awaitCommitted(String topic, Predicate<List<ConsumerRecord<byte[], byte[]>>> done,
-            Duration patience) throws InterruptedException {
+    List<ConsumerRecord<byte[], byte[]>> awaitCommitted(String topic,
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration patience) throws InterruptedException {
         long deadline = System.nanoTime() + patience.toNanos();
         while (true) {
             List<ConsumerRecord<byte[], byte[]>> records = readCommitted(topic);

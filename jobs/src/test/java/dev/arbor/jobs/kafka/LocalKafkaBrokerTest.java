@@ -9,11 +9,13 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The launcher itself: a real broker in its own JVM that serves clients, survives a restart, and says why it cannot start. */
+/**
+ * The launcher itself: a real broker in its own JVM that serves clients, survives a restart, and
+ * says why it cannot start.
+ */
 class LocalKafkaBrokerTest {
     @RegisterExtension
     static final KafkaBrokerExtension KAFKA = new KafkaBrokerExtension();
@@ -39,7 +41,8 @@ class LocalKafkaBrokerTest {
         String arborClassPath = System.getProperty("java.class.path");
         List<String> brokerOnly = List.of("kafka_2.13-", "kafka-server-", "scala-library-", "kafka-raft-");
         assertThat(brokerOnly).allSatisfy(jar -> assertThat(arborClassPath).doesNotContain(jar));
-        assertThat(LocalKafkaBroker.brokerLibs().toFile().list()).anyMatch(name -> name.startsWith("kafka_2.13-"));
+        assertThat(KAFKA.broker().jars().folder().toFile().list()).anyMatch(name -> name.startsWith("kafka_2.13-"));
+        assertThat(KAFKA.broker().jars().version()).matches("4\\.[0-9]+\\.[0-9]+");
     }
 
     @Test
@@ -59,9 +62,5 @@ class LocalKafkaBrokerTest {
         } catch (IOException refused) {
             return false;
         }
-    }
-
-    static List<String> texts(List<byte[]> values) {
-        return values.stream().map(v -> new String(v, StandardCharsets.UTF_8)).collect(Collectors.toList());
     }
 }
