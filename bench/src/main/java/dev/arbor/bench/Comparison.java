@@ -48,6 +48,10 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
                         ConcurrentRequestsBenchmark.TOKENS_PER_OP, "generated tokens"),
                 new Comparison("64 beam-search requests: a Flink job (parallelism 1) vs the engine alone "
                         + "(ratio = engine time / Flink time, i.e. Flink's throughput relative to the engine's)",
-                        "FlinkOverheadBenchmark", "flinkJob", "engineAlone", 0.9, List.of()));
+                        "FlinkOverheadBenchmark", "flinkJob", "engineAlone", 0.9, List.of()),
+                new Comparison("eval of " + KafkaThroughputBenchmark.ITEMS + " items until every score is committed: "
+                        + "Kafka topic to topics vs files to files (ratio = files time / Kafka time, i.e. Kafka's "
+                        + "items per second relative to files)", "KafkaThroughputBenchmark", "kafka", "files", 0.9,
+                        List.of()));
     }
 }

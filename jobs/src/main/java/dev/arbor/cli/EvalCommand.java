@@ -10,6 +10,8 @@ import picocli.CommandLine.Option;
 @Command(name = "eval", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Evaluate a stream: watch a directory for JSONL items (id, prompt, reference, optional regex "
                 + "and metadata), generate, score each item and emit windowed aggregates. Runs until stopped (Ctrl-C).",
+                "With --kafka-bootstrap HOST:PORT: items from a Kafka topic; scores, aggregates and dead letters to "
+                        + "topics, exactly once (arbor kafka-dev starts a local broker to try it).",
                 "With no arguments: conf/eval.yaml, i.e. watches arbor-out/eval/incoming/ (copy "
                         + "conf/examples/eval/*.jsonl there), output in arbor-out/eval/."})
 final class EvalCommand implements Callable<Integer> {
@@ -25,18 +27,35 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--regex", paramLabel = "REGEX", description = "eval.regex, for items without their own")
     String regex;
 
+    @Option(names = "--input-topic", paramLabel = "TOPIC", description = "kafka.input-topic (with --kafka-bootstrap)")
+    String inputTopic;
+
+    @Option(names = "--aggregates-topic", paramLabel = "TOPIC", description = "kafka.aggregates-topic")
+    String aggregatesTopic;
+
+    @Option(names = "--group-id", paramLabel = "GROUP", description = "kafka.group-id: the input's consumer group")
+    String groupId;
+
+    @Option(names = "--starting-offsets", paramLabel = "COMMITTED|EARLIEST|LATEST",
+            description = "kafka.starting-offsets: where a fresh start reads the input topic from")
+    String startingOffsets;
+
     @Override
     public Integer call() throws Exception {
-        if (window != null) {
-            flags.set.putIfAbsent("eval.window", window);
-        }
-        if (metric != null) {
-            flags.set.putIfAbsent("eval.metric", metric);
-        }
-        if (regex != null) {
-            flags.set.putIfAbsent("eval.regex", regex);
-        }
+        putIfSet("eval.window", window);
+        putIfSet("eval.metric", metric);
+        putIfSet("eval.regex", regex);
+        putIfSet("kafka.input-topic", inputTopic);
+        putIfSet("kafka.aggregates-topic", aggregatesTopic);
+        putIfSet("kafka.group-id", groupId);
+        putIfSet("kafka.starting-offsets", startingOffsets);
         EvalJob.run(flags.load("eval.yaml"), System.err);
         return ExitCode.SUCCESS.code();
+    }
+
+    private void putIfSet(String key, String value) {
+        if (value != null) {
+            flags.set.putIfAbsent(key, value);
+        }
     }
 }

@@ -64,6 +64,15 @@ final class JobFlags {
             description = "job.cluster: run on this Flink cluster (REST endpoint) instead of in-process")
     String cluster;
 
+    @Option(names = "--kafka-bootstrap", paramLabel = "HOST:PORT",
+            description = "kafka.bootstrap: a Kafka broker; eval reads and writes topics, generate also sends its "
+                    + "results to one")
+    String kafkaBootstrap;
+
+    @Option(names = "--output-topic", paramLabel = "TOPIC",
+            description = "kafka.output-topic: eval's scores (arbor-scores), generate's results (arbor-results)")
+    String outputTopic;
+
     @Option(names = "--overwrite", description = "output.overwrite: replace the outputs of an earlier run")
     boolean overwrite;
 
@@ -83,6 +92,8 @@ final class JobFlags {
         put(overrides, "search.seed", seed);
         put(overrides, "job.parallelism", parallelism);
         put(overrides, "job.cluster", cluster);
+        put(overrides, "kafka.bootstrap", kafkaBootstrap);
+        put(overrides, "kafka.output-topic", outputTopic);
         if (overwrite) {
             overrides.put("output.overwrite", "true");
         }

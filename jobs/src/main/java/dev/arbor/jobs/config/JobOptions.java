@@ -4,6 +4,7 @@ import dev.arbor.jobs.io.OutputFormat;
 import dev.arbor.llama.gguf.SyntheticArchitecture;
 import dev.arbor.jobs.io.RecordFormat;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -111,9 +112,12 @@ public final class JobOptions {
 
     /** Every option, for validation of configuration files and for documentation. */
     public static List<ConfigOption<?>> all() {
-        return List.of(INPUT_PATH, INPUT_FORMAT, INPUT_MONITOR_INTERVAL, INPUT_SETTLE_TIME, OUTPUT_PATH, OUTPUT_FORMATS,
-                OUTPUT_PREFERENCE_PAIRS, OUTPUT_OVERWRITE, PARALLELISM, CHECKPOINT_INTERVAL, RESTART_ATTEMPTS,
-                CLUSTER, JAR, NAME, PROGRESS_INTERVAL, EVAL_WINDOW, EVAL_METRIC, EVAL_REGEX, SYNTHETIC_MODEL);
+        List<ConfigOption<?>> all = new ArrayList<>(List.of(INPUT_PATH, INPUT_FORMAT, INPUT_MONITOR_INTERVAL,
+                INPUT_SETTLE_TIME, OUTPUT_PATH, OUTPUT_FORMATS, OUTPUT_PREFERENCE_PAIRS, OUTPUT_OVERWRITE, PARALLELISM,
+                CHECKPOINT_INTERVAL, RESTART_ATTEMPTS, CLUSTER, JAR, NAME, PROGRESS_INTERVAL, EVAL_WINDOW, EVAL_METRIC,
+                EVAL_REGEX, SYNTHETIC_MODEL));
+        all.addAll(KafkaOptions.all());
+        return List.copyOf(all);
     }
 
     /** Options whose values are file paths: relative ones in a YAML file resolve against its directory. */

@@ -13,6 +13,8 @@ import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputLayout;
 import dev.arbor.jobs.io.Sinks;
 import dev.arbor.jobs.io.Sources;
+import dev.arbor.jobs.kafka.KafkaEvalPipeline;
+import dev.arbor.jobs.kafka.KafkaSettings;
 import dev.arbor.jobs.records.PromptLineParser;
 import dev.arbor.jobs.records.RequestAdmission;
 import dev.arbor.jobs.records.ResultRouter;
@@ -25,6 +27,7 @@ import dev.arbor.jobs.run.ProgressReporter;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.apache.flink.configuration.Configuration;
@@ -41,6 +44,9 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTime
  * prompt, reference, optional regex and metadata), searches each, scores it ({@link EvalScorer}),
  * and writes per-item scores plus processing-time windowed aggregates ({@link EvalAggregator}, also
  * logged) as JSON Lines. It runs until stopped; output files are committed at each checkpoint.
+ * With {@code kafka.bootstrap} set it reads a topic and writes topics instead ({@link
+ * KafkaEvalPipeline}); the output directory then holds only the job's state, so that a stopped run
+ * resumes at its offsets.
  *
  * <pre>
  * watched dir -> RequestAdmission -> TreeSearch -> ResultRouter -> ScoreFunction -> scores/
@@ -58,9 +64,12 @@ public final class EvalJob {
     /**
      * Everything checked and resolved on the client before submission.
      *
+     * @param input the watched directory; empty when the items come from Kafka
+     * @param kafka the topics, when the items come from Kafka (then {@code output} holds only state)
      * @param resumeFrom the restore point of an earlier run this one continues, if any
      */
-    public record Plan(Configuration config, JobInput input, OutputLayout output, ArborConfig arbor,
+    public record Plan(Configuration config, Optional<JobInput> input, Optional<KafkaSettings> kafka,
+            OutputLayout output, ArborConfig arbor,
             ModelChoice model, EvalScorer scorer, Duration window, EvalState state, Optional<Path> resumeFrom) {
         public String jobName() {
             return JobSetup.jobName(config, "arbor-eval");
@@ -84,11 +93,15 @@ public final class EvalJob {
             throw new ConfigException("invalid configuration: job.checkpoint-interval must be positive for eval "
                     + "(its outputs are committed at checkpoints)");
         }
-        JobInput input = JobInput.watched(config);
+        Optional<KafkaSettings> kafka = KafkaSettings.enabled(config) ? Optional.of(KafkaSettings.forEval(config))
+                : Optional.empty();
+        Optional<JobInput> input = kafka.isPresent() ? Optional.empty() : Optional.of(JobInput.watched(config));
+        List<String> fileOutputs = kafka.isPresent() ? List.of() : List.of(SCORES, AGGREGATES, REJECTED);
         Path root = JobSetup.outputRoot(config);
-        OutputLayout output = new OutputLayout(root, List.of(OutputLayout.Entry.parts(SCORES, SCORES, ".jsonl"),
-                OutputLayout.Entry.parts(AGGREGATES, AGGREGATES, ".jsonl"),
-                OutputLayout.Entry.parts(REJECTED, REJECTED, ".jsonl"), OutputLayout.Entry.state(EvalState.DIRECTORY)));
+        List<OutputLayout.Entry> entries = new ArrayList<>();
+        fileOutputs.forEach(name -> entries.add(OutputLayout.Entry.parts(name, name, ".jsonl")));
+        entries.add(OutputLayout.Entry.state(EvalState.DIRECTORY));
+        OutputLayout output = new OutputLayout(root, entries);
         Optional<Path> resumeFrom;
         EvalState state;
         try {
@@ -101,19 +114,24 @@ public final class EvalJob {
             } else {
                 output.prepare(overwrite);
             }
-            output.createDirectories(List.of(SCORES, AGGREGATES, REJECTED));
+            output.createDirectories(fileOutputs);
         } catch (IOException e) {
             throw new ConfigException(e.getMessage(), e);
         }
         JobSetup.Operator operator = JobSetup.operator(config, local, builder -> builder);
         EvalScorer scorer = new EvalScorer(config.get(JobOptions.EVAL_METRIC), config.get(JobOptions.EVAL_REGEX));
-        return new Plan(config, input, output, operator.arbor(), operator.model(), scorer,
+        return new Plan(config, input, kafka, output, operator.arbor(), operator.model(), scorer,
                 config.get(JobOptions.EVAL_WINDOW), state, resumeFrom);
     }
 
     /** Adds the job to {@code env}. */
     public static void build(StreamExecutionEnvironment env, Plan plan) {
-        DataStream<InputRecord> items = Sources.files(env, plan.input().path(), plan.input().format(),
+        if (plan.kafka().isPresent()) {
+            KafkaEvalPipeline.build(env, plan.kafka().get(), plan.arbor(), plan.scorer(), plan.window());
+            return;
+        }
+        JobInput input = plan.input().orElseThrow();
+        DataStream<InputRecord> items = Sources.files(env, input.path(), input.format(),
                 plan.config().get(JobOptions.INPUT_MONITOR_INTERVAL), plan.config().get(JobOptions.INPUT_SETTLE_TIME));
         SingleOutputStreamOperator<PromptRequest> requests = items
                 .process(new RequestAdmission(PromptLineParser.Mode.EVAL))
@@ -152,14 +170,7 @@ public final class EvalJob {
     public static void run(Configuration config, PrintStream progress) throws Exception {
         Plan plan = prepare(config, Environments.isLocal(Environments.create(config)));
         StreamExecutionEnvironment env = Environments.create(plan.withState());
-        progress.println("arbor eval: watching " + InputFiles.displayName(plan.input().path())
-                + " for *.jsonl items (a file is read once it has not changed for "
-                + plan.config().get(JobOptions.INPUT_SETTLE_TIME).toMillis() + " ms; Ctrl-C stops, the same command "
-                + "resumes)");
-        progress.println("  model " + plan.model().describe());
-        progress.println("  scores, aggregates (every " + plan.window().toSeconds() + " s) and rejected items in "
-                + InputFiles.displayName(plan.output().root()) + "/, committed every "
-                + config.get(JobOptions.CHECKPOINT_INTERVAL).toSeconds() + " s");
+        describe(plan, progress);
         if (plan.resumeFrom().isPresent()) {
             progress.println("  resuming the run that stopped there (" + committed(plan) + " so far), from "
                     + InputFiles.displayName(plan.resumeFrom().get()));
@@ -167,12 +178,38 @@ public final class EvalJob {
         build(env, plan);
         JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL),
                 ProgressReporter.evaluation(progress, ProgressReporter.isTerminal(), LiveTokens::total),
-                JobRunner.OnExit.suspend(() -> committed(plan) + " committed; items in flight and lines not read "
-                        + "yet are kept: run the same command to resume (--overwrite starts afresh)"));
+                JobRunner.OnExit.suspend(() -> committed(plan) + " committed; items in flight and "
+                        + (plan.kafka().isPresent() ? "messages" : "lines") + " not read yet are kept: run the same "
+                        + "command to resume (--overwrite starts afresh)"));
     }
 
-    /** What the outputs hold: "N items scored, M rejected". */
+    private static void describe(Plan plan, PrintStream progress) {
+        long commitEvery = plan.config().get(JobOptions.CHECKPOINT_INTERVAL).toSeconds();
+        if (plan.kafka().isPresent()) {
+            KafkaSettings kafka = plan.kafka().get();
+            progress.println("arbor eval: reading items from Kafka topic " + kafka.inputTopic() + " at "
+                    + kafka.bootstrap() + " (group " + kafka.groupId() + "; Ctrl-C stops, the same command resumes)");
+            progress.println("  model " + plan.model().describe());
+            progress.println("  scores to " + kafka.outputTopic() + ", aggregates (every " + plan.window().toSeconds()
+                    + " s) to " + kafka.aggregatesTopic() + ", dead letters to " + kafka.deadLetterTopic()
+                    + ", committed every " + commitEvery + " s; state in "
+                    + InputFiles.displayName(plan.output().root()) + "/");
+            return;
+        }
+        progress.println("arbor eval: watching " + InputFiles.displayName(plan.input().orElseThrow().path())
+                + " for *.jsonl items (a file is read once it has not changed for "
+                + plan.config().get(JobOptions.INPUT_SETTLE_TIME).toMillis() + " ms; Ctrl-C stops, the same command "
+                + "resumes)");
+        progress.println("  model " + plan.model().describe());
+        progress.println("  scores, aggregates (every " + plan.window().toSeconds() + " s) and rejected items in "
+                + InputFiles.displayName(plan.output().root()) + "/, committed every " + commitEvery + " s");
+    }
+
+    /** What the outputs hold: "N items scored, M rejected" (for Kafka: where the outputs are). */
     static String committed(Plan plan) {
+        if (plan.kafka().isPresent()) {
+            return "the scores in topic " + plan.kafka().get().outputTopic();
+        }
         try {
             return JsonLineCount.of(plan.output(), SCORES) + " items scored, "
                     + JsonLineCount.of(plan.output(), REJECTED) + " rejected";

@@ -16,6 +16,8 @@ import dev.arbor.jobs.io.OutputFormat;
 import dev.arbor.jobs.io.OutputLayout;
 import dev.arbor.jobs.io.Sinks;
 import dev.arbor.jobs.io.Sources;
+import dev.arbor.jobs.kafka.KafkaResultSink;
+import dev.arbor.jobs.kafka.KafkaSettings;
 import dev.arbor.jobs.records.PromptLineParser;
 import dev.arbor.jobs.records.RequestAdmission;
 import dev.arbor.jobs.records.ResultRouter;
@@ -30,6 +32,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -68,9 +71,10 @@ public final class GenerateJob {
      * @param input the input, counted
      * @param output the output directory, prepared
      * @param arbor the operator's configuration, model resolved
+     * @param kafka the topic that also receives the results, when {@code kafka.bootstrap} is set
      */
     public record Plan(Configuration config, JobInput input, OutputLayout output, List<OutputFormat> formats,
-            boolean pairs, ArborConfig arbor, ModelChoice model) {
+            boolean pairs, ArborConfig arbor, ModelChoice model, Optional<KafkaSettings> kafka) {
         public String jobName() {
             return JobSetup.jobName(config, "arbor-generate");
         }
@@ -79,6 +83,7 @@ public final class GenerateJob {
     /** Validates and prepares a run: input readable and counted, output writable, model known. */
     public static Plan prepare(Configuration config, boolean local) {
         JobInput input = JobInput.bounded(config);
+        Optional<KafkaSettings> kafka = kafka(config);
         OutputLayout output = new OutputLayout(JobSetup.outputRoot(config), List.of(
                 OutputLayout.Entry.parts(AVRO, RESULTS, ".avro"), OutputLayout.Entry.parts(JSONL, RESULTS, ".jsonl"),
                 OutputLayout.Entry.parts(REJECTED, REJECTED, ".jsonl"),
@@ -94,7 +99,18 @@ public final class GenerateJob {
         // Pairs are built from the ranked candidates.
         JobSetup.Operator operator = JobSetup.operator(config, local,
                 builder -> pairs ? builder.set(ArborOptions.RETURN_CANDIDATES, true) : builder);
-        return new Plan(config, input, output, formats, pairs, operator.arbor(), operator.model());
+        return new Plan(config, input, output, formats, pairs, operator.arbor(), operator.model(), kafka);
+    }
+
+    private static Optional<KafkaSettings> kafka(Configuration config) {
+        if (!KafkaSettings.enabled(config)) {
+            return Optional.empty();
+        }
+        if (config.get(JobOptions.CHECKPOINT_INTERVAL).isZero()) {
+            throw new ConfigException("invalid configuration: job.checkpoint-interval must be positive to send "
+                    + "results to Kafka (they are committed at checkpoints)");
+        }
+        return Optional.of(KafkaSettings.forGenerate(config));
     }
 
     private static List<String> directories(List<OutputFormat> formats, boolean pairs) {
@@ -129,6 +145,7 @@ public final class GenerateJob {
             results.sinkTo(Sinks.jsonLines(out.resolve(JSONL), RESULTS, JsonLines.encoder(AvroJson::toJson)))
                     .name("Write JSONL results").uid("jsonl");
         }
+        plan.kafka().ifPresent(kafka -> KafkaResultSink.attach(results, kafka));
         if (plan.pairs()) {
             results.flatMap(new PreferencePairs()).name("Preference pairs").uid("pairs")
                     .sinkTo(Sinks.jsonLines(out.resolve(PAIRS), PAIRS, JsonLines.encoder()))
@@ -151,6 +168,8 @@ public final class GenerateJob {
         progress.println("arbor generate: " + (total >= 0 ? total + " records" : "records") + " from "
                 + InputFiles.consoleName(plan.input().path()) + " (" + plan.input().format() + ")");
         progress.println("  model " + plan.model().describe());
+        plan.kafka().ifPresent(kafka -> progress.println("  results also to Kafka topic " + kafka.outputTopic()
+                + " at " + kafka.bootstrap()));
         build(env, plan);
         ProgressReporter reporter = new ProgressReporter(progress, "generate", plan.input().total(),
                 ProgressReporter.isTerminal(), LiveTokens::total, (long) plan.arbor().get(ArborOptions.WIDTH)

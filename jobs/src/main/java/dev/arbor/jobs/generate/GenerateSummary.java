@@ -52,7 +52,8 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
         String root = InputFiles.consoleName(plan.output().root());
         out.printf(Locale.ROOT, "arbor generate: finished in %s%n", ProgressReporter.clock(wall));
         out.printf(Locale.ROOT, "  records in        %8d   %s%n", recordsIn, InputFiles.consoleName(plan.input().path()));
-        out.printf(Locale.ROOT, "  results           %8d%n", results);
+        out.printf(Locale.ROOT, "  results           %8d%s%n", results, plan.kafka().map(kafka -> "   (also in Kafka "
+                + "topic " + kafka.outputTopic() + ")").orElse(""));
         out.printf(Locale.ROOT, "  rejected          %8d   (%d invalid records, %d search errors)%n", rejected(), invalid,
                 searchErrors);
         out.printf(Locale.ROOT, "  generated tokens  %8d   (%s tokens/s over the wall time)%n", generatedTokens,

@@ -1,0 +1,84 @@
+package dev.arbor.jobs.kafka;
+
+import dev.arbor.flink.ArborConfig;
+import dev.arbor.flink.TreeSearch;
+import dev.arbor.flink.records.PromptRequest;
+import dev.arbor.flink.records.SearchResult;
+import dev.arbor.jobs.config.ConfigException;
+import dev.arbor.jobs.eval.EvalAggregate;
+import dev.arbor.jobs.eval.EvalAggregator;
+import dev.arbor.jobs.eval.EvalScore;
+import dev.arbor.jobs.eval.EvalScorer;
+import dev.arbor.jobs.records.PromptLineParser;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTimeWindows;
+
+/**
+ * Streaming evaluation on Kafka, as a DataStream recipe: items from a topic are searched and scored
+ * as the file job does ({@link EvalScorer}), and the per-item scores, the windowed aggregates and the
+ * dead letters go to three topics, each exactly once (Kafka transactions committed on checkpoints;
+ * the input offsets live in the same checkpoints). No message stops the stream: what cannot be
+ * scored is a dead letter that names its message.
+ *
+ * <pre>
+ * input topic -> ItemAdmission -> TreeSearch -> SearchErrorRouter -> KafkaScoreFunction -> scores topic
+ *                                                                          \ window -> aggregates topic (+ log)
+ *                  \ bad messages, search errors -> dead-letter topic
+ * </pre>
+ *
+ * Operator uids are fixed, so a job resumes from a savepoint of an earlier run of this recipe.
+ */
+public final class KafkaEvalPipeline {
+    private KafkaEvalPipeline() {}
+
+    /**
+     * Checks the brokers and topics (see {@link KafkaPreflight}), then adds the job to {@code env},
+     * whose checkpointing must be on: the outputs are committed at checkpoints.
+     *
+     * @throws ConfigException when checkpointing is off, no broker answers, or a topic is missing
+     */
+    public static void build(StreamExecutionEnvironment env, KafkaSettings kafka, ArborConfig arbor,
+            EvalScorer scorer, Duration window) {
+        if (!env.getCheckpointConfig().isCheckpointingEnabled()) {
+            throw new ConfigException("invalid configuration: job.checkpoint-interval must be positive for Kafka "
+                    + "outputs (they are committed at checkpoints)");
+        }
+        List<String> topics = new ArrayList<>(List.of(kafka.inputTopic()));
+        topics.addAll(kafka.evalOutputs());
+        KafkaPreflight.check(kafka, topics);
+
+        DataStream<KafkaMessage> messages = env.fromSource(KafkaItemSource.create(kafka),
+                WatermarkStrategy.noWatermarks(), "Kafka items").uid("kafka-items");
+        SingleOutputStreamOperator<PromptRequest> requests = messages
+                .process(new ItemAdmission(PromptLineParser.Mode.EVAL, kafka.maxMessageBytes()))
+                .returns(new AvroTypeInfo<>(PromptRequest.class)).name("Parse items").uid("parse-items");
+        TreeSearch.Results searched = TreeSearch.with(arbor).uid("tree-search").apply(requests);
+        SingleOutputStreamOperator<SearchResult> results = searched.all().process(new SearchErrorRouter())
+                .returns(new AvroTypeInfo<>(SearchResult.class)).name("Route results").uid("route-results");
+        SingleOutputStreamOperator<ScoredItem> scored = results.map(new KafkaScoreFunction(scorer))
+                .name("Score items").uid("score-items");
+
+        scored.sinkTo(KafkaSinks.exactlyOnce(kafka, "scores", new JsonRecordSerializer<>(kafka.outputTopic(),
+                kafka.deadLetterTopic(), KafkaEncodings.scores()))).name("Kafka scores").uid("kafka-scores");
+        scored.map(item -> item.score).returns(TypeInformation.of(EvalScore.class)).name("Scores").uid("scores")
+                .windowAll(TumblingProcessingTimeWindows.of(window))
+                .aggregate(new EvalAggregator.Sum(), new EvalAggregator.Emit())
+                .name("Aggregate window").uid("aggregate")
+                .returns(TypeInformation.of(EvalAggregate.class))
+                .sinkTo(KafkaSinks.exactlyOnce(kafka, "aggregates", new JsonRecordSerializer<>(kafka.aggregatesTopic(),
+                        kafka.deadLetterTopic(), KafkaEncodings.aggregates()))).name("Kafka aggregates")
+                .uid("kafka-aggregates");
+        requests.getSideOutput(ItemAdmission.DEAD_LETTERS).union(results.getSideOutput(SearchErrorRouter.DEAD_LETTERS))
+                .sinkTo(KafkaSinks.exactlyOnce(kafka, "dead-letters", new JsonRecordSerializer<>(
+                        kafka.deadLetterTopic(), null, KafkaEncodings.deadLetters())))
+                .name("Kafka dead letters").uid("kafka-dead-letters");
+    }
+}

@@ -1,0 +1,132 @@
+package dev.arbor.jobs.kafka;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * What the Kafka tests do to a broker with plain Kafka clients: create topics, produce messages (as
+ * any upstream system would), and read a topic the way a downstream reader of exactly-once output
+ * must: {@code isolation.level=read_committed}, so only records of committed transactions count.
+ */
+final class KafkaTestTopics {
+    private final String bootstrap;
+
+    KafkaTestTopics(String bootstrap) {
+        this.bootstrap = bootstrap;
+    }
+
+    void create(int partitions, String... topics) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            List<NewTopic> newTopics = new ArrayList<>();
+            for (String topic : topics) {
+                newTopics.add(new NewTopic(topic, partitions, (short) 1));
+            }
+            admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * Sends the messages (keyless; a null value is a tombstone) and waits until the broker has them all.
+     *
+     * @return where each message landed, in the order given
+     */
+    List<SourceRef> produce(String topic, List<byte[]> values) throws Exception {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (byte[] value : values) {
+                sent.add(producer.send(new ProducerRecord<>(topic, value)));
+            }
+            producer.flush();
+            List<SourceRef> places = new ArrayList<>();
+            for (Future<RecordMetadata> future : sent) {
+                RecordMetadata metadata = future.get(30, TimeUnit.SECONDS);
+                places.add(SourceRef.of(topic, metadata.partition(), metadata.offset()));
+            }
+            return places;
+        }
+    }
+
+    List<SourceRef> produceText(String topic, List<String> lines) throws Exception {
+        return produce(topic, lines.stream().map(line -> line.getBytes(StandardCharsets.UTF_8))
+                .collect(Collectors.toList()));
+    }
+
+    /** Every committed record of {@code topic}, up to its last stable offset now. */
+    List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
+                    .map(info -> new TopicPartition(topic, info.partition())).collect(Collectors.toList());
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions); // the last stable offsets
+            List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("could not read " + topic + " up to " + end);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+
+    /** Reads {@code topic} until its committed records satisfy {@code done}; fails after {@code patience}. */
+    List<ConsumerRecord<byte[], byte[]>> awaitCommitted(String topic,
+            Predicate<List<ConsumerRecord<byte[], byte[]>>> done, Duration patience) throws InterruptedException {
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (true) {
+            List<ConsumerRecord<byte[], byte[]>> records = readCommitted(topic);
+            if (done.test(records)) {
+                return records;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("after " + patience.toSeconds() + " s, " + topic + " holds " + records.size()
+                        + " committed records, not what the test waits for");
+            }
+            Thread.sleep(300);
+        }
+    }
+
+    private Properties producerProperties() {
+        Properties properties = new Properties();
+        properties.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        properties.put(ProducerConfig.ACKS_CONFIG, "all");
+        properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30000);
+        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20000);
+        return properties;
+    }
+
+    private Properties consumerProperties() {
+        Properties properties = new Properties();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        properties.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return properties;
+    }
+}
