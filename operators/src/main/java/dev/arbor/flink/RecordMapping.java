@@ -28,7 +28,8 @@ import java.util.Map;
  * Thread-safe (immutable after construction).
  */
 public final class RecordMapping {
-    private static final dev.arbor.search.SearchStats NO_STATS = new dev.arbor.search.SearchStats(0, 0, 0, 0, 0, 0, 0);
+    private static final dev.arbor.search.SearchStats NO_STATS = new dev.arbor.search.SearchStats(0, 0, 0, 0, 0, 0, 0,
+            0);
 
     private final ArborConfig config;
     private final SamplerParams sampler;
