@@ -179,6 +179,7 @@ public final class RecordMapping {
         }
         return SearchStats.newBuilder()
                 .setPromptTokens(stats.promptTokens())
+                .setCachedPromptTokens(stats.cachedPromptTokens())
                 .setGeneratedTokens(stats.generatedTokens())
                 .setDecodeSteps(stats.decodeSteps())
                 .setPeakLeases(stats.peakLeases())

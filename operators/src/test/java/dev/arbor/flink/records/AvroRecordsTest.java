@@ -87,6 +87,7 @@ class AvroRecordsTest {
                 .setPeakKvCells(613)
                 .setQueuedMs(12L)
                 .setRunMs(3456789012L)
+                .setCachedPromptTokens(3)
                 .build();
     }
 
@@ -534,6 +535,32 @@ class AvroRecordsTest {
                 .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
         assertThat(back).isEqualTo(SearchResult.newBuilder(full).setReferenceLogprob(null)
                 .setReferencePerplexity(null).build());
+        assertCompatible(current, before);
+        assertCompatible(before, current);
+    }
+
+    @Test
+    void statsWrittenBeforeTheCachedPromptTokensReadAsZeroAndOldReadersSkipThem() throws IOException {
+        Schema current = SearchStats.getClassSchema();
+        Schema before = withoutField(current, "cachedPromptTokens");
+        SearchStats full = stats();
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new SpecificDatumWriter<SearchStats>(current).write(full, encoder);
+        encoder.flush();
+        GenericRecord asOld = new GenericDatumReader<GenericRecord>(current, before)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertThat(asOld.hasField("cachedPromptTokens")).isFalse();
+        assertThat(asOld.get("peakKvCells")).isEqualTo(613);
+
+        out.reset();
+        encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(before).write(asOld, encoder);
+        encoder.flush();
+        SearchStats back = new SpecificDatumReader<SearchStats>(before, current)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertThat(back).isEqualTo(SearchStats.newBuilder(full).setCachedPromptTokens(0).build());
         assertCompatible(current, before);
         assertCompatible(before, current);
     }
