@@ -63,6 +63,7 @@ class AvroRecordsTest {
                 .setReturnCandidates(true)
                 .setMetadata(Map.of("source", "unit-test", "split", "train"))
                 .setReference(" there was a king")
+                .setPrefixKey("system-prompt-a")
                 .build();
     }
 
@@ -333,7 +334,8 @@ class AvroRecordsTest {
         assertThat(v0.getField("presencePenalty")).isNull();
         assertThat(v0.getField("reference")).isNull();
         assertThat(v0.getField("nullMetadataKeys")).isNull(); // added by issue 10
-        assertThat(v0.getFields()).hasSize(PromptRequest.getClassSchema().getFields().size() - 4);
+        assertThat(v0.getField("prefixKey")).isNull(); // added by issue 13
+        assertThat(v0.getFields()).hasSize(PromptRequest.getClassSchema().getFields().size() - 5);
     }
 
     @Test
