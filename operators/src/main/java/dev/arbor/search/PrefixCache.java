@@ -74,10 +74,6 @@ final class PrefixCache {
         this.tree = new PrefixTree(trackedTokens);
     }
 
-    boolean enabled() {
-        return config.enabled();
-    }
-
     /**
      * Creates and prefills the roots of {@code tasks}' requests (reserved in {@code budget} already):
      * from a source where prompts match (an entry, or a running request with the same prefix),
