@@ -19,8 +19,9 @@ import org.slf4j.LoggerFactory;
  * What a {@link SearchEngine}'s thread does, over and over: take new requests from the inbox,
  * drop cancelled and expired ones, admit what fits ({@link AdmissionBudget}), start the admitted
  * ones (from the {@link PrefixCache} where their prompts match), and run one step of every active
- * request in one batched decode ({@link IsolatingCommit}). Owns the {@link BranchStore}; every method but {@link #submit}, {@link #stop}, {@link #isClosing} and {@link #onAdmit} runs
- * on the engine thread only.
+ * request in one batched decode ({@link IsolatingCommit}). Owns the {@link BranchStore}; every
+ * method but {@link #submit}, {@link #stop}, {@link #isClosing}, {@link #onAdmit} and
+ * {@link #checkInvariants} runs on the engine thread only.
  *
  * <p>Invariants between steps: every admitted request is in {@code active} with its worst case
  * reserved in the budget; every request is answered exactly once (through {@link Outcomes}); a

@@ -65,6 +65,10 @@ final class PrefixCache {
     /** Where each admitted task's prompt ends in the tree, until the task releases its branches. */
     private final Map<SearchTask, PrefixNode> holders = new IdentityHashMap<>();
     private long clock;
+    /** Counts what can change which sequences see the entries' cells; {@link #cells()} is recounted only then. */
+    private long changes;
+    private long cellsCountedAt = -1;
+    private int cellsCounted;
 
     /** @param trackedTokens how many prompt tokens the tree remembers (paths without entries beyond it are forgotten) */
     PrefixCache(BranchStore store, PrefixCacheConfig config, EngineMetrics metrics, long trackedTokens) {
@@ -88,6 +92,7 @@ final class PrefixCache {
         if (!config.enabled()) {
             return new Roots(store.createAll(prompts, samplers), new int[tasks.size()]);
         }
+        changes++; // forks and hand-overs below share or move the entries' cells
         Hit[] hits = lookUp(tasks);
         Set<PrefixNode> staying = keepMostRecent(budget.spareLeases(), hits);
         Branch[] roots = new Branch[tasks.size()];
@@ -133,6 +138,7 @@ final class PrefixCache {
         }
         tree.attach(shared, survivor, ++clock);
         entries.add(shared);
+        changes++;
         for (PrefixNode redundant : PrefixTree.entriesAbove(shared)) {
             release(redundant);
         }
@@ -183,12 +189,23 @@ final class PrefixCache {
             violations.add(cells + " cells held by entries alone; spare " + budget.spareCells() + ", limit "
                     + config.maxCells());
         }
+        int counted = entries.isEmpty() ? 0 : store.exclusiveCells(entryBranches());
+        if (counted != cells) {
+            violations.add("the entries' cells were last counted as " + cells + " but are " + counted);
+        }
         return violations;
     }
 
     /** KV cells only the entries hold (no running request): what releasing them all would free. */
     int cells() {
-        return entries.isEmpty() ? 0 : store.exclusiveCells(entryBranches());
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        if (cellsCountedAt != changes) {
+            cellsCounted = store.exclusiveCells(entryBranches());
+            cellsCountedAt = changes;
+        }
+        return cellsCounted;
     }
 
     /** Forgets everything after the store was drained (which released the entries' branches). */
@@ -196,6 +213,7 @@ final class PrefixCache {
         entries.clear();
         holders.clear();
         tree.clear();
+        changes++;
     }
 
     // ---- a batch's roots ----
@@ -228,16 +246,15 @@ final class PrefixCache {
         PrefixNode at = match.node();
         int depth = match.depth();
         // A source below the node shares the whole match; failing that, an ancestor's subtree shares its path.
-        while (at != null) {
+        while (at != null && Math.min(depth, prompt.length - 1) >= config.minPrefixTokens()) {
             PrefixTree.Source source = PrefixTree.sourceUnder(at);
             if (source != null) {
-                depth = Math.min(depth, prompt.length - 1);
-                return depth < config.minPrefixTokens() ? null : new Hit(source, depth);
+                return new Hit(source, Math.min(depth, prompt.length - 1));
             }
             at = at.parent;
             depth = at == null ? 0 : at.depth;
         }
-        return null;
+        return null; // nothing holds a long enough prefix of the prompt
     }
 
     /** A task left (finished, failed, cancelled, never started): its branches hold nothing any more. */
@@ -245,6 +262,7 @@ final class PrefixCache {
         PrefixNode node = holders.remove(task);
         if (node != null) {
             PrefixTree.unhold(node, task);
+            changes++; // its branches may have shared cells with an entry
         }
     }
 
@@ -344,6 +362,7 @@ final class PrefixCache {
     private void release(PrefixNode node) {
         entries.remove(node);
         tree.detach(node).prune();
+        changes++;
     }
 
     private void count(int cachedTokens) {

@@ -140,7 +140,7 @@ abstract class SearchTask {
         this.onRelease = hook;
     }
 
-    /** One of the task's live branches (each holds the prompt in its first cells), or null before start and after release. */
+    /** One of the task's live branches (each holds the prompt in its first cells); null before start, after release. */
     final Branch anyLiveBranch() {
         for (Branch branch : live) {
             if (branch.isActive()) {
