@@ -46,6 +46,13 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
                 new Comparison("16 best-of-4 requests: all at once through one engine vs one at a time",
                         "ConcurrentRequestsBenchmark", "together", "oneAtATime", 2.0, List.of(),
                         ConcurrentRequestsBenchmark.TOKENS_PER_OP, "generated tokens"),
+                new Comparison("256 best-of-4 requests sharing a 512-token prefix (16-token suffixes, 16 new tokens): "
+                        + "prefix cache on vs off", "PrefixCacheBenchmark", "sharedCached", "sharedUncached", 3.0,
+                        List.of(), PrefixCacheBenchmark.TOKENS_PER_OP, "generated tokens"),
+                new Comparison("256 best-of-4 requests sharing no prefix (128-token prompts, 16 new tokens): prefix "
+                        + "cache on vs off (ratio = the cache's cost; target 0.97)", "PrefixCacheBenchmark",
+                        "distinctCached", "distinctUncached", 0.97, List.of(), PrefixCacheBenchmark.TOKENS_PER_OP,
+                        "generated tokens"),
                 new Comparison("64 beam-search requests: a Flink job (parallelism 1) vs the engine alone "
                         + "(ratio = engine time / Flink time, i.e. Flink's throughput relative to the engine's)",
                         "FlinkOverheadBenchmark", "flinkJob", "engineAlone", 0.9, List.of()),

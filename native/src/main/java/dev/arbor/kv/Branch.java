@@ -58,6 +58,58 @@ public final class Branch {
     }
 
     /**
+     * A new root on a new lease that shares this branch's first {@code position} cells (tags, no KV
+     * copy) and nothing after them: how a request starts from a cached prefix. The child is a tree
+     * of its own (no parent, so pruning or {@code retainOnly} in either tree never touches the
+     * other), with a fresh sampler of {@code params}, fresh metrics, no grammar and no bias. No
+     * decode has produced the logits at its position yet: it must decode (prefill) at least one token
+     * before it samples, scores, reads logits or commits; those throw until then.
+     *
+     * @throws IllegalArgumentException when {@code position} is outside {@code [1, position()]}, or
+     *     for a part of a sequence with per-sequence KV streams (llama.cpp copies only whole ones)
+     * @throws NoLeaseException when every sequence id is leased
+     */
+    public Branch forkAt(int position, SamplerParams params) {
+        return forkAt(position, params, null);
+    }
+
+    /**
+     * As {@link #forkAt(int, SamplerParams)}, the child constrained by {@code grammar} (null: none)
+     * from its first generated token on. The child owns the grammar state from this call on, which
+     * closes it when the fork fails.
+     */
+    public Branch forkAt(int position, SamplerParams params, Grammar grammar) {
+        return store.forkAt(state(), position, params, grammar);
+    }
+
+    /**
+     * Shortens this leaf to its first {@code position} tokens: the cells after them are removed and
+     * it becomes a bare prefix, as a {@link #forkAt} child is: logits unknown until it decodes again,
+     * metrics and sampler history reset (they described the removed tokens; the sampler keeps its
+     * parameters and restarts from their seed), grammar released, bias and steer cleared.
+     *
+     * @throws IllegalStateException while it has children (they may share the cells to be removed)
+     * @throws IllegalArgumentException when {@code position} is outside {@code [1, position()]}
+     */
+    public void truncate(int position) {
+        store.truncate(state(), position);
+    }
+
+    /**
+     * As {@link #truncate(int)}, then restarts the branch as a new request's root: a fresh sampler of
+     * {@code params} and the grammar {@code grammar} (null: none), which the branch owns from this
+     * call on (closed when the truncation fails).
+     */
+    public void truncate(int position, SamplerParams params, Grammar grammar) {
+        store.truncate(state(), position, params, grammar);
+    }
+
+    /** Whether the logits of the next token are known (false after forkAt or truncate, until a decode). */
+    public boolean hasLogits() {
+        return state().logitsKnown;
+    }
+
+    /**
      * RESTRICT: releases this branch and its cells. A no-op on a released branch, as every
      * release is (the seed's contract): releasing twice is never an error.
      *
@@ -159,12 +211,12 @@ public final class Branch {
 
     /** A copy of the logits of the next token. */
     public float[] logits() {
-        return state().logits.clone();
+        return state().knownLogits().clone();
     }
 
     /** Copies the logits of the next token into {@code dst} (nVocab floats), without allocating. */
     public void logits(float[] dst) {
-        float[] logits = state().logits;
+        float[] logits = state().knownLogits();
         if (dst.length < logits.length) {
             throw new IllegalArgumentException("destination must hold " + logits.length + " floats");
         }
@@ -174,7 +226,7 @@ public final class Branch {
     /** Draws the next token with this branch's sampler, logit bias and steer (not yet accepted). */
     public int sample() {
         BranchState state = state();
-        return state.sampler.sample(state.logits, state.bias, state.steer);
+        return state.sampler.sample(state.knownLogits(), state.bias, state.steer);
     }
 
     /** Records a token in the sampler's history (penalties) without decoding it. */
@@ -225,7 +277,7 @@ public final class Branch {
     /** Entropy, in nats, of the model's next-token distribution. */
     public double entropy() {
         BranchState state = state();
-        return BranchMetrics.entropy(state.logits, state.logNormalizer());
+        return BranchMetrics.entropy(state.knownLogits(), state.logNormalizer());
     }
 
     /**

@@ -11,8 +11,8 @@ import java.util.List;
  * <p>Invariants while {@code live}: {@code seq} is leased to this branch alone; the sequence
  * holds exactly {@code position} cells (positions {@code 0..position-1}); {@code logits} is the
  * next-token row after the last decoded token, masked by {@code grammar} when there is one (the
- * grammar has accepted every committed token, none of the prefilled ones); {@code parent} and
- * {@code children} are live.
+ * grammar has accepted every committed token, none of the prefilled ones) while
+ * {@code logitsKnown}; {@code parent} and {@code children} are live.
  */
 final class BranchState {
     final int slot;
@@ -27,6 +27,9 @@ final class BranchState {
 
     float[] logits;
     float[] pending; // receives the next row during a decode; swapped in only on success
+    // False after forkAt or truncate until the branch decodes again: no decode has produced the
+    // row for its current position, and a stale row would silently give wrong tokens.
+    boolean logitsKnown;
     Sampler sampler;
     LogitBias bias = LogitBias.NONE;
     LogitBias steer = LogitBias.NONE;
@@ -45,6 +48,7 @@ final class BranchState {
         float[] previous = logits;
         logits = pending;
         pending = previous;
+        logitsKnown = true;
         logNormalizer = Double.NaN;
         sampler.forgetLastSample();
     }
@@ -69,14 +73,23 @@ final class BranchState {
         allowed = -1;
     }
 
+    /** The next-token row; throws while it is unknown (after forkAt or truncate, before a decode). */
+    float[] knownLogits() {
+        if (!logitsKnown) {
+            throw new IllegalStateException("the branch's next-token logits are unknown: after forkAt or truncate "
+                    + "it must decode (prefill) at least one token before it samples, scores or commits");
+        }
+        return logits;
+    }
+
     /** Natural-log probability of {@code token} under softmax(logits). */
     double logprob(int token) {
-        return logits[token] - logNormalizer();
+        return knownLogits()[token] - logNormalizer();
     }
 
     double logNormalizer() {
         if (Double.isNaN(logNormalizer)) {
-            logNormalizer = BranchMetrics.logSumExp(logits);
+            logNormalizer = BranchMetrics.logSumExp(knownLogits());
         }
         return logNormalizer;
     }
@@ -84,6 +97,7 @@ final class BranchState {
     /** Takes a copy of another branch's logits row (a fork), with what is known about it. */
     void copyLogitsFrom(BranchState other) {
         System.arraycopy(other.logits, 0, logits, 0, logits.length);
+        logitsKnown = other.logitsKnown;
         logNormalizer = other.logNormalizer;
         allowed = other.allowed;
     }

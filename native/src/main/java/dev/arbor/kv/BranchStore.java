@@ -4,6 +4,8 @@ import dev.arbor.llama.Grammar;
 import dev.arbor.llama.LlamaContext;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -72,6 +74,18 @@ public final class BranchStore implements AutoCloseable {
     }
 
     /**
+     * KV cells that only {@code branches} see, no other live branch: what releasing all of them would
+     * free (a cell shared with any other branch is not counted).
+     */
+    public int exclusiveCells(Collection<Branch> branches) {
+        BitSet seqs = new BitSet(tenancy.capacity());
+        for (Branch branch : branches) {
+            seqs.set(resolve(branch).seq);
+        }
+        return context.kvCellsSeenOnlyBy(seqs);
+    }
+
+    /**
      * Keeps {@code winner} and releases every other branch of its tree (other trees are untouched);
      * the winner becomes a root with no parent and no children. A no-op on a sole survivor.
      *
@@ -129,7 +143,7 @@ public final class BranchStore implements AutoCloseable {
         for (int i = 0; i < tokens.length; i++) {
             BranchState state = states.get(i);
             surprisals[i] = -state.logprob(tokens[i]);
-            samplingSurprisals[i] = -Math.log(state.sampler.probability(state.logits, state.bias, state.steer,
+            samplingSurprisals[i] = -Math.log(state.sampler.probability(state.knownLogits(), state.bias, state.steer,
                     tokens[i]));
         }
         decoder.decode(states, runs);
@@ -288,6 +302,80 @@ public final class BranchStore implements AutoCloseable {
         return child.handle;
     }
 
+    Branch forkAt(BranchState parent, int position, SamplerParams params, Grammar grammar) {
+        BranchState child;
+        try {
+            checkOpen();
+            if (params == null) {
+                throw new IllegalArgumentException("params must not be null");
+            }
+            checkPrefixPosition(parent, position);
+            child = allocate(leaseOrThrow());
+        } catch (RuntimeException e) {
+            closeQuietly(grammar);
+            throw e;
+        }
+        try {
+            // Tags on the parent's first cells; a whole copy when it is all of them (per-sequence streams allow no other).
+            context.seqCopy(parent.seq, child.seq, 0, position == parent.position ? -1 : position);
+        } catch (RuntimeException e) {
+            tenancy.release(child.seq); // the copy was refused before it happened: the sequence is empty
+            invalidate(child);
+            closeQuietly(grammar);
+            throw e;
+        }
+        child.position = position;
+        child.sampler = new Sampler(params);
+        child.grammar = grammar;
+        return child.handle;
+    }
+
+    void truncate(BranchState state, int position, SamplerParams params, Grammar grammar) {
+        try {
+            if (params == null) {
+                throw new IllegalArgumentException("params must not be null");
+            }
+            truncate(state, position);
+        } catch (RuntimeException e) {
+            closeQuietly(grammar);
+            throw e;
+        }
+        state.sampler = new Sampler(params);
+        state.grammar = grammar;
+    }
+
+    private static void closeQuietly(Grammar grammar) {
+        if (grammar != null) {
+            grammar.close();
+        }
+    }
+
+    void truncate(BranchState state, int position) {
+        checkOpen();
+        if (!state.children.isEmpty()) {
+            throw new IllegalStateException("branch has " + state.children.size() + " children: only a leaf can be "
+                    + "truncated");
+        }
+        checkPrefixPosition(state, position);
+        if (position < state.position && !context.seqRemove(state.seq, position, -1)) {
+            throw new IllegalStateException("llama.cpp refused to remove the cells of seq " + state.seq + " from "
+                    + position + " (a recurrent model cannot drop part of a sequence)");
+        }
+        state.position = position;
+        state.logitsKnown = false;
+        state.metrics = new BranchMetrics();
+        state.sampler = new Sampler(state.sampler.params());
+        state.releaseGrammar();
+        state.bias = LogitBias.NONE;
+        state.steer = LogitBias.NONE;
+    }
+
+    private static void checkPrefixPosition(BranchState state, int position) {
+        if (position < 1 || position > state.position) {
+            throw new IllegalArgumentException("position must be in [1, " + state.position + "], was " + position);
+        }
+    }
+
     /** RESTRICT: releases a branch without children. */
     void prune(BranchState state) {
         if (!state.children.isEmpty()) {
@@ -373,6 +461,7 @@ public final class BranchStore implements AutoCloseable {
             state.logits = new float[nVocab];
             state.pending = new float[nVocab];
         }
+        state.logitsKnown = false;
         state.bias = LogitBias.NONE;
         state.steer = LogitBias.NONE;
         state.metrics = new BranchMetrics();

@@ -1,6 +1,7 @@
 package dev.arbor.llama;
 
 import java.util.Arrays;
+import java.util.BitSet;
 
 /**
  * Arbor's own ledger of a context's KV cells, kept because llama.cpp 0.5.0 no longer says how many
@@ -53,6 +54,24 @@ final class KvCells {
         for (int pos = 0; pos < extent[seq]; pos++) {
             if (cells[pos] != NONE) {
                 count++;
+            }
+        }
+        return count;
+    }
+
+    /** Cells that only sequences of {@code seqs} see (each such cell counted once). */
+    int seenOnlyBy(BitSet seqs) {
+        // A sequence sees a cell at most once (one cell per position), so a cell is seen only by
+        // seqs exactly when as many of them see it as sequences see it in all.
+        int[] seen = new int[nextId];
+        int count = 0;
+        for (int seq = seqs.nextSetBit(0); seq >= 0 && seq < cellAt.length; seq = seqs.nextSetBit(seq + 1)) {
+            int[] cells = cellAt[seq];
+            for (int pos = 0; pos < extent[seq]; pos++) {
+                int id = cells[pos];
+                if (id != NONE && ++seen[id] == sequencesOf[id]) {
+                    count++;
+                }
             }
         }
         return count;

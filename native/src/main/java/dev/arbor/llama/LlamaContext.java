@@ -3,6 +3,7 @@ package dev.arbor.llama;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.util.BitSet;
 
 /**
  * One llama.cpp context: a KV cache of {@link #nCtx()} cells shared by sequences
@@ -239,6 +240,18 @@ public final class LlamaContext implements AutoCloseable {
             throw new IllegalArgumentException("seq id " + seq + " is outside [0, " + nSeqMax + ")");
         }
         return cells.cellsOf(seq);
+    }
+
+    /**
+     * Cells that no sequence outside {@code seqs} sees: what removing all of {@code seqs} would free.
+     * From the same ledger as {@link #kvUsedCells()}; O(cells of those sequences).
+     */
+    public int kvCellsSeenOnlyBy(BitSet seqs) {
+        openHandle();
+        if (seqs.length() > nSeqMax) {
+            throw new IllegalArgumentException("seq id " + (seqs.length() - 1) + " is outside [0, " + nSeqMax + ")");
+        }
+        return cells.seenOnlyBy(seqs);
     }
 
     /** Empties the whole KV cache. */

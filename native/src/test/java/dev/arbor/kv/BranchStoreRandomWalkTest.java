@@ -23,7 +23,8 @@ import org.junit.jupiter.params.provider.ValueSource;
  * it copies them into new ones. After every step: live branches match, leases + available ==
  * nSeqMax, each live branch's sequence holds exactly {@code position()} cells, and the cache holds
  * exactly the union of live branches' cells (so none once no branch is live) — as Arbor's ledger
- * ({@code kvUsedCells}) says and as llama.cpp's own serialized state of the whole cache says.
+ * ({@code kvUsedCells}) says and as llama.cpp's own serialized state of the whole cache says — and
+ * the cells only a random subset of branches sees are what {@code exclusiveCells} counts.
  */
 class BranchStoreRandomWalkTest {
     private static final int N_SEQ_MAX = 8;
@@ -56,8 +57,9 @@ class BranchStoreRandomWalkTest {
             store.drain();
         }
         // The walk really exercised the interesting paths (a stream of its own fills up more rarely).
-        assertThat(outcomes).containsKeys("create", "fork", "commit", "prefill", "prune", "prune-restricted",
-                "pruneSubtree", "pruneSplice", "retainOnly", "no-lease", "drain");
+        assertThat(outcomes).containsKeys("create", "fork", "forkAt", "truncate", "commit", "prefill", "prune",
+                "prune-restricted", "pruneSubtree", "pruneSplice", "retainOnly", "no-lease", "drain",
+                "commit-without-logits");
         if (kvUnified) {
             assertThat(outcomes).containsKey("kv-exhausted");
         }
@@ -70,8 +72,11 @@ class BranchStoreRandomWalkTest {
             return create();
         }
         Branch pick = live.get(random.nextInt(live.size()));
-        if (roll < 30) {
+        if (roll < 26) {
             return fork(pick);
+        }
+        if (roll < 30) {
+            return forkAt(pick);
         }
         if (roll < 55) {
             return commit(subset(live));
@@ -91,6 +96,9 @@ class BranchStoreRandomWalkTest {
             pick.pruneSplice();
             cells.remove(pick);
             return "pruneSplice";
+        }
+        if (roll < 94) {
+            return truncate(pick);
         }
         if (roll < 99) {
             store.retainOnly(pick);
@@ -131,12 +139,50 @@ class BranchStoreRandomWalkTest {
         return "fork";
     }
 
+    /** A new root on a prefix of {@code parent}: its first ids (one buffer) or copies of them (streams). */
+    private String forkAt(Branch parent) {
+        if (store.available() == 0) {
+            return fork(parent); // the same refusal
+        }
+        int position = 1 + random.nextInt(parent.position());
+        if (!unified && position < parent.position()) {
+            assertThatThrownBy(() -> parent.forkAt(position, SamplerParams.greedy()))
+                    .isInstanceOf(IllegalArgumentException.class);
+            return "forkAt-refused";
+        }
+        Branch child = parent.forkAt(position, SamplerParams.greedy());
+        List<Long> prefix = cells.get(parent).subList(0, position);
+        cells.put(child, unified ? new ArrayList<>(prefix) : newCells(new ArrayList<>(), position));
+        return "forkAt";
+    }
+
+    private String truncate(Branch branch) {
+        int position = 1 + random.nextInt(branch.position());
+        if (!branch.isLeaf()) {
+            assertThatThrownBy(() -> branch.truncate(position)).isInstanceOf(IllegalStateException.class);
+            return "truncate-restricted";
+        }
+        branch.truncate(position);
+        cells.get(branch).subList(position, cells.get(branch).size()).clear();
+        return "truncate";
+    }
+
     private String commit(List<Branch> branches) {
         int[] tokens = new int[branches.size()];
+        boolean allKnown = true;
         for (int i = 0; i < tokens.length; i++) {
-            tokens[i] = random.nextBoolean() ? branches.get(i).sample() : random.nextInt(model.nVocab());
+            boolean known = branches.get(i).hasLogits();
+            allKnown &= known;
+            tokens[i] = random.nextBoolean() && known ? branches.get(i).sample() : random.nextInt(model.nVocab());
         }
         int[] positions = branches.stream().mapToInt(Branch::position).toArray();
+        if (!allKnown) {
+            assertThatThrownBy(() -> store.commit(branches, tokens)).isInstanceOf(IllegalStateException.class);
+            for (int i = 0; i < positions.length; i++) {
+                assertThat(branches.get(i).position()).isEqualTo(positions[i]);
+            }
+            return "commit-without-logits";
+        }
         try {
             store.commit(branches, tokens);
         } catch (KvExhaustedException e) {
@@ -203,6 +249,22 @@ class BranchStoreRandomWalkTest {
         cells.keySet().removeIf(branch -> !branch.isActive());
     }
 
+    /** A random subset's exclusive cells: its ids that no branch outside it holds. */
+    private void checkExclusiveCells(String where) {
+        List<Branch> subset = new ArrayList<>();
+        Set<Long> inside = new HashSet<>();
+        Set<Long> outside = new HashSet<>();
+        for (Map.Entry<Branch, List<Long>> entry : cells.entrySet()) {
+            boolean in = random.nextBoolean();
+            if (in) {
+                subset.add(entry.getKey());
+            }
+            (in ? inside : outside).addAll(entry.getValue());
+        }
+        inside.removeAll(outside);
+        assertThat(store.exclusiveCells(subset)).as(where + ": exclusive cells of " + subset).isEqualTo(inside.size());
+    }
+
     private void checkInvariants(int step, String op) {
         String where = "step " + step + " (" + op + ")";
         assertThat(store.liveBranches()).as(where).isEqualTo(cells.size());
@@ -219,6 +281,7 @@ class BranchStoreRandomWalkTest {
             union.addAll(entry.getValue());
         }
         assertThat(kv.context.kvUsedCells()).as(where + ": cells in use").isEqualTo(union.size());
+        checkExclusiveCells(where);
         assertThat(KvState.cells(kv.context, -1)).as(where + ": cells in llama.cpp's state").isEqualTo(union.size());
     }
 }

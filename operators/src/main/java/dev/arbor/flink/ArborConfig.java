@@ -4,6 +4,7 @@ import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.ModelParams;
 import dev.arbor.search.SearchStrategy;
+import dev.arbor.search.PrefixCacheConfig;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -15,7 +16,7 @@ import org.apache.flink.configuration.ReadableConfig;
 
 /**
  * A validated, immutable set of {@link ArborOptions}: what one Arbor operator runs with (model,
- * context size, default search and sampler, timeout, capacity).
+ * context size, prefix cache, routing, default search and sampler, timeout, capacity).
  *
  * <p>Built from a Flink configuration ({@link #from(ReadableConfig)}, e.g. a job's config file or
  * its global job parameters) or with {@link #builder()}. Both validate every value up front, so a
@@ -124,6 +125,12 @@ public final class ArborConfig implements Serializable {
         return capacity > 0 ? capacity : 2 * get(ArborOptions.N_SEQ_MAX);
     }
 
+    /** The engine's prefix cache ({@link ArborOptions#CACHE_ENABLED} and the options beside it). */
+    public PrefixCacheConfig prefixCache() {
+        return new PrefixCacheConfig(get(ArborOptions.CACHE_ENABLED), get(ArborOptions.CACHE_MAX_CELLS),
+                get(ArborOptions.CACHE_MIN_PREFIX_TOKENS));
+    }
+
     /** The default sampler (the record's seed is applied per request). */
     public SamplerParams sampler() {
         return SamplerParams.builder().temperature(get(ArborOptions.TEMPERATURE)).topK(get(ArborOptions.TOP_K))
@@ -151,6 +158,9 @@ public final class ArborConfig implements Serializable {
         atLeast(ArborOptions.N_BATCH, 1);
         atLeast(ArborOptions.N_SEQ_MAX, 1);
         atLeast(ArborOptions.THREADS, 0);
+        atLeast(ArborOptions.CACHE_MAX_CELLS, 0);
+        atLeast(ArborOptions.CACHE_MIN_PREFIX_TOKENS, 1);
+        atLeast(ArborOptions.ROUTING_PREFIX_TOKENS, 0);
         atLeast(ArborOptions.WIDTH, 1);
         strategy();
         check(values.getOptional(ArborOptions.GRAMMAR).isEmpty() || values.getOptional(ArborOptions.JSON_SCHEMA).isEmpty(),

@@ -5,6 +5,7 @@ import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.FlashAttention;
 import dev.arbor.llama.LoadMode;
 import dev.arbor.llama.ThreadPolicy;
+import dev.arbor.search.PrefixCacheConfig;
 import dev.arbor.search.SearchRequest;
 import dev.arbor.search.SearchStrategy;
 import java.time.Duration;
@@ -14,7 +15,7 @@ import org.apache.flink.configuration.ConfigOptions;
 
 /**
  * Every setting of Arbor's Flink operator as a typed Flink {@link ConfigOption}: the model and its
- * context, the default search and sampler (each overridable per record), and the async operator's
+ * context, the prefix cache and routing by prefix, the default search and sampler (each overridable per record), and the async operator's
  * timeout and capacity. Read them with {@link ArborConfig#from(org.apache.flink.configuration.ReadableConfig)}.
  */
 public final class ArborOptions {
@@ -88,6 +89,28 @@ public final class ArborOptions {
                     + "by name (chatml, llama3, gemma, ...) instead of the model's own; unset: the model's "
                     + "(tokenizer.chat_template in its GGUF metadata).");
 
+    public static final ConfigOption<Boolean> CACHE_ENABLED = ConfigOptions.key("arbor.cache.enabled").booleanType()
+            .defaultValue(true).withDescription("Prefix cache: keep the KV cells of prompt prefixes that requests share "
+                    + "(a system prompt, few-shot examples), so that later requests starting the same way prefill only "
+                    + "the rest. Results are the same with it as without it; its entries give way whenever a request "
+                    + "needs their sequences or cells. Needs kv-unified. Policy: 'Prefix cache' in docs/flink.md.");
+
+    public static final ConfigOption<Integer> CACHE_MAX_CELLS = ConfigOptions.key("arbor.cache.max-cells").intType()
+            .defaultValue(0).withDescription("Most KV cells the prefix cache keeps on its own (cells no running "
+                    + "request holds); 0 = no limit but n-ctx, since entries always give way to requests.");
+
+    public static final ConfigOption<Integer> CACHE_MIN_PREFIX_TOKENS = ConfigOptions
+            .key("arbor.cache.min-prefix-tokens").intType().defaultValue(PrefixCacheConfig.DEFAULT_MIN_PREFIX_TOKENS)
+            .withDescription("Shortest shared prompt prefix, in tokens, that the prefix cache keeps or starts a "
+                    + "request from.");
+
+    public static final ConfigOption<Integer> ROUTING_PREFIX_TOKENS = ConfigOptions
+            .key("arbor.routing.prefix-tokens").intType().defaultValue(0)
+            .withDescription("With parallelism > 1 every subtask has its own prefix cache: route each record by a "
+                    + "hash of the first N tokens of its prompt (or by its prefixKey field, when set), so that "
+                    + "records sharing a prefix meet in one subtask. 0 = no routing: records go where Flink "
+                    + "sends them.");
+
     public static final ConfigOption<Integer> WIDTH = ConfigOptions.key("arbor.search.width").intType()
             .defaultValue(SearchRequest.DEFAULT_WIDTH).withDescription("Beams (beam search) or samples (best-of-n).");
 
@@ -149,7 +172,8 @@ public final class ArborOptions {
     /** Every option, for validation of configuration files and for documentation. */
     public static List<ConfigOption<?>> all() {
         return List.of(MODEL_PATH, GPU_LAYERS, LOAD_MODE, N_CTX, N_BATCH, N_SEQ_MAX, THREADS, THREAD_POLICY, CPU_POLL,
-                FLASH_ATTENTION, KV_UNIFIED, STRATEGY, GRAMMAR, JSON_SCHEMA, CHAT_TEMPLATE, WIDTH, MAX_NEW_TOKENS,
+                FLASH_ATTENTION, KV_UNIFIED, CACHE_ENABLED, CACHE_MAX_CELLS, CACHE_MIN_PREFIX_TOKENS,
+                ROUTING_PREFIX_TOKENS, STRATEGY, GRAMMAR, JSON_SCHEMA, CHAT_TEMPLATE, WIDTH, MAX_NEW_TOKENS,
                 LENGTH_PENALTY, STOP, STOP_AT_EOG, RETURN_CANDIDATES, SEED, TEMPERATURE, TOP_K, TOP_P, MIN_P,
                 REPEAT_PENALTY, REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, TIMEOUT, CAPACITY, ORDERED);
     }

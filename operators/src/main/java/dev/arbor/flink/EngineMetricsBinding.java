@@ -37,6 +37,13 @@ public final class EngineMetricsBinding {
     public static final String REQUESTS_FAILED = "requestsFailed";
     public static final String REQUESTS_TIMED_OUT = "requestsTimedOut";
     public static final String DECODE_STEP_LATENCY = "decodeStepLatencyMicros";
+    public static final String CACHE_HITS = "prefixCacheHits";
+    public static final String CACHE_MISSES = "prefixCacheMisses";
+    public static final String CACHE_HIT_RATE = "prefixCacheHitRate";
+    public static final String CACHED_PROMPT_TOKENS = "prefixCacheTokens";
+    public static final String CACHE_ENTRIES = "prefixCacheEntries";
+    public static final String CACHE_CELLS = "prefixCacheCells";
+    public static final String CACHE_EVICTIONS = "prefixCacheEvictions";
 
     private static final int HISTOGRAM_WINDOW = 1024;
 
@@ -54,6 +61,14 @@ public final class EngineMetricsBinding {
         group.gauge(KV_PRESSURE, (Gauge<Double>) engine::kvPressure);
         group.gauge(QUEUE_DEPTH, (Gauge<Integer>) engine::queuedRequests);
         group.gauge(ACTIVE_REQUESTS, (Gauge<Integer>) engine::activeRequests);
+        // The cache's counts live in the engine, written by its thread: gauges read them.
+        group.gauge(CACHE_HITS, (Gauge<Long>) engine::cacheHits);
+        group.gauge(CACHE_MISSES, (Gauge<Long>) engine::cacheMisses);
+        group.gauge(CACHE_HIT_RATE, (Gauge<Double>) engine::cacheHitRate);
+        group.gauge(CACHED_PROMPT_TOKENS, (Gauge<Long>) engine::cachedPromptTokens);
+        group.gauge(CACHE_ENTRIES, (Gauge<Integer>) engine::cacheEntries);
+        group.gauge(CACHE_CELLS, (Gauge<Integer>) engine::cacheCells);
+        group.gauge(CACHE_EVICTIONS, (Gauge<Long>) engine::cacheEvictions);
         completed = group.counter(REQUESTS_COMPLETED, new ThreadSafeSimpleCounter());
         rejected = group.counter(REQUESTS_REJECTED, new ThreadSafeSimpleCounter());
         failed = group.counter(REQUESTS_FAILED, new ThreadSafeSimpleCounter());

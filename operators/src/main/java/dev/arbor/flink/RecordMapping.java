@@ -32,7 +32,7 @@ import java.util.Map;
  * Thread-safe (immutable after construction).
  */
 public final class RecordMapping {
-    private static final RunStats NO_STATS = new RunStats(0, 0, 0, 0, 0, 0, 0);
+    private static final RunStats NO_STATS = new RunStats(0, 0, 0, 0, 0, 0, 0, 0);
 
     private final ArborConfig config;
     private final SamplerParams sampler;
@@ -240,6 +240,7 @@ public final class RecordMapping {
         }
         return SearchStats.newBuilder()
                 .setPromptTokens(stats.promptTokens())
+                .setCachedPromptTokens(stats.cachedPromptTokens())
                 .setGeneratedTokens(stats.generatedTokens())
                 .setDecodeSteps(stats.decodeSteps())
                 .setPeakLeases(stats.peakLeases())

@@ -81,7 +81,7 @@ public final class SlotRuntime implements AutoCloseable {
         LlamaContext context = null;
         try {
             context = LlamaContext.create(lease.model(), config.contextParams(taskSlots));
-            SearchEngine engine = new SearchEngine(context, capacity);
+            SearchEngine engine = new SearchEngine(context, capacity, config.prefixCache());
             EngineMetricsBinding metrics = EngineMetricsBinding.bind(metricGroup, engine.metrics());
             return new SlotRuntime(lease, context, engine, new RecordMapping(config, lease.model()), metrics);
         } catch (RuntimeException | Error e) {

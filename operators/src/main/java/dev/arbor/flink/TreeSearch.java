@@ -20,7 +20,10 @@ import org.apache.flink.util.OutputTag;
  * ordered on request) whose capacity matches what the engine can hold, and whose timeout is a
  * little above {@link ArborOptions#TIMEOUT} so that the engine's own TIMEOUT answers first; the
  * operator's timeout answers with a TIMEOUT result too. The results can then be split into
- * completed ones and rejected ones (error set), the latter through a side output.
+ * completed ones and rejected ones (error set), the latter through a side output. With
+ * {@link ArborOptions#ROUTING_PREFIX_TOKENS} (or {@link #routeByPrefix}) records are routed by their
+ * prompt's prefix first ({@link PrefixRouting}), so that those sharing one meet in one subtask's
+ * prefix cache.
  *
  * <p>One builder may be applied several times; give each application its own {@link #uid} when
  * the job must restore from savepoints across code changes.
@@ -33,12 +36,14 @@ public final class TreeSearch {
     private final ArborConfig config;
     private boolean ordered;
     private int capacity;
+    private int routingTokens;
     private String uid;
 
     private TreeSearch(ArborConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.ordered = config.get(ArborOptions.ORDERED);
         this.capacity = config.get(ArborOptions.CAPACITY);
+        this.routingTokens = config.get(ArborOptions.ROUTING_PREFIX_TOKENS);
     }
 
     public static TreeSearch with(ArborConfig config) {
@@ -61,7 +66,21 @@ public final class TreeSearch {
     }
 
     /**
-     * Operator uid prefix: the async operator gets {@code uid}, the splitter {@code uid + "-split"}.
+     * Routes records by a hash of their prompt's first {@code tokens} tokens (or their
+     * {@code prefixKey}) before the search, so that records sharing a prefix meet in one subtask and
+     * its prefix cache; 0 turns routing off. Default: {@link ArborOptions#ROUTING_PREFIX_TOKENS}.
+     */
+    public TreeSearch routeByPrefix(int tokens) {
+        if (tokens < 0) {
+            throw new IllegalArgumentException("tokens must be >= 0, was " + tokens);
+        }
+        this.routingTokens = tokens;
+        return this;
+    }
+
+    /**
+     * Operator uid prefix: the async operator gets {@code uid}, the splitter {@code uid + "-split"}, the
+     * routing step (when routing by prefix) {@code uid + "-prefix-key"}.
      * Unset by default (Flink derives ids from the job graph, which suffices for failover).
      */
     public TreeSearch uid(String value) {
@@ -89,9 +108,11 @@ public final class TreeSearch {
         int inFlight = effectiveCapacity();
         Duration timeout = asyncTimeout();
         TreeSearchFunction function = new TreeSearchFunction(config, inFlight, timeout);
+        DataStream<PromptRequest> input = routingTokens > 0
+                ? PrefixRouting.route(requests, config, routingTokens, uid) : requests;
         SingleOutputStreamOperator<SearchResult> all = ordered
-                ? AsyncDataStream.orderedWait(requests, function, timeout.toMillis(), TimeUnit.MILLISECONDS, inFlight)
-                : AsyncDataStream.unorderedWait(requests, function, timeout.toMillis(), TimeUnit.MILLISECONDS,
+                ? AsyncDataStream.orderedWait(input, function, timeout.toMillis(), TimeUnit.MILLISECONDS, inFlight)
+                : AsyncDataStream.unorderedWait(input, function, timeout.toMillis(), TimeUnit.MILLISECONDS,
                         inFlight);
         all.returns(new AvroTypeInfo<>(SearchResult.class)).name("Arbor tree search");
         if (uid != null) {

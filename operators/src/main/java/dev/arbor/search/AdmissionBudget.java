@@ -37,6 +37,16 @@ final class AdmissionBudget {
         reservedCells -= cellsOf(request);
     }
 
+    /** Leases no admitted request has reserved: what the prefix cache's entries may hold. */
+    int spareLeases() {
+        return leases - reservedLeases;
+    }
+
+    /** Cells no admitted request has reserved: what the prefix cache's entries may hold on their own. */
+    long spareCells() {
+        return cells - reservedCells;
+    }
+
     void releaseAll() {
         reservedLeases = 0;
         reservedCells = 0;

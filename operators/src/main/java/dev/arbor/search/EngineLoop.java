@@ -18,10 +18,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a {@link SearchEngine}'s thread does, over and over: take new requests from the inbox,
- * drop cancelled and expired ones, admit what fits ({@link AdmissionBudget}), and run one step of
- * every active request in one batched decode ({@link IsolatingCommit}). Owns the
- * {@link BranchStore}; every method but {@link #submit}, {@link #stop}, {@link #isClosing} and {@link #onAdmit} runs
- * on the engine thread only.
+ * drop cancelled and expired ones, admit what fits ({@link AdmissionBudget}), start the admitted
+ * ones (from the {@link PrefixCache} where their prompts match), and run one step of every active
+ * request in one batched decode ({@link IsolatingCommit}). Owns the {@link BranchStore}; every
+ * method but {@link #submit}, {@link #stop}, {@link #isClosing}, {@link #onAdmit} and
+ * {@link #checkInvariants} runs on the engine thread only.
  *
  * <p>Invariants between steps: every admitted request is in {@code active} with its worst case
  * reserved in the budget; every request is answered exactly once (through {@link Outcomes}); a
@@ -39,21 +40,29 @@ final class EngineLoop implements Runnable {
     private final ArrayDeque<PendingRequest> waiting = new ArrayDeque<>();
     private final List<RunningRequest> active = new ArrayList<>();
     private final AdmissionBudget budget;
+    private final PrefixCache cache;
     private final IsolatingCommit committer;
     private final IsolatingCommit.Outcome stepOutcome = new StepOutcome();
     private volatile boolean closing;
     private volatile Consumer<String> admissionListener = id -> { };
+    private volatile Consumer<List<String>> invariantListener;
     private long admissions;
     /** While >= 0, admissions wait until fewer requests than this are active (see {@link #requeue}). */
     private int pausedWhileActive = -1;
 
-    /** @param admissionCells the KV cells admission hands out: the context's, except in tests */
-    EngineLoop(LlamaContext context, EngineMetrics metrics, long admissionCells) {
+    /**
+     * @param admissionCells the KV cells admission hands out: the context's, except in tests
+     * @param cacheConfig the prefix cache's settings (off with per-sequence KV streams, whatever they say)
+     */
+    EngineLoop(LlamaContext context, EngineMetrics metrics, long admissionCells, PrefixCacheConfig cacheConfig) {
         this.context = context;
         this.store = new BranchStore(context);
         this.metrics = metrics;
         this.outcomes = new Outcomes(metrics);
         this.budget = new AdmissionBudget(context.nSeqMax(), admissionCells);
+        PrefixCacheConfig effective = context.params().kvUnified() ? cacheConfig : PrefixCacheConfig.DISABLED;
+        // The tree remembers a few contexts' worth of prompt tokens: enough to notice shared prefixes.
+        this.cache = new PrefixCache(store, effective, metrics, 16L * context.nCtx());
         this.committer = new IsolatingCommit(store, metrics);
     }
 
@@ -76,6 +85,11 @@ final class EngineLoop implements Runnable {
         this.admissionListener = listener == null ? id -> { } : listener;
     }
 
+    /** From now on, after every step, {@code listener} gets the violated invariants ({@link EngineInvariants}). */
+    void checkInvariants(Consumer<List<String>> listener) {
+        this.invariantListener = listener;
+    }
+
     @Override
     public void run() {
         try {
@@ -91,13 +105,18 @@ final class EngineLoop implements Runnable {
                     step();
                 }
                 updateGauges();
+                Consumer<List<String>> invariants = invariantListener;
+                if (invariants != null) {
+                    invariants.accept(EngineInvariants.check(context, store, active, cache, budget));
+                }
             }
         } catch (RuntimeException | Error e) {
             LOG.error("search engine stopped by an unexpected error", e);
             failAll(ErrorCode.FAILED, "the engine failed: " + e);
         } finally {
             failAll(ErrorCode.CANCELLED, "the engine closed before the request finished");
-            store.drain();
+            store.drain(); // releases the cache's entries too
+            cache.clear();
             updateGauges();
         }
     }
@@ -171,15 +190,12 @@ final class EngineLoop implements Runnable {
      */
     private void start(List<PendingRequest> admitted, long now) {
         List<SearchTask> tasks = new ArrayList<>(admitted.size());
-        List<int[]> prompts = new ArrayList<>(admitted.size());
         List<SamplerParams> samplers = new ArrayList<>(admitted.size());
         List<Grammar> grammars = new ArrayList<>(admitted.size());
-        List<Branch> roots;
         try {
             for (PendingRequest pending : admitted) {
                 SearchTask task = newTask(pending.prepared());
                 tasks.add(task);
-                prompts.add(pending.prepared().promptTokens());
                 samplers.add(task.rootSampler());
                 grammars.add(task.rootGrammar());
             }
@@ -187,8 +203,9 @@ final class EngineLoop implements Runnable {
             grammars.stream().filter(java.util.Objects::nonNull).forEach(Grammar::close);
             throw e;
         }
+        PrefixCache.Roots roots;
         try {
-            roots = store.createAll(prompts, samplers, grammars); // owns the grammars from here on
+            roots = cache.start(tasks, samplers, grammars, budget); // owns the grammars from here on
         } catch (RuntimeException e) {
             if (admitted.size() > 1) {
                 startOneByOne(admitted, now);
@@ -202,7 +219,7 @@ final class EngineLoop implements Runnable {
             RunningRequest running = new RunningRequest(pending, tasks.get(i), now, admissions++);
             metrics.promptTokens.addAndGet(pending.prepared().promptTokens().length);
             try {
-                running.task().start(roots.get(i));
+                running.task().start(roots.branches().get(i), roots.cachedTokens()[i]);
                 active.add(running);
                 admissionListener.accept(pending.id());
             } catch (RuntimeException e) {
@@ -330,13 +347,16 @@ final class EngineLoop implements Runnable {
     private void finish(RunningRequest running) {
         long now = System.nanoTime();
         SearchOutcome result;
+        int[] prompt = running.pending().prepared().promptTokens();
         try {
-            result = running.task().finish(running.queuedMs(), running.runMs(now));
+            result = running.task().finish(running.queuedMs(), running.runMs(now),
+                    survivor -> cache.adopt(survivor, prompt));
         } catch (RuntimeException e) {
             failRunning(running, e);
             return;
         }
         unreserve(running.pending());
+        cache.fitUnder(budget); // a new entry fits what the request gave back, but maybe not the cell limit
         outcomes.complete(running.pending(), result);
     }
 
@@ -390,5 +410,7 @@ final class EngineLoop implements Runnable {
         metrics.liveBranches = store.liveBranches();
         metrics.leasesInUse = store.nSeqMax() - store.available();
         metrics.kvCellsUsed = context.kvUsedCells();
+        metrics.cacheEntries = cache.entries();
+        metrics.cacheCells = cache.cells();
     }
 }

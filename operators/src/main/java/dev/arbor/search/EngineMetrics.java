@@ -19,6 +19,12 @@ public final class EngineMetrics {
     final AtomicLong generatedTokens = new AtomicLong();
     final AtomicLong steps = new AtomicLong();
     final AtomicLong stepNanos = new AtomicLong();
+    final AtomicLong cacheHits = new AtomicLong();
+    final AtomicLong cacheMisses = new AtomicLong();
+    final AtomicLong cachedPromptTokens = new AtomicLong();
+    final AtomicLong cacheEvictions = new AtomicLong();
+    volatile int cacheEntries;
+    volatile int cacheCells;
     volatile int activeRequests;
     volatile int queuedRequests;
     volatile int liveBranches;
@@ -64,7 +70,7 @@ public final class EngineMetrics {
         return preempted.get();
     }
 
-    /** Prompt tokens prefilled, over all admitted requests. */
+    /** Prompt tokens of all admitted requests, prefilled or served from the prefix cache. */
     public long promptTokens() {
         return promptTokens.get();
     }
@@ -112,6 +118,42 @@ public final class EngineMetrics {
     public double kvPressure() {
         int cells = nCtx;
         return cells == 0 ? 0 : (double) kvCellsUsed / cells;
+    }
+
+    /** Admitted requests that started from a prefix cache entry. */
+    public long cacheHits() {
+        return cacheHits.get();
+    }
+
+    /** Admitted requests that found no prefix cache entry to start from (counted only while the cache is on). */
+    public long cacheMisses() {
+        return cacheMisses.get();
+    }
+
+    /** Prompt tokens served from the prefix cache instead of prefilled. */
+    public long cachedPromptTokens() {
+        return cachedPromptTokens.get();
+    }
+
+    /** Share of admitted prompt tokens served from the prefix cache, 0..1. */
+    public double cacheHitRate() {
+        long prompts = promptTokens.get();
+        return prompts == 0 ? 0 : (double) cachedPromptTokens.get() / prompts;
+    }
+
+    /** Prefix cache entries released to make room for requests (or to stay under the cache's cell limit). */
+    public long cacheEvictions() {
+        return cacheEvictions.get();
+    }
+
+    /** Prefix cache entries held now (each one sequence lease). */
+    public int cacheEntries() {
+        return cacheEntries;
+    }
+
+    /** KV cells only the prefix cache holds now (no running request): what emptying it would free. */
+    public int cacheCells() {
+        return cacheCells;
     }
 
     /** Called on the engine thread with each step's decode time, in nanoseconds (for histograms). */

@@ -18,6 +18,11 @@ import java.util.function.Consumer;
  * error result ({@link ErrorCode}) and never disturbs the others; so are cancelled and timed-out
  * ones, whose branches are released at the next step.
  *
+ * <p>Prefix cache ({@link PrefixCacheConfig}, off unless asked for): prompt prefixes that requests
+ * share are kept in the KV cache after they finish, and a request whose prompt starts the same way
+ * prefills only the rest; the entries give way whenever admitted requests need their leases or
+ * cells, so a request is admitted exactly when it would be without them (see {@link PrefixCache}).
+ *
  * <p>Isolation: whatever one request does, the others complete normally. A failure of a batched
  * prefill or decode is pinned on the request that caused it ({@link IsolatingCommit}); only that
  * one fails, or, when the KV cache ran out of cells without its fault, is preempted: it waits at
@@ -36,21 +41,31 @@ public final class SearchEngine implements AutoCloseable {
     private final EngineLoop loop;
     private final Thread thread;
 
-    /** An engine that reports a capacity of twice the context's sequences. */
+    /** An engine that reports a capacity of twice the context's sequences, without a prefix cache. */
     public SearchEngine(LlamaContext context) {
         this(context, 2 * context.nSeqMax());
     }
 
     /**
+     * An engine without a prefix cache.
+     *
      * @param capacity how many requests upstream should keep in flight (admitted plus waiting);
      *     a hint for backpressure, not a hard limit
      */
     public SearchEngine(LlamaContext context, int capacity) {
-        this(context, capacity, context.nCtx());
+        this(context, capacity, context.nCtx(), PrefixCacheConfig.DISABLED);
+    }
+
+    /**
+     * @param capacity as in {@link #SearchEngine(LlamaContext, int)}
+     * @param cache whether and how prompt prefixes are kept across requests ({@link PrefixCacheConfig})
+     */
+    public SearchEngine(LlamaContext context, int capacity, PrefixCacheConfig cache) {
+        this(context, capacity, context.nCtx(), cache);
     }
 
     /** @param cells the KV cells validation and admission count on: the context's, except in tests */
-    private SearchEngine(LlamaContext context, int capacity, int cells) {
+    private SearchEngine(LlamaContext context, int capacity, int cells, PrefixCacheConfig cache) {
         if (capacity < 1) {
             throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
         }
@@ -58,7 +73,7 @@ public final class SearchEngine implements AutoCloseable {
         this.validator = new RequestValidator(context.model(), cells, context.nSeqMax());
         this.capacity = capacity;
         this.metrics.nCtx = context.nCtx();
-        this.loop = new EngineLoop(context, metrics, cells);
+        this.loop = new EngineLoop(context, metrics, cells, cache);
         this.thread = new Thread(loop, "arbor-engine-" + THREADS.incrementAndGet());
         this.thread.setDaemon(true);
         this.thread.start();
@@ -70,7 +85,7 @@ public final class SearchEngine implements AutoCloseable {
      * cell accounting were ever wrong.
      */
     static SearchEngine overcommitted(LlamaContext context, int cells) {
-        return new SearchEngine(context, 2 * context.nSeqMax(), cells);
+        return new SearchEngine(context, 2 * context.nSeqMax(), cells, PrefixCacheConfig.DISABLED);
     }
 
     /**
@@ -173,6 +188,14 @@ public final class SearchEngine implements AutoCloseable {
      */
     public void onAdmit(Consumer<String> listener) {
         loop.onAdmit(listener);
+    }
+
+    /**
+     * For tests: after every step, on the engine thread, {@code listener} gets the list of violated
+     * invariants (empty when all hold; see {@link EngineInvariants}).
+     */
+    void checkInvariants(Consumer<List<String>> listener) {
+        loop.checkInvariants(listener);
     }
 
     /**

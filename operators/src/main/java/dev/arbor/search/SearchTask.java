@@ -10,6 +10,7 @@ import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Predicate;
 
 /**
  * One admitted request as a step-wise state machine over its own branch tree, so that the
@@ -19,7 +20,8 @@ import java.util.Set;
  * fork and prune, and adds the tokens it wants decoded) until {@link #isDone()}, then
  * {@link #finish()} (keeps one branch with {@code retainOnly}, releases it, builds the result) or,
  * when cancelled or failed, {@link #abort()}. Invariant: every branch the task leased is in
- * {@code live} until released, and all of them are released by finish() or abort().
+ * {@code live} until released, and all of them are released by finish() or abort() (finish may hand
+ * the last one to the prefix cache instead).
  */
 abstract class SearchTask {
     final PreparedRequest prepared;
@@ -31,6 +33,8 @@ abstract class SearchTask {
     private int generated;
     private int steps;
     private int peakLeases;
+    private int cachedPromptTokens;
+    private Runnable onRelease = () -> { };
 
     SearchTask(PreparedRequest prepared, BranchStore store) {
         this.prepared = prepared;
@@ -49,7 +53,9 @@ abstract class SearchTask {
         return promptLength + (long) request.width() * request.maxNewTokens();
     }
 
-    final void start(Branch root) {
+    /** @param cachedTokens how many of the prompt's tokens the root took from the prefix cache */
+    final void start(Branch root, int cachedTokens) {
+        this.cachedPromptTokens = cachedTokens;
         track(root);
         ledger.root(root, prepared.promptTokens().length);
         begin(root);
@@ -83,10 +89,13 @@ abstract class SearchTask {
     /** Completions kept, best first; only once done. */
     abstract List<RankedCompletion> ranked();
 
-    /** Keeps one branch of the tree with retainOnly, releases it, and returns the result. */
-    final SearchOutcome finish(long queuedMs, long runMs) {
+    /**
+     * Keeps one branch of the tree with retainOnly and offers it to {@code keeper} (the prefix
+     * cache), which may take it; else releases it. Returns the result.
+     */
+    final SearchOutcome finish(long queuedMs, long runMs, Predicate<Branch> keeper) {
         List<RankedCompletion> ranked = ranked();
-        releaseAll();
+        releaseAll(keeper);
         RunStats stats = stats(queuedMs, runMs);
         if (ranked.isEmpty()) {
             return SearchOutcome.failure(request.id(), ErrorCode.FAILED, "the search kept no completion", stats);
@@ -97,12 +106,12 @@ abstract class SearchTask {
 
     /** Releases every branch (cancellation, timeout, failure). */
     final void abort() {
-        releaseAll();
+        releaseAll(survivor -> false);
     }
 
     final RunStats stats(long queuedMs, long runMs) {
-        return new RunStats(prepared.promptTokens().length, generated, steps, peakLeases, ledger.peak(), queuedMs,
-                runMs);
+        return new RunStats(prepared.promptTokens().length, cachedPromptTokens, generated, steps, peakLeases,
+                ledger.peak(), queuedMs, runMs);
     }
 
     /** Called by the engine once the step's commit succeeded. */
@@ -136,6 +145,32 @@ abstract class SearchTask {
         ledger.release(branch);
     }
 
+    /** Runs {@code hook} once, when the task has released (or handed over) all its branches. */
+    final void onRelease(Runnable hook) {
+        this.onRelease = hook;
+    }
+
+    /** One of the task's live branches (each holds the prompt in its first cells); null before start, after release. */
+    final Branch anyLiveBranch() {
+        for (Branch branch : live) {
+            if (branch.isActive()) {
+                return branch;
+            }
+        }
+        return null;
+    }
+
+    /** The task's live branches, in no particular order. */
+    final List<Branch> branches() {
+        List<Branch> branches = new ArrayList<>(live.size());
+        for (Branch branch : live) {
+            if (branch.isActive()) {
+                branches.add(branch);
+            }
+        }
+        return branches;
+    }
+
     final int liveBranches() {
         return live.size();
     }
@@ -159,9 +194,9 @@ abstract class SearchTask {
 
     /**
      * The request's branches form one tree (pruneSplice keeps it connected), so retainOnly on any
-     * of them releases all the others in one call; then the survivor goes too.
+     * of them releases all the others in one call; then the survivor goes too, unless {@code keeper} takes it.
      */
-    private void releaseAll() {
+    private void releaseAll(Predicate<Branch> keeper) {
         List<Branch> remaining = new ArrayList<>();
         for (Branch branch : live) {
             if (branch.isActive()) {
@@ -176,11 +211,16 @@ abstract class SearchTask {
                     branch.pruneSubtree(); // only if a branch ever left the tree; never expected
                 }
             }
-            keep.prune();
+            if (!keeper.test(keep)) {
+                keep.prune();
+            }
         }
         for (Branch branch : new ArrayList<>(live)) {
             ledger.release(branch);
         }
         live.clear();
+        Runnable hook = onRelease;
+        onRelease = () -> { };
+        hook.run();
     }
 }

@@ -62,6 +62,14 @@ class ArborConfigTest {
                 .contextParams(cores).threads()).as("set: as set").isEqualTo(3);
         assertThat(config.contextParams().nCtx()).isEqualTo(4096);
         assertThat(config.modelParams().nGpuLayers()).isZero();
+        assertThat(config.prefixCache()).isEqualTo(dev.arbor.search.PrefixCacheConfig.defaults());
+    }
+
+    @Test
+    void thePrefixCacheOptionsReachTheEngineConfig() {
+        ArborConfig config = ArborConfig.builder().modelPath("/m.gguf").set(ArborOptions.CACHE_ENABLED, false)
+                .set(ArborOptions.CACHE_MAX_CELLS, 900).set(ArborOptions.CACHE_MIN_PREFIX_TOKENS, 32).build();
+        assertThat(config.prefixCache()).isEqualTo(new dev.arbor.search.PrefixCacheConfig(false, 900, 32));
     }
 
     static Stream<Arguments> badValues() {
@@ -74,6 +82,10 @@ class ArborConfigTest {
                 Arguments.of(ArborOptions.GPU_LAYERS, -1, "arbor.model.gpu-layers must be >= 0, was -1"),
                 Arguments.of(ArborOptions.THREADS, -1, "arbor.context.threads must be >= 0, was -1"),
                 Arguments.of(ArborOptions.CAPACITY, -1, "arbor.async.capacity must be >= 0, was -1"),
+                Arguments.of(ArborOptions.CACHE_MAX_CELLS, -1, "arbor.cache.max-cells must be >= 0, was -1"),
+                Arguments.of(ArborOptions.CACHE_MIN_PREFIX_TOKENS, 0,
+                        "arbor.cache.min-prefix-tokens must be >= 1, was 0"),
+                Arguments.of(ArborOptions.ROUTING_PREFIX_TOKENS, -1, "arbor.routing.prefix-tokens must be >= 0, was -1"),
                 Arguments.of(ArborOptions.TOP_P, 2f, "arbor.sampler.top-p must be in (0, 1]"),
                 Arguments.of(ArborOptions.TEMPERATURE, -1f, "arbor.sampler.temperature must be >= 0"),
                 Arguments.of(ArborOptions.REPEAT_LAST_N, -1, "arbor.sampler.repeat-last-n must be >= 0"),

@@ -50,11 +50,15 @@ public final class TestSetup {
         return requests;
     }
 
-    /** The result without its wall-clock timings, which are the only part a re-run may change. */
+    /**
+     * The result without what a re-run may change: its wall-clock timings, and how much of its prompt
+     * the prefix cache served (that depends on what ran before in the same slot; a restored job starts cold).
+     */
     public static SearchResult withoutTimings(SearchResult result) {
         SearchResult.Builder copy = SearchResult.newBuilder(result);
         if (result.getStats() != null) {
-            copy.setStats(SearchStats.newBuilder(result.getStats()).setQueuedMs(0L).setRunMs(0L).build());
+            copy.setStats(SearchStats.newBuilder(result.getStats()).setQueuedMs(0L).setRunMs(0L)
+                    .setCachedPromptTokens(0).build());
         }
         return copy.build();
     }

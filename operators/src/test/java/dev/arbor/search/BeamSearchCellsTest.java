@@ -32,7 +32,7 @@ class BeamSearchCellsTest {
                 PreparedRequest prepared = new PreparedRequest(request, tokens, 0, Long.MAX_VALUE, null);
                 BeamSearch search = new BeamSearch(prepared, store);
                 List<Branch> roots = store.createAll(List.of(tokens), List.of(SamplerParams.greedy()));
-                search.start(roots.get(0));
+                search.start(roots.get(0), 0);
                 int step = 0;
                 while (!search.isDone()) {
                     StepPlan plan = new StepPlan();
@@ -46,7 +46,7 @@ class BeamSearchCellsTest {
                     assertThat(search.liveBranches()).isLessThanOrEqualTo(width);
                     assertThat(store.nSeqMax() - store.available()).isEqualTo(search.liveBranches());
                 }
-                SearchOutcome result = search.finish(0, 0);
+                SearchOutcome result = search.finish(0, 0, survivor -> false);
                 assertThat(result.stats().peakKvCells()).isLessThanOrEqualTo(tokens.length + width * (maxNew - 1));
                 assertThat(context.kvUsedCells()).isZero();
                 assertThat(store.available()).isEqualTo(4);

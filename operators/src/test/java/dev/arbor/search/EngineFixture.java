@@ -25,6 +25,13 @@ final class EngineFixture implements AutoCloseable {
                 : new SearchEngine(context);
     }
 
+    /** An engine with the prefix cache set up as {@code cache} says. */
+    EngineFixture(LlamaModel model, int nCtx, int nSeqMax, PrefixCacheConfig cache) {
+        this.context = LlamaContext.create(model,
+                ContextParams.builder().nCtx(nCtx).nBatch(128).nSeqMax(nSeqMax).threads(2).build());
+        this.engine = new SearchEngine(context, 2 * nSeqMax, cache);
+    }
+
     SearchOutcome run(SearchRequest request) {
         try {
             return engine.submit(request).get(120, TimeUnit.SECONDS);
@@ -44,6 +51,23 @@ final class EngineFixture implements AutoCloseable {
         assertThat(metrics.activeRequests()).isZero();
         assertThat(metrics.leasesInUse()).as("leases in use once idle").isZero();
         assertThat(metrics.kvCellsUsed()).as("KV cells once idle").isZero();
+    }
+
+    /**
+     * Waits until the engine is idle and checks that what it holds is the prefix cache's: every
+     * lease an entry's, every cell one only entries see.
+     */
+    void assertIdleHoldingOnlyTheCache() {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        EngineMetrics metrics = engine.metrics();
+        while (System.nanoTime() < deadline && (metrics.activeRequests() > 0 || metrics.queuedRequests() > 0
+                || metrics.leasesInUse() != metrics.cacheEntries() || metrics.kvCellsUsed() != metrics.cacheCells())) {
+            sleep(5);
+        }
+        assertThat(metrics.activeRequests()).isZero();
+        assertThat(metrics.liveBranches()).as("live branches once idle: the entries").isEqualTo(metrics.cacheEntries());
+        assertThat(metrics.leasesInUse()).as("leases once idle: the entries'").isEqualTo(metrics.cacheEntries());
+        assertThat(metrics.kvCellsUsed()).as("KV cells once idle: the entries'").isEqualTo(metrics.cacheCells());
     }
 
     static void sleep(long millis) {

@@ -1,6 +1,13 @@
 package dev.arbor.flink.docs;
 
 import static dev.arbor.flink.EngineMetricsBinding.ACTIVE_REQUESTS;
+import static dev.arbor.flink.EngineMetricsBinding.CACHED_PROMPT_TOKENS;
+import static dev.arbor.flink.EngineMetricsBinding.CACHE_CELLS;
+import static dev.arbor.flink.EngineMetricsBinding.CACHE_ENTRIES;
+import static dev.arbor.flink.EngineMetricsBinding.CACHE_EVICTIONS;
+import static dev.arbor.flink.EngineMetricsBinding.CACHE_HITS;
+import static dev.arbor.flink.EngineMetricsBinding.CACHE_HIT_RATE;
+import static dev.arbor.flink.EngineMetricsBinding.CACHE_MISSES;
 import static dev.arbor.flink.EngineMetricsBinding.DECODE_STEP_LATENCY;
 import static dev.arbor.flink.EngineMetricsBinding.GENERATED_TOKENS_PER_SECOND;
 import static dev.arbor.flink.EngineMetricsBinding.KV_CELLS_USED;
@@ -33,7 +40,8 @@ public final class MetricsDoc {
     public static List<Metric> metrics() {
         return List.of(
                 new Metric(GENERATED_TOKENS_PER_SECOND, "meter", "Tokens decoded for generation, over all branches"),
-                new Metric(PROMPT_TOKENS_PER_SECOND, "meter", "Prompt tokens prefilled"),
+                new Metric(PROMPT_TOKENS_PER_SECOND, "meter", "Prompt tokens of admitted requests, prefilled or "
+                        + "served from the prefix cache"),
                 new Metric(LIVE_BRANCHES, "gauge", "Branches (KV sequences with state) alive now"),
                 new Metric(LEASES_IN_USE, "gauge", "Sequence ids leased, out of `n-seq-max`"),
                 new Metric(KV_CELLS_USED, "gauge", "KV cells in use"),
@@ -46,7 +54,18 @@ public final class MetricsDoc {
                 new Metric(REQUESTS_FAILED, "counter", "Error results `FAILED` or `CANCELLED`"),
                 new Metric(REQUESTS_TIMED_OUT, "counter", "Error results `TIMEOUT`"),
                 new Metric(DECODE_STEP_LATENCY, "histogram", "Time of each batched decode step, in microseconds "
-                        + "(last 1024 steps)"));
+                        + "(last 1024 steps)"),
+                new Metric(CACHE_HITS, "gauge", "Requests (counted since the subtask started) that started from a "
+                        + "cached prefix"),
+                new Metric(CACHE_MISSES, "gauge", "Requests that found no cached prefix (counted while the cache is on)"),
+                new Metric(CACHED_PROMPT_TOKENS, "gauge", "Prompt tokens served from the prefix cache instead of "
+                        + "prefilled"),
+                new Metric(CACHE_HIT_RATE, "gauge", "`" + CACHED_PROMPT_TOKENS + "` / prompt tokens of admitted "
+                        + "requests, from 0 to 1"),
+                new Metric(CACHE_ENTRIES, "gauge", "Prefix cache entries held now (one sequence each)"),
+                new Metric(CACHE_CELLS, "gauge", "KV cells only the prefix cache holds now: what emptying it would free"),
+                new Metric(CACHE_EVICTIONS, "gauge", "Entries released so far to make room for requests or to stay "
+                        + "under `arbor.cache.max-cells`"));
     }
 
     private static String badInputCodes() {

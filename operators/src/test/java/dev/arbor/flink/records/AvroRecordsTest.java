@@ -63,6 +63,7 @@ class AvroRecordsTest {
                 .setReturnCandidates(true)
                 .setMetadata(Map.of("source", "unit-test", "split", "train"))
                 .setReference(" there was a king")
+                .setPrefixKey("system-prompt-a")
                 .build();
     }
 
@@ -87,6 +88,7 @@ class AvroRecordsTest {
                 .setPeakKvCells(613)
                 .setQueuedMs(12L)
                 .setRunMs(3456789012L)
+                .setCachedPromptTokens(3)
                 .build();
     }
 
@@ -335,7 +337,8 @@ class AvroRecordsTest {
         assertThat(v0.getField("strategyName")).isNull(); // added by issue 11
         assertThat(v0.getField("messages")).isNull(); // added by issue 12, with grammar and jsonSchema
         assertThat(v0.getField("jsonSchema")).isNull();
-        assertThat(v0.getFields()).hasSize(PromptRequest.getClassSchema().getFields().size() - 8);
+        assertThat(v0.getField("prefixKey")).isNull(); // added by issue 13
+        assertThat(v0.getFields()).hasSize(PromptRequest.getClassSchema().getFields().size() - 9);
     }
 
     @Test
@@ -537,6 +540,32 @@ class AvroRecordsTest {
                 .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
         assertThat(back).isEqualTo(SearchResult.newBuilder(full).setReferenceLogprob(null)
                 .setReferencePerplexity(null).build());
+        assertCompatible(current, before);
+        assertCompatible(before, current);
+    }
+
+    @Test
+    void statsWrittenBeforeTheCachedPromptTokensReadAsZeroAndOldReadersSkipThem() throws IOException {
+        Schema current = SearchStats.getClassSchema();
+        Schema before = withoutField(current, "cachedPromptTokens");
+        SearchStats full = stats();
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new SpecificDatumWriter<SearchStats>(current).write(full, encoder);
+        encoder.flush();
+        GenericRecord asOld = new GenericDatumReader<GenericRecord>(current, before)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertThat(asOld.hasField("cachedPromptTokens")).isFalse();
+        assertThat(asOld.get("peakKvCells")).isEqualTo(613);
+
+        out.reset();
+        encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new GenericDatumWriter<GenericRecord>(before).write(asOld, encoder);
+        encoder.flush();
+        SearchStats back = new SpecificDatumReader<SearchStats>(before, current)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertThat(back).isEqualTo(SearchStats.newBuilder(full).setCachedPromptTokens(0).build());
         assertCompatible(current, before);
         assertCompatible(before, current);
     }

@@ -1,0 +1,389 @@
+package dev.arbor.search;
+
+import dev.arbor.kv.Branch;
+import dev.arbor.kv.BranchStore;
+import dev.arbor.kv.SamplerParams;
+import dev.arbor.llama.Grammar;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The engine's prefix cache: KV cells of prompt prefixes kept across requests, so that a request
+ * whose prompt starts like earlier ones prefills only the rest. Its entries are branches the engine
+ * owns (one lease each), hung on the nodes of a {@link PrefixTree} of recently admitted prompts.
+ *
+ * <p>Policy (documented for users in docs/flink.md, "Prefix cache"):
+ * <ul>
+ * <li><b>What is kept:</b> what prompts share. A node of the tree that two distinct requests
+ *     passed is a shared prefix; when a request finishes, its surviving branch (which would be
+ *     released) is truncated to the deepest shared prefix of its prompt and kept, unless an entry
+ *     already holds that prefix (or a longer one). So an entry costs no lease and no cell the
+ *     request did not hold already, a prompt seen once is never kept, and a workload without shared
+ *     prefixes keeps nothing. An entry whose path is a prefix of another entry's is redundant (the
+ *     longer one serves every prompt the shorter one serves) and is released.</li>
+ * <li><b>Lookup:</b> a request starts from the source sharing the longest prefix with its prompt
+ *     (at least {@code minPrefixTokens}): an entry, or a running request (whose branches all hold
+ *     its prompt in their first cells, so sharing works while the contexts' leases are all reserved
+ *     and no entry can stay). It forks the source at that position or, when an entry has to go
+ *     anyway, takes the entry itself, truncated. It prefills the rest of its prompt, always at least
+ *     one token, since no decode produced the logits at a cut.</li>
+ * <li><b>Eviction:</b> entries give way to requests. Admission counts no entry: a request is
+ *     admitted exactly when it would be without the cache, and then the least recently used entries
+ *     are released until the entries hold no more leases than admitted requests left unreserved and
+ *     no more cells (cells no running request holds) than they left unreserved, and at most
+ *     {@code maxCells}. Running requests therefore never run short of leases or cells because of
+ *     the cache.</li>
+ * </ul>
+ *
+ * <p>Invariants between engine steps: every entry is a live root leaf of its own tree whose
+ * position is its node's depth; {@code entries <= budget.spareLeases()} and
+ * {@code cells() <= budget.spareCells()} (and {@code <= maxCells} when set). The entries' cells
+ * equal the prompt's tokens, so starting from them changes no result. Used by the engine thread only.
+ */
+final class PrefixCache {
+    /** The roots of a batch of admitted requests and how many prompt tokens each took from the cache. */
+    record Roots(List<Branch> branches, int[] cachedTokens) {}
+
+    /** A request that starts from {@code source} at {@code depth}. */
+    private record Hit(PrefixTree.Source source, int depth) {
+        PrefixNode entryNode() {
+            return source.isEntry() ? source.node() : null;
+        }
+    }
+
+    private final BranchStore store;
+    private final PrefixCacheConfig config;
+    private final EngineMetrics metrics;
+    private final PrefixTree tree;
+    private final List<PrefixNode> entries = new ArrayList<>();
+    /** Where each admitted task's prompt ends in the tree, until the task releases its branches. */
+    private final Map<SearchTask, PrefixNode> holders = new IdentityHashMap<>();
+    private long clock;
+    /** Counts what can change which sequences see the entries' cells; {@link #cells()} is recounted only then. */
+    private long changes;
+    private long cellsCountedAt = -1;
+    private int cellsCounted;
+
+    /** @param trackedTokens how many prompt tokens the tree remembers (paths without entries beyond it are forgotten) */
+    PrefixCache(BranchStore store, PrefixCacheConfig config, EngineMetrics metrics, long trackedTokens) {
+        this.store = store;
+        this.config = config;
+        this.metrics = metrics;
+        this.tree = new PrefixTree(trackedTokens);
+    }
+
+    /**
+     * Creates and prefills the roots of {@code tasks}' requests (reserved in {@code budget} already):
+     * from a source where prompts match (an entry, or a running request with the same prefix),
+     * else from scratch. All or nothing: on failure every root made so far is released and the
+     * exception propagates (entries released meanwhile stay gone). The roots own {@code grammars}
+     * (one per task, null: unconstrained) from this call on; a failure closes those not yet owned.
+     */
+    Roots start(List<SearchTask> tasks, List<SamplerParams> samplers, List<Grammar> grammars, AdmissionBudget budget) {
+        List<int[]> prompts = new ArrayList<>(tasks.size());
+        for (SearchTask task : tasks) {
+            prompts.add(task.prepared.promptTokens());
+        }
+        if (!config.enabled()) {
+            return new Roots(store.createAll(prompts, samplers, grammars), new int[tasks.size()]);
+        }
+        changes++; // forks and hand-overs below share or move the entries' cells
+        Branch[] roots = new Branch[tasks.size()];
+        List<Grammar> unowned = new ArrayList<>(grammars); // set to null as roots take them
+        try {
+            Hit[] hits = lookUp(tasks);
+            Set<PrefixNode> staying = keepMostRecent(budget.spareLeases(), hits);
+            startHits(hits, samplers, unowned, staying, roots);
+            fitUnder(budget); // the sources are forked: what must go may go now
+            prefill(prompts, samplers, unowned, hits, roots);
+            return new Roots(List.of(roots), cachedTokens(hits));
+        } catch (RuntimeException e) {
+            unowned.stream().filter(java.util.Objects::nonNull).forEach(Grammar::close);
+            for (int i = 0; i < roots.length; i++) {
+                if (roots[i] != null) {
+                    roots[i].pruneSubtree();
+                }
+                forget(tasks.get(i)); // these tasks never start, so never release
+            }
+            throw e;
+        }
+    }
+
+    private int[] cachedTokens(Hit[] hits) {
+        int[] cached = new int[hits.length];
+        for (int i = 0; i < hits.length; i++) {
+            cached[i] = hits[i] == null ? 0 : hits[i].depth();
+            count(cached[i]);
+        }
+        return cached;
+    }
+
+    /**
+     * Offers the surviving branch of a finished request: kept as an entry (truncated to the deepest
+     * prefix its prompt shares with another request's) when that prefix is long enough and no entry
+     * holds it yet. True when the cache took the branch; false: the caller releases it.
+     */
+    boolean adopt(Branch survivor, int[] prompt) {
+        if (!config.enabled()) {
+            return false;
+        }
+        PrefixNode shared = tree.deepestShared(prompt);
+        if (shared == null || shared.depth < config.minPrefixTokens() || shared.entriesBelow > 0
+                || (config.maxCells() > 0 && shared.depth > config.maxCells())) {
+            return false;
+        }
+        try {
+            survivor.truncate(shared.depth);
+        } catch (RuntimeException e) {
+            return false; // a model that cannot drop part of a sequence: nothing changed, nothing kept
+        }
+        tree.attach(shared, survivor, ++clock);
+        entries.add(shared);
+        changes++;
+        for (PrefixNode redundant : PrefixTree.entriesAbove(shared)) {
+            release(redundant);
+        }
+        return true;
+    }
+
+    /**
+     * Releases least recently used entries until they fit what admitted requests left unreserved
+     * in {@code budget} (leases, cells) and {@code maxCells}.
+     */
+    void fitUnder(AdmissionBudget budget) {
+        while (!entries.isEmpty() && overBudget(budget)) {
+            PrefixNode oldest = entries.stream().min(Comparator.comparingLong(node -> node.entryUsed)).orElseThrow();
+            release(oldest);
+            metrics.cacheEvictions.incrementAndGet();
+        }
+    }
+
+    /** Entries held now. */
+    int entries() {
+        return entries.size();
+    }
+
+    /** The entries' branches. */
+    List<Branch> entryBranches() {
+        List<Branch> branches = new ArrayList<>(entries.size());
+        for (PrefixNode node : entries) {
+            branches.add(node.entry);
+        }
+        return branches;
+    }
+
+    /** What breaks this cache's invariants now (for tests; empty when they hold). */
+    List<String> violations(AdmissionBudget budget) {
+        List<String> violations = new ArrayList<>();
+        for (PrefixNode node : entries) {
+            Branch entry = node.entry;
+            if (entry == null || !entry.isActive() || entry.parent().isPresent() || !entry.isLeaf()
+                    || entry.position() != node.depth) {
+                violations.add("entry at " + node + " is not a live root leaf at its depth: " + entry);
+            }
+        }
+        if (entries.size() > budget.spareLeases()) {
+            violations.add(entries.size() + " entries but " + budget.spareLeases() + " spare leases");
+        }
+        int cells = cells();
+        if (cells > budget.spareCells() || (config.maxCells() > 0 && cells > config.maxCells())) {
+            violations.add(cells + " cells held by entries alone; spare " + budget.spareCells() + ", limit "
+                    + config.maxCells());
+        }
+        int counted = entries.isEmpty() ? 0 : store.exclusiveCells(entryBranches());
+        if (counted != cells) {
+            violations.add("the entries' cells were last counted as " + cells + " but are " + counted);
+        }
+        return violations;
+    }
+
+    /** KV cells only the entries hold (no running request): what releasing them all would free. */
+    int cells() {
+        if (entries.isEmpty()) {
+            return 0;
+        }
+        if (cellsCountedAt != changes) {
+            cellsCounted = store.exclusiveCells(entryBranches());
+            cellsCountedAt = changes;
+        }
+        return cellsCounted;
+    }
+
+    /** Forgets everything after the store was drained (which released the entries' branches). */
+    void clear() {
+        entries.clear();
+        holders.clear();
+        tree.clear();
+        changes++;
+    }
+
+    // ---- a batch's roots ----
+
+    /**
+     * Finds each prompt's best source (touching an entry), then records the prompt in the tree with
+     * its task as a holder, which becomes a source for later requests once it has started.
+     */
+    private Hit[] lookUp(List<SearchTask> tasks) {
+        Hit[] hits = new Hit[tasks.size()];
+        for (int i = 0; i < hits.length; i++) {
+            SearchTask task = tasks.get(i);
+            int[] prompt = task.prepared.promptTokens();
+            hits[i] = bestSource(prompt);
+            if (hits[i] != null && hits[i].entryNode() != null) {
+                hits[i].entryNode().entryUsed = ++clock;
+            }
+            PrefixNode end = tree.insert(prompt, task.request.id(), ++clock);
+            PrefixTree.hold(end, task);
+            holders.put(task, end);
+            task.onRelease(() -> forget(task));
+        }
+        tree.trim();
+        return hits;
+    }
+
+    /** The source sharing the longest prefix with {@code prompt}, cut so that one token is left to prefill. */
+    private Hit bestSource(int[] prompt) {
+        PrefixTree.Match match = tree.match(prompt);
+        PrefixNode at = match.node();
+        int depth = match.depth();
+        // A source below the node shares the whole match; failing that, an ancestor's subtree shares its path.
+        while (at != null && Math.min(depth, prompt.length - 1) >= config.minPrefixTokens()) {
+            PrefixTree.Source source = PrefixTree.sourceUnder(at);
+            if (source != null) {
+                return new Hit(source, Math.min(depth, prompt.length - 1));
+            }
+            at = at.parent;
+            depth = at == null ? 0 : at.depth;
+        }
+        return null; // nothing holds a long enough prefix of the prompt
+    }
+
+    /** A task left (finished, failed, cancelled, never started): its branches hold nothing any more. */
+    private void forget(SearchTask task) {
+        PrefixNode node = holders.remove(task);
+        if (node != null) {
+            PrefixTree.unhold(node, task);
+            changes++; // its branches may have shared cells with an entry
+        }
+    }
+
+    /**
+     * Keeps the {@code leases} most recently used entries (this batch's sources were just touched);
+     * releases the others now unless a request of the batch starts from them.
+     */
+    private Set<PrefixNode> keepMostRecent(int leases, Hit[] hits) {
+        Set<PrefixNode> sources = new HashSet<>();
+        for (Hit hit : hits) {
+            if (hit != null && hit.entryNode() != null) {
+                sources.add(hit.entryNode());
+            }
+        }
+        List<PrefixNode> byRecency = new ArrayList<>(entries);
+        byRecency.sort(Comparator.comparingLong((PrefixNode node) -> node.entryUsed).reversed());
+        Set<PrefixNode> staying = new HashSet<>(byRecency.subList(0, Math.min(Math.max(leases, 0), byRecency.size())));
+        for (PrefixNode node : byRecency) {
+            if (!staying.contains(node) && !sources.contains(node)) {
+                release(node);
+                metrics.cacheEvictions.incrementAndGet();
+            }
+        }
+        return staying;
+    }
+
+    /**
+     * Forks each hit's root from its source; an entry that cannot stay goes to the last request that
+     * starts from it (truncated, no new lease). Enough leases are free: admission reserved one per
+     * root, and every entry but the staying ones and those handed over is released.
+     */
+    private void startHits(Hit[] hits, List<SamplerParams> samplers, List<Grammar> grammars, Set<PrefixNode> staying,
+            Branch[] roots) {
+        Map<PrefixNode, Integer> lastUser = new HashMap<>();
+        for (int i = 0; i < hits.length; i++) {
+            if (hits[i] != null && hits[i].entryNode() != null) {
+                lastUser.put(hits[i].entryNode(), i);
+            }
+        }
+        for (int i = 0; i < hits.length; i++) {
+            Hit hit = hits[i];
+            if (hit == null) {
+                continue;
+            }
+            PrefixNode entry = hit.entryNode();
+            if (entry != null && !staying.contains(entry) && lastUser.get(entry) == i) {
+                entries.remove(entry);
+                roots[i] = tree.detach(entry);
+                Grammar grammar = grammars.set(i, null);
+                roots[i].truncate(hit.depth(), samplers.get(i), grammar);
+            } else {
+                Grammar grammar = grammars.set(i, null);
+                roots[i] = hit.source().branch().forkAt(hit.depth(), samplers.get(i), grammar);
+            }
+        }
+    }
+
+    /** Prefills the misses' prompts (new roots) and the rest of the hits' prompts. */
+    private void prefill(List<int[]> prompts, List<SamplerParams> samplers, List<Grammar> grammars, Hit[] hits,
+            Branch[] roots) {
+        List<Integer> misses = new ArrayList<>();
+        List<Branch> hitRoots = new ArrayList<>();
+        List<int[]> suffixes = new ArrayList<>();
+        for (int i = 0; i < hits.length; i++) {
+            if (hits[i] == null) {
+                misses.add(i);
+            } else {
+                int[] prompt = prompts.get(i);
+                hitRoots.add(roots[i]);
+                suffixes.add(Arrays.copyOfRange(prompt, hits[i].depth(), prompt.length));
+            }
+        }
+        if (!misses.isEmpty()) {
+            List<int[]> missPrompts = new ArrayList<>(misses.size());
+            List<SamplerParams> missSamplers = new ArrayList<>(misses.size());
+            List<Grammar> missGrammars = new ArrayList<>(misses.size());
+            for (int i : misses) {
+                missPrompts.add(prompts.get(i));
+                missSamplers.add(samplers.get(i));
+                missGrammars.add(grammars.set(i, null));
+            }
+            List<Branch> created = store.createAll(missPrompts, missSamplers, missGrammars);
+            for (int m = 0; m < misses.size(); m++) {
+                roots[misses.get(m)] = created.get(m);
+            }
+        }
+        if (!hitRoots.isEmpty()) {
+            store.prefill(hitRoots, suffixes);
+        }
+    }
+
+    // ---- entries ----
+
+    private boolean overBudget(AdmissionBudget budget) {
+        if (entries.size() > budget.spareLeases()) {
+            return true;
+        }
+        int cells = cells();
+        return cells > budget.spareCells() || (config.maxCells() > 0 && cells > config.maxCells());
+    }
+
+    private void release(PrefixNode node) {
+        entries.remove(node);
+        tree.detach(node).prune();
+        changes++;
+    }
+
+    private void count(int cachedTokens) {
+        if (cachedTokens > 0) {
+            metrics.cacheHits.incrementAndGet();
+            metrics.cachedPromptTokens.addAndGet(cachedTokens);
+        } else {
+            metrics.cacheMisses.incrementAndGet();
+        }
+    }
+}

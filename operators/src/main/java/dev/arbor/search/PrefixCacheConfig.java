@@ -1,0 +1,33 @@
+package dev.arbor.search;
+
+/**
+ * How a {@link SearchEngine} keeps the KV cells of prompt prefixes across requests (its prefix
+ * cache; see {@link PrefixCache} for the policy).
+ *
+ * @param enabled whether the engine keeps prefixes at all; with per-sequence KV streams it never
+ *     does (a fork there copies whole sequences, and part of one cannot be shared)
+ * @param maxCells most KV cells the cache may keep on its own (cells no running request holds);
+ *     0: no limit but the context, since entries always give way to requests
+ * @param minPrefixTokens the shortest prefix worth keeping or starting from
+ */
+public record PrefixCacheConfig(boolean enabled, int maxCells, int minPrefixTokens) {
+    /** What {@link #defaults()} starts from: shorter prefixes save too little prefill to be worth a lease. */
+    public static final int DEFAULT_MIN_PREFIX_TOKENS = 16;
+
+    /** No prefix cache: every request prefills its whole prompt. */
+    public static final PrefixCacheConfig DISABLED = new PrefixCacheConfig(false, 0, DEFAULT_MIN_PREFIX_TOKENS);
+
+    public PrefixCacheConfig {
+        if (maxCells < 0) {
+            throw new IllegalArgumentException("maxCells must be >= 0 (0: no limit), was " + maxCells);
+        }
+        if (minPrefixTokens < 1) {
+            throw new IllegalArgumentException("minPrefixTokens must be >= 1, was " + minPrefixTokens);
+        }
+    }
+
+    /** Enabled, no cell limit beyond the context, prefixes of at least {@value #DEFAULT_MIN_PREFIX_TOKENS} tokens. */
+    public static PrefixCacheConfig defaults() {
+        return new PrefixCacheConfig(true, 0, DEFAULT_MIN_PREFIX_TOKENS);
+    }
+}
