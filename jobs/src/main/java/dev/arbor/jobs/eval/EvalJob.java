@@ -13,7 +13,6 @@ import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputLayout;
 import dev.arbor.jobs.io.Sinks;
 import dev.arbor.jobs.io.Sources;
-import dev.arbor.jobs.kafka.KafkaEvalPipeline;
 import dev.arbor.jobs.kafka.KafkaSettings;
 import dev.arbor.jobs.records.PromptLineParser;
 import dev.arbor.jobs.records.RequestAdmission;

@@ -1,61 +1,18 @@
 package dev.arbor.jobs.kafka;
 
 import dev.arbor.flink.records.SearchResult;
-import dev.arbor.jobs.eval.EvalAggregate;
+import dev.arbor.jobs.eval.ScoredItem;
 import dev.arbor.jobs.io.AvroJson;
 import dev.arbor.jobs.records.RecordTags;
 
 /**
- * What each kind of output is on Kafka ({@link JsonRecordSerializer.Encoding}): its key, headers
- * and JSON value. The values are the JSON the file jobs write, line for line, so a reader of either
- * reads the same fields.
+ * What the shared kinds of output are on Kafka ({@link JsonRecordSerializer.Encoding}): their
+ * key, headers and JSON value (eval's scores and aggregates: {@code EvalKafkaEncodings}). The
+ * values are the JSON the file jobs write, line for line, so a reader of either reads the same
+ * fields.
  */
 public final class KafkaEncodings {
     private KafkaEncodings() {}
-
-    /** A score: key the item's id, value the {@code EvalScore} JSON, headers its source. */
-    public static JsonRecordSerializer.Encoding<ScoredItem> scores() {
-        return new JsonRecordSerializer.Encoding<>() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public String id(ScoredItem item) {
-                return item.score.id;
-            }
-
-            @Override
-            public SourceRef source(ScoredItem item) {
-                return item.source;
-            }
-
-            @Override
-            public Object json(ScoredItem item) {
-                return item.score;
-            }
-        };
-    }
-
-    /** A window's aggregate: key the window's start, no source. */
-    public static JsonRecordSerializer.Encoding<EvalAggregate> aggregates() {
-        return new JsonRecordSerializer.Encoding<>() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public String id(EvalAggregate aggregate) {
-                return aggregate.windowStart;
-            }
-
-            @Override
-            public SourceRef source(EvalAggregate aggregate) {
-                return null;
-            }
-
-            @Override
-            public Object json(EvalAggregate aggregate) {
-                return aggregate;
-            }
-        };
-    }
 
     /** A dead letter: key the item's id when it could be read, headers the message it names. */
     public static JsonRecordSerializer.Encoding<DeadLetter> deadLetters() {

@@ -3,7 +3,9 @@ package dev.arbor.jobs.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbor.jobs.eval.EvalKafkaEncodings;
 import dev.arbor.jobs.eval.EvalScore;
+import dev.arbor.jobs.eval.ScoredItem;
 import dev.arbor.jobs.io.JsonLines;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -16,7 +18,7 @@ import org.junit.jupiter.api.Test;
  */
 class JsonRecordSerializerTest {
     private final JsonRecordSerializer<ScoredItem> serializer =
-            new JsonRecordSerializer<>("scores", "dead-letters", KafkaEncodings.scores());
+            new JsonRecordSerializer<>("scores", "dead-letters", EvalKafkaEncodings.scores());
 
     @Test
     void aScoreIsKeyedByItsIdWithItsSourceInTheHeaders() throws Exception {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbor.jobs.config.ConfigException;
 import dev.arbor.jobs.config.KafkaOptions;
+import dev.arbor.jobs.eval.KafkaEvalPipeline;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbor.jobs.eval.KafkaEvalPipeline;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;

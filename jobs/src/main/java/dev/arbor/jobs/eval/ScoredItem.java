@@ -1,6 +1,6 @@
-package dev.arbor.jobs.kafka;
+package dev.arbor.jobs.eval;
 
-import dev.arbor.jobs.eval.EvalScore;
+import dev.arbor.jobs.kafka.SourceRef;
 
 /**
  * One item's scores and the message it came from: the score is the record's value (the same JSON

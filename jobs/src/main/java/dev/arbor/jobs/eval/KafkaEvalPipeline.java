@@ -1,14 +1,19 @@
-package dev.arbor.jobs.kafka;
+package dev.arbor.jobs.eval;
 
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.TreeSearch;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.jobs.config.ConfigException;
-import dev.arbor.jobs.eval.EvalAggregate;
-import dev.arbor.jobs.eval.EvalAggregator;
-import dev.arbor.jobs.eval.EvalScore;
-import dev.arbor.jobs.eval.EvalScorer;
+import dev.arbor.jobs.kafka.ItemAdmission;
+import dev.arbor.jobs.kafka.JsonRecordSerializer;
+import dev.arbor.jobs.kafka.KafkaEncodings;
+import dev.arbor.jobs.kafka.KafkaItemSource;
+import dev.arbor.jobs.kafka.KafkaMessage;
+import dev.arbor.jobs.kafka.KafkaPreflight;
+import dev.arbor.jobs.kafka.KafkaSettings;
+import dev.arbor.jobs.kafka.KafkaSinks;
+import dev.arbor.jobs.kafka.SearchErrorRouter;
 import dev.arbor.jobs.records.PromptLineParser;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -67,14 +72,14 @@ public final class KafkaEvalPipeline {
                 .name("Score items").uid("score-items");
 
         scored.sinkTo(KafkaSinks.exactlyOnce(kafka, "scores", new JsonRecordSerializer<>(kafka.outputTopic(),
-                kafka.deadLetterTopic(), KafkaEncodings.scores()))).name("Kafka scores").uid("kafka-scores");
+                kafka.deadLetterTopic(), EvalKafkaEncodings.scores()))).name("Kafka scores").uid("kafka-scores");
         scored.map(item -> item.score).returns(TypeInformation.of(EvalScore.class)).name("Scores").uid("scores")
                 .windowAll(TumblingProcessingTimeWindows.of(window))
                 .aggregate(new EvalAggregator.Sum(), new EvalAggregator.Emit())
                 .name("Aggregate window").uid("aggregate")
                 .returns(TypeInformation.of(EvalAggregate.class))
                 .sinkTo(KafkaSinks.exactlyOnce(kafka, "aggregates", new JsonRecordSerializer<>(kafka.aggregatesTopic(),
-                        kafka.deadLetterTopic(), KafkaEncodings.aggregates()))).name("Kafka aggregates")
+                        kafka.deadLetterTopic(), EvalKafkaEncodings.aggregates()))).name("Kafka aggregates")
                 .uid("kafka-aggregates");
         requests.getSideOutput(ItemAdmission.DEAD_LETTERS).union(results.getSideOutput(SearchErrorRouter.DEAD_LETTERS))
                 .sinkTo(KafkaSinks.exactlyOnce(kafka, "dead-letters", new JsonRecordSerializer<>(

@@ -1,8 +1,7 @@
-package dev.arbor.jobs.kafka;
+package dev.arbor.jobs.eval;
 
 import dev.arbor.flink.records.SearchResult;
-import dev.arbor.jobs.eval.EvalScore;
-import dev.arbor.jobs.eval.EvalScorer;
+import dev.arbor.jobs.kafka.SourceRef;
 import dev.arbor.jobs.run.Counters;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
