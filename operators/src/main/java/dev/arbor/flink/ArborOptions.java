@@ -89,6 +89,15 @@ public final class ArborOptions {
                     + "by name (chatml, llama3, gemma, ...) instead of the model's own; unset: the model's "
                     + "(tokenizer.chat_template in its GGUF metadata).");
 
+    public static final ConfigOption<String> CHAT_SYSTEM = ConfigOptions.key("arbor.chat.system").stringType()
+            .noDefaultValue().withDescription("A system message put first in the messages of every record that has "
+                    + "no system message of its own: the shared instructions of a dataset, written once.");
+
+    public static final ConfigOption<String> PROMPT_PREFIX = ConfigOptions.key("arbor.prompt.prefix").stringType()
+            .noDefaultValue().withDescription("Text put before the prompt of every record with a prompt (not "
+                    + "messages): a shared instruction or few-shot examples, written once; the prefix cache prefills "
+                    + "it once per slot. Results show the whole prompt.");
+
     public static final ConfigOption<Boolean> CACHE_ENABLED = ConfigOptions.key("arbor.cache.enabled").booleanType()
             .defaultValue(true).withDescription("Prefix cache: keep the KV cells of prompt prefixes that requests share "
                     + "(a system prompt, few-shot examples), so that later requests starting the same way prefill only "
@@ -173,7 +182,8 @@ public final class ArborOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(MODEL_PATH, GPU_LAYERS, LOAD_MODE, N_CTX, N_BATCH, N_SEQ_MAX, THREADS, THREAD_POLICY, CPU_POLL,
                 FLASH_ATTENTION, KV_UNIFIED, CACHE_ENABLED, CACHE_MAX_CELLS, CACHE_MIN_PREFIX_TOKENS,
-                ROUTING_PREFIX_TOKENS, STRATEGY, GRAMMAR, JSON_SCHEMA, CHAT_TEMPLATE, WIDTH, MAX_NEW_TOKENS,
+                ROUTING_PREFIX_TOKENS, STRATEGY, GRAMMAR, JSON_SCHEMA, CHAT_TEMPLATE, CHAT_SYSTEM, PROMPT_PREFIX, WIDTH,
+                MAX_NEW_TOKENS,
                 LENGTH_PENALTY, STOP, STOP_AT_EOG, RETURN_CANDIDATES, SEED, TEMPERATURE, TOP_K, TOP_P, MIN_P,
                 REPEAT_PENALTY, REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, TIMEOUT, CAPACITY, ORDERED);
     }

@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Renders a record's chat messages into the prompt the model sees: with the template named by
  * {@code arbor.chat.template} (one of llama.cpp's built-in ones), else the model's own (GGUF
- * metadata), always ending with the assistant's turn opened. Thread-safe.
+ * metadata), always ending with the assistant's turn opened, and led by the configured system
+ * message ({@code arbor.chat.system}) when the conversation has none. Thread-safe.
  *
  * <p>A template name that llama.cpp does not know fails the slot at open (a configuration error);
  * everything wrong with one record's messages is that record's rejection, with the reason.
@@ -24,24 +25,28 @@ final class ChatPrompts {
     static final Set<String> ROLES = Set.of("system", "user", "assistant");
 
     private final Optional<String> template;
+    /** Put first when a conversation has no system message; null: none. */
+    private final String system;
 
-    private ChatPrompts(Optional<String> template) {
+    private ChatPrompts(Optional<String> template, String system) {
         this.template = template;
+        this.system = system == null || system.isEmpty() ? null : system;
     }
 
     /**
+     * @param system the system message of conversations without one ({@code arbor.chat.system}), or null
      * @throws IllegalArgumentException when {@code configured} names no built-in template
      */
-    static ChatPrompts of(LlamaModel model, String configured) {
+    static ChatPrompts of(LlamaModel model, String configured, String system) {
         if (configured != null && !configured.isBlank()) {
             List<String> known = ChatTemplates.builtinNames();
             if (!known.contains(configured.strip())) {
                 throw new IllegalArgumentException(ArborOptions.CHAT_TEMPLATE.key() + ": llama.cpp has no built-in "
                         + "chat template '" + configured + "' (known: " + String.join(", ", known) + ")");
             }
-            return new ChatPrompts(Optional.of(configured.strip()));
+            return new ChatPrompts(Optional.of(configured.strip()), system);
         }
-        return new ChatPrompts(model.chatTemplate(null));
+        return new ChatPrompts(model.chatTemplate(null), system);
     }
 
     /** The rendered prompt of {@code messages}. */
@@ -65,6 +70,9 @@ final class ChatPrompts {
                                 + problem));
             }
             turns.add(new ChatTemplates.Message(role, content));
+        }
+        if (system != null && !turns.get(0).role().equals("system")) {
+            turns.add(0, new ChatTemplates.Message("system", system));
         }
         if (template.isEmpty()) {
             throw new RecordMapping.Rejected(ErrorCode.CHAT_TEMPLATE, "the model has no chat template: set "

@@ -40,6 +40,8 @@ public final class RecordMapping {
     private final Duration timeout;
     private final Constraints constraints;
     private final ChatPrompts chat;
+    /** Put before every record's prompt ({@code arbor.prompt.prefix}); empty: none. */
+    private final String promptPrefix;
 
     /** A mapping without a model: records with chat messages are rejected (CHAT_TEMPLATE). */
     public RecordMapping(ArborConfig config) {
@@ -57,7 +59,9 @@ public final class RecordMapping {
         this.strategy = config.strategy();
         this.timeout = config.get(ArborOptions.TIMEOUT);
         this.constraints = new Constraints(config);
-        this.chat = model == null ? null : ChatPrompts.of(model, config.get(ArborOptions.CHAT_TEMPLATE));
+        this.chat = model == null ? null : ChatPrompts.of(model, config.get(ArborOptions.CHAT_TEMPLATE),
+                config.get(ArborOptions.CHAT_SYSTEM));
+        this.promptPrefix = java.util.Objects.requireNonNullElse(config.get(ArborOptions.PROMPT_PREFIX), "");
     }
 
     /** Why a record cannot become a request: the error code and message its result carries. */
@@ -115,7 +119,8 @@ public final class RecordMapping {
             }
             builder.chatPrompt(chat.render(record.getMessages()));
         } else {
-            builder.prompt(record.getPrompt());
+            builder.prompt(record.getPrompt() == null || record.getPrompt().isEmpty() ? record.getPrompt()
+                    : promptPrefix + record.getPrompt());
         }
         return builder
                 .grammar(constraints.grammar(record))
@@ -161,11 +166,12 @@ public final class RecordMapping {
 
     /**
      * As {@link #toResult(PromptRequest, SearchOutcome, LikelihoodResult)}; the result's prompt is
-     * the one {@code search} ran (a chat record's rendered prompt) when it is known.
+     * the one {@code search} ran (a chat record's rendered prompt, or the prompt after the configured
+     * prefix) when it is known.
      */
     public SearchResult toResult(PromptRequest request, SearchRequest search, SearchOutcome result,
             LikelihoodResult reference) {
-        String prompt = search != null && search.promptMarkup() ? search.promptText() : request.getPrompt();
+        String prompt = search != null && search.promptText() != null ? search.promptText() : request.getPrompt();
         if (result.isError()) {
             return withError(request, prompt, result.error().code().name(), result.error().message(),
                     stats(result.stats()));

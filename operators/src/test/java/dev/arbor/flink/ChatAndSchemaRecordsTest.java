@@ -73,6 +73,35 @@ class ChatAndSchemaRecordsTest {
         assertThat(result.getStats().getPromptTokens()).isLessThan(ChatMlTemplate.EXAMPLE_RENDERING.length() / 2);
     }
 
+    /** Issue 13, point 6: the shared system message and prompt prefix of the configuration. */
+    @Test
+    void theConfiguredSystemMessageAndPromptPrefixLeadEveryRecordThatHasNoneOfItsOwn() throws Exception {
+        String prefix = "Once upon a time, ";
+        SlotRuntime shared = SlotRuntime.open(TestSetup.small().modelPath(dir.resolve("qwen3-tiny.gguf").toString())
+                .set(ArborOptions.MAX_NEW_TOKENS, 6).set(ArborOptions.CHAT_SYSTEM, "You are a helpful assistant.")
+                .set(ArborOptions.PROMPT_PREFIX, prefix).build(), 8, REGISTRY, new UnregisteredMetricsGroup());
+        try {
+            SearchResult chat = run(shared, PromptRequest.newBuilder().setId("user-only")
+                    .setMessages(List.of(new ChatMessage("user", "Hello!"))).build());
+            SearchResult spelledOut = run(qwen3, chat("spelled-out").setMaxNewTokens(6).build());
+            assertThat(chat.getPrompt()).isEqualTo(ChatMlTemplate.EXAMPLE_RENDERING);
+            assertThat(chat.getWinner().getText()).isEqualTo(spelledOut.getWinner().getText());
+
+            SearchResult own = run(shared, PromptRequest.newBuilder().setId("own-system").setMessages(List.of(
+                    new ChatMessage("system", "Be brief."), new ChatMessage("user", "Hello!"))).build());
+            assertThat(own.getPrompt().toString()).contains("Be brief.").doesNotContain("helpful");
+
+            SearchResult prefixed = run(shared, PromptRequest.newBuilder().setId("prefixed").setPrompt("the king")
+                    .build());
+            SearchResult whole = run(qwen3, PromptRequest.newBuilder().setId("prefixed").setPrompt(prefix + "the king")
+                    .setMaxNewTokens(6).build());
+            assertThat(prefixed.getPrompt()).isEqualTo(prefix + "the king");
+            assertThat(prefixed.getWinner().getText()).isEqualTo(whole.getWinner().getText());
+        } finally {
+            shared.close();
+        }
+    }
+
     @Test
     void aJsonSchemaRecordGivesValidJsonAndSaysItIsComplete() throws Exception {
         ObjectMapper strict = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);

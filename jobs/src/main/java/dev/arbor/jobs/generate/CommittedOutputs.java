@@ -28,19 +28,24 @@ import org.apache.flink.core.fs.Path;
  * Only Arbor's committed part files are read: files still in progress (hidden, with a leading
  * dot) and files someone else put into the directories are not counted.
  */
-record CommittedOutputs(long results, long invalid, long searchErrors, long generatedTokens, long pairs,
-        long duplicateIds) {
+record CommittedOutputs(long results, long invalid, long searchErrors, long generatedTokens, long promptTokens,
+        long cachedPromptTokens, long pairs, long duplicateIds) {
 
     static CommittedOutputs read(GenerateJob.Plan plan) throws IOException {
         long results = 0;
         long tokens = 0;
+        long prompt = 0;
+        long cached = 0;
         Set<String> ids = new HashSet<>();
         long duplicates = 0;
         if (plan.formats().contains(OutputFormat.JSONL)) {
             for (String line : lines(plan.output(), GenerateJob.JSONL)) {
                 results++;
                 JsonNode result = JsonLines.MAPPER.readTree(line);
-                tokens += result.path("stats").path("generatedTokens").asLong(0);
+                JsonNode stats = result.path("stats");
+                tokens += stats.path("generatedTokens").asLong(0);
+                prompt += stats.path("promptTokens").asLong(0);
+                cached += stats.path("cachedPromptTokens").asLong(0);
                 duplicates += ids.add(result.path("id").asText()) ? 0 : 1;
             }
         } else {
@@ -51,7 +56,11 @@ record CommittedOutputs(long results, long invalid, long searchErrors, long gene
                     for (SearchResult result : records) {
                         results++;
                         duplicates += ids.add(result.getId()) ? 0 : 1;
-                        tokens += result.getStats() == null ? 0 : result.getStats().getGeneratedTokens();
+                        if (result.getStats() != null) {
+                            tokens += result.getStats().getGeneratedTokens();
+                            prompt += result.getStats().getPromptTokens();
+                            cached += result.getStats().getCachedPromptTokens();
+                        }
                     }
                 }
             }
@@ -70,7 +79,7 @@ record CommittedOutputs(long results, long invalid, long searchErrors, long gene
             }
         }
         long pairs = plan.pairs() ? lines(plan.output(), GenerateJob.PAIRS).size() : 0;
-        return new CommittedOutputs(results, invalid, searchErrors, tokens, pairs, duplicates);
+        return new CommittedOutputs(results, invalid, searchErrors, tokens, prompt, cached, pairs, duplicates);
     }
 
     private static List<String> lines(OutputLayout output, String entry) throws IOException {

@@ -26,7 +26,8 @@ import org.apache.flink.core.fs.Path;
  * says so when it does not.
  */
 public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long results, long invalid, long searchErrors,
-        long generatedTokens, long pairs, Duration wall, long duplicateIds) {
+        long generatedTokens, long promptTokens, long cachedPromptTokens, long pairs, Duration wall,
+        long duplicateIds) {
 
     static GenerateSummary of(GenerateJob.Plan plan, Map<String, Object> accumulators, Duration wall)
             throws IOException {
@@ -34,8 +35,14 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
         long counted = plan.input().total();
         long recordsIn = counted >= 0 ? counted : Counters.get(accumulators, Counters.RECORDS_IN);
         return new GenerateSummary(plan, recordsIn, committed.results(), committed.invalid(),
-                committed.searchErrors(), committed.generatedTokens(), committed.pairs(), wall,
+                committed.searchErrors(), committed.generatedTokens(), committed.promptTokens(),
+                committed.cachedPromptTokens(), committed.pairs(), wall,
                 committed.duplicateIds());
+    }
+
+    /** The share of the results' prompt tokens that the prefix cache served, 0 to 1. */
+    public double cacheHitRate() {
+        return promptTokens == 0 ? 0 : (double) cachedPromptTokens / promptTokens;
     }
 
     public long rejected() {
@@ -58,6 +65,8 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
                 searchErrors);
         out.printf(Locale.ROOT, "  generated tokens  %8d   (%s tokens/s over the wall time)%n", generatedTokens,
                 ProgressReporter.rate(generatedTokens, wall));
+        out.printf(Locale.ROOT, "  prompt tokens     %8d   (%d from the prefix cache: hit rate %.1f%%)%n", promptTokens,
+                cachedPromptTokens, 100.0 * cacheHitRate());
         if (duplicateIds > 0) {
             out.printf(Locale.ROOT, "  duplicate ids     %8d   records whose id an earlier record has: ids seed "
                     + "sampling, so they get the same samples; give each record its own id%n", duplicateIds);
@@ -95,6 +104,8 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
         json.put("invalid", invalid);
         json.put("searchErrors", searchErrors);
         json.put("generatedTokens", generatedTokens);
+        json.put("promptTokens", promptTokens);
+        json.put("cachedPromptTokens", cachedPromptTokens);
         json.put("preferencePairs", pairs);
         json.put("duplicateIds", duplicateIds);
         json.put("wallSeconds", wall.toMillis() / 1000.0);
