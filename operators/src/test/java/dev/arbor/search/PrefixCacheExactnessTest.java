@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The prefix cache changes no answer: 200 mixed requests (beam search and best-of-n of widths 1-8,
- * likelihood measurements; most sharing one of four long prefixes, some sharing nothing) give the
+ * some under a grammar, likelihood measurements; most sharing one of four long prefixes, some
+ * sharing nothing) give the
  * same tokens, finish reasons and log-probabilities (within llama.cpp's batch spread, flash
  * attention off) with the cache as without it, while the cache really served most shared prefixes.
  */
@@ -42,6 +43,9 @@ class PrefixCacheExactnessTest {
                         assertThat(stats.cachedPromptTokens()).isLessThan(stats.promptTokens());
                         assertThat(without.get(i).search().stats().cachedPromptTokens()).isZero();
                         served += stats.cachedPromptTokens();
+                        if (items.get(i).search().grammar() != null) {
+                            assertThat(search.winner().completion().text()).as(search.id()).matches("[0-9][0-9 ]*");
+                        }
                     }
                 }
                 assertThat(served).as("searches served from the cache").isPositive()

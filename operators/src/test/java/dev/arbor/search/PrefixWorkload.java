@@ -26,6 +26,9 @@ final class PrefixWorkload {
     /** What one item gave: a search result or a likelihood result. */
     record Answer(SearchOutcome search, LikelihoodResult likelihood) {}
 
+    /** What every sixth search must produce: digits and spaces. */
+    static final String DIGITS_GRAMMAR = "root ::= [0-9] [0-9 ]*";
+
     private PrefixWorkload() {}
 
     /** {@code n} items; {@code maxWidth} bounds search widths, {@code maxNewTokens} their lengths. */
@@ -50,6 +53,10 @@ final class PrefixWorkload {
             if (random.nextBoolean()) {
                 search.strategy(SearchStrategy.BEST_OF_N).sampler(SamplerParams.builder().temperature(0.9f).topP(0.95f)
                         .build());
+            }
+            if (i % 6 == 1) {
+                // A root from the cache gets its own grammar state, as a fresh root does.
+                search.grammar(DIGITS_GRAMMAR);
             }
             items.add(new Item(search.build(), id, prompt, null));
         }
