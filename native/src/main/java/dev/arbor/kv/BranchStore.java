@@ -2,9 +2,7 @@ package dev.arbor.kv;
 
 import dev.arbor.llama.Grammar;
 import dev.arbor.llama.LlamaContext;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +19,9 @@ import java.util.OptionalInt;
  * {@code position()} cells; no cells are in use once no branch is live. Slots carry a generation,
  * so a {@link Branch} handle of a released branch can never reach a later branch in its slot.
  *
+ * <p>The slot table and its handles are {@link BranchSlots}; the prefix operations (forkAt,
+ * truncate) are {@link BranchPrefixes}.
+ *
  * <p>Single-threaded, like its context. The store does not close the context: whoever created
  * the context closes it after the store.
  */
@@ -29,9 +30,8 @@ public final class BranchStore implements AutoCloseable {
     private final Tenancy tenancy;
     private final StoreDecoder decoder;
     private final int nVocab;
-    private final List<BranchState> slots = new ArrayList<>();
-    private final ArrayDeque<Integer> freeSlots = new ArrayDeque<>();
-    private int live;
+    private final BranchSlots slots;
+    private final BranchPrefixes prefixes;
     private boolean drained;
 
     public BranchStore(LlamaContext context) {
@@ -42,6 +42,8 @@ public final class BranchStore implements AutoCloseable {
         this.tenancy = new Tenancy(context);
         this.decoder = new StoreDecoder(context);
         this.nVocab = context.model().nVocab();
+        this.slots = new BranchSlots(this, nVocab);
+        this.prefixes = new BranchPrefixes(this, context, tenancy);
         // The store assumes it is the only user of the cache.
         tenancy.evictAll();
     }
@@ -57,7 +59,7 @@ public final class BranchStore implements AutoCloseable {
 
     /** Live branches across all trees. */
     public int liveBranches() {
-        return live;
+        return slots.live();
     }
 
     public LlamaContext context() {
@@ -78,11 +80,7 @@ public final class BranchStore implements AutoCloseable {
      * free (a cell shared with any other branch is not counted).
      */
     public int exclusiveCells(Collection<Branch> branches) {
-        BitSet seqs = new BitSet(tenancy.capacity());
-        for (Branch branch : branches) {
-            seqs.set(resolve(branch).seq);
-        }
-        return context.kvCellsSeenOnlyBy(seqs);
+        return prefixes.exclusiveCells(branches);
     }
 
     /**
@@ -98,7 +96,7 @@ public final class BranchStore implements AutoCloseable {
         if (tree.size() == 1) {
             return;
         }
-        boolean onlyTree = tree.size() == live;
+        boolean onlyTree = tree.size() == slots.live();
         if (onlyTree) {
             // One tree in the store: the seed's behaviour, one seq_keep for all of it.
             tenancy.retain(kept.seq);
@@ -187,11 +185,7 @@ public final class BranchStore implements AutoCloseable {
             return;
         }
         drained = true;
-        for (BranchState state : slots) {
-            if (state.live) {
-                invalidate(state);
-            }
-        }
+        slots.invalidateAll();
         tenancy.evictAll();
         decoder.close();
     }
@@ -280,6 +274,18 @@ public final class BranchStore implements AutoCloseable {
 
     // ---- operations behind Branch ----
 
+    Branch forkAt(BranchState parent, int position, SamplerParams params, Grammar grammar) {
+        return prefixes.forkAt(parent, position, params, grammar);
+    }
+
+    void truncate(BranchState state, int position) {
+        prefixes.truncate(state, position);
+    }
+
+    void truncate(BranchState state, int position, SamplerParams params, Grammar grammar) {
+        prefixes.truncate(state, position, params, grammar);
+    }
+
     Branch createRoot(int[] prompt, SamplerParams params, Grammar grammar) {
         List<Grammar> grammars = new ArrayList<>(1);
         grammars.add(grammar);
@@ -300,80 +306,6 @@ public final class BranchStore implements AutoCloseable {
         child.parent = parent;
         parent.children.add(child);
         return child.handle;
-    }
-
-    Branch forkAt(BranchState parent, int position, SamplerParams params, Grammar grammar) {
-        BranchState child;
-        try {
-            checkOpen();
-            if (params == null) {
-                throw new IllegalArgumentException("params must not be null");
-            }
-            checkPrefixPosition(parent, position);
-            child = allocate(leaseOrThrow());
-        } catch (RuntimeException e) {
-            closeQuietly(grammar);
-            throw e;
-        }
-        try {
-            // Tags on the parent's first cells; a whole copy when it is all of them (per-sequence streams allow no other).
-            context.seqCopy(parent.seq, child.seq, 0, position == parent.position ? -1 : position);
-        } catch (RuntimeException e) {
-            tenancy.release(child.seq); // the copy was refused before it happened: the sequence is empty
-            invalidate(child);
-            closeQuietly(grammar);
-            throw e;
-        }
-        child.position = position;
-        child.sampler = new Sampler(params);
-        child.grammar = grammar;
-        return child.handle;
-    }
-
-    void truncate(BranchState state, int position, SamplerParams params, Grammar grammar) {
-        try {
-            if (params == null) {
-                throw new IllegalArgumentException("params must not be null");
-            }
-            truncate(state, position);
-        } catch (RuntimeException e) {
-            closeQuietly(grammar);
-            throw e;
-        }
-        state.sampler = new Sampler(params);
-        state.grammar = grammar;
-    }
-
-    private static void closeQuietly(Grammar grammar) {
-        if (grammar != null) {
-            grammar.close();
-        }
-    }
-
-    void truncate(BranchState state, int position) {
-        checkOpen();
-        if (!state.children.isEmpty()) {
-            throw new IllegalStateException("branch has " + state.children.size() + " children: only a leaf can be "
-                    + "truncated");
-        }
-        checkPrefixPosition(state, position);
-        if (position < state.position && !context.seqRemove(state.seq, position, -1)) {
-            throw new IllegalStateException("llama.cpp refused to remove the cells of seq " + state.seq + " from "
-                    + position + " (a recurrent model cannot drop part of a sequence)");
-        }
-        state.position = position;
-        state.logitsKnown = false;
-        state.metrics = new BranchMetrics();
-        state.sampler = new Sampler(state.sampler.params());
-        state.releaseGrammar();
-        state.bias = LogitBias.NONE;
-        state.steer = LogitBias.NONE;
-    }
-
-    private static void checkPrefixPosition(BranchState state, int position) {
-        if (position < 1 || position > state.position) {
-            throw new IllegalArgumentException("position must be in [1, " + state.position + "], was " + position);
-        }
     }
 
     /** RESTRICT: releases a branch without children. */
@@ -414,16 +346,11 @@ public final class BranchStore implements AutoCloseable {
         if (branch.store() != this) {
             throw new IllegalArgumentException("branch belongs to another store");
         }
-        BranchState state = branch.slot() < slots.size() ? slots.get(branch.slot()) : null;
-        if (state == null || !state.live || state.generation != branch.generation()) {
-            throw new IllegalStateException("branch was released (pruned, retainOnly or drain)");
-        }
-        return state;
+        return slots.resolve(branch);
     }
 
     boolean isLive(Branch branch) {
-        BranchState state = branch.slot() < slots.size() ? slots.get(branch.slot()) : null;
-        return state != null && state.live && state.generation == branch.generation();
+        return slots.isLive(branch);
     }
 
     int nVocab() {
@@ -436,7 +363,7 @@ public final class BranchStore implements AutoCloseable {
 
     // ---- internals ----
 
-    private int leaseOrThrow() {
+    int leaseOrThrow() {
         OptionalInt seq = tenancy.acquire();
         if (seq.isEmpty()) {
             throw new NoLeaseException(tenancy.available(), tenancy.capacity());
@@ -444,62 +371,22 @@ public final class BranchStore implements AutoCloseable {
         return seq.getAsInt();
     }
 
-    private BranchState allocate(int seq) {
-        BranchState state;
-        if (freeSlots.isEmpty()) {
-            state = new BranchState(slots.size());
-            slots.add(state);
-        } else {
-            state = slots.get(freeSlots.pop());
-        }
-        state.live = true;
-        state.seq = seq;
-        state.position = 0;
-        state.parent = null;
-        state.children.clear();
-        if (state.logits == null) {
-            state.logits = new float[nVocab];
-            state.pending = new float[nVocab];
-        }
-        state.logitsKnown = false;
-        state.bias = LogitBias.NONE;
-        state.steer = LogitBias.NONE;
-        state.metrics = new BranchMetrics();
-        state.handle = new Branch(this, state.slot, state.generation);
-        live++;
-        return state;
-    }
-
     private void release(BranchState state) {
         tenancy.evict(state.seq);
         invalidate(state);
     }
 
-    private void invalidate(BranchState state) {
-        state.releaseGrammar();
-        state.live = false;
-        state.generation++;
-        state.handle = null;
-        state.parent = null;
-        state.children.clear();
-        state.sampler = null;
-        freeSlots.push(state.slot);
-        live--;
+    BranchState allocate(int seq) {
+        return slots.allocate(seq);
+    }
+
+    void invalidate(BranchState state) {
+        slots.invalidate(state);
     }
 
     private List<BranchState> resolveDistinct(List<Branch> branches) {
         checkOpen();
-        List<BranchState> states = new ArrayList<>(branches.size());
-        boolean[] seen = new boolean[slots.size()];
-        for (Branch branch : branches) {
-            BranchState state = resolve(branch);
-            if (seen[state.slot]) {
-                throw new IllegalArgumentException("branch listed twice in one batch");
-            }
-            seen[state.slot] = true;
-            states.add(state);
-        }
-        return states;
+        return slots.resolveDistinct(branches);
     }
 
     private void checkToken(int token) {
@@ -508,7 +395,7 @@ public final class BranchStore implements AutoCloseable {
         }
     }
 
-    private void checkOpen() {
+    void checkOpen() {
         if (drained) {
             throw new IllegalStateException("store is drained");
         }
@@ -516,6 +403,6 @@ public final class BranchStore implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "BranchStore[live=" + live + ", available=" + available() + "/" + nSeqMax() + ", " + kvPressure() + "]";
+        return "BranchStore[live=" + slots.live() + ", available=" + available() + "/" + nSeqMax() + ", " + kvPressure() + "]";
     }
 }

@@ -1,6 +1,5 @@
 package dev.arbor.search;
 
-import dev.arbor.kv.Branch;
 import dev.arbor.kv.BranchStore;
 import dev.arbor.kv.KvExhaustedException;
 import dev.arbor.kv.SamplerParams;

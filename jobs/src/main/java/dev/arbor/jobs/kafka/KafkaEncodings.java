@@ -1,7 +1,6 @@
 package dev.arbor.jobs.kafka;
 
 import dev.arbor.flink.records.SearchResult;
-import dev.arbor.jobs.eval.ScoredItem;
 import dev.arbor.jobs.io.AvroJson;
 import dev.arbor.jobs.records.RecordTags;
 
