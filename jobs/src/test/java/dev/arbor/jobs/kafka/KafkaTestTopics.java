@@ -6,9 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -29,12 +31,21 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * must: {@code isolation.level=read_committed}, so only records of committed transactions count.
  */
 final class KafkaTestTopics {
-    private final String bootstrap;
+    /** How long a test waits for the broker to take a message: generous, a CI machine may be busy. */
+    private static final Duration DELIVERY_PATIENCE = Duration.ofMinutes(2);
 
-    KafkaTestTopics(String bootstrap) {
+    private final String bootstrap;
+    private final Supplier<String> brokerLog;
+
+    KafkaTestTopics(String bootstrap, Supplier<String> brokerLog) {
         this.bootstrap = bootstrap;
+        this.brokerLog = brokerLog;
     }
 
+    /**
+     * Creates the topics and returns once every partition has a leader, so that the first message
+     * written does not race the broker taking up its new partitions.
+     */
     void create(int partitions, String... topics) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
             List<NewTopic> newTopics = new ArrayList<>();
@@ -42,6 +53,24 @@ final class KafkaTestTopics {
                 newTopics.add(new NewTopic(topic, partitions, (short) 1));
             }
             admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
+            awaitLeaders(admin, List.of(topics));
+        }
+    }
+
+    private void awaitLeaders(Admin admin, List<String> topics) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            boolean led = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
+                    .flatMap(topic -> topic.partitions().stream())
+                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
+            if (led) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the partitions of " + topics + " have no leader after 60 s;"
+                        + " broker log:\n" + brokerLog.get());
+            }
+            Thread.sleep(50);
         }
     }
 
@@ -59,10 +88,19 @@ final class KafkaTestTopics {
             producer.flush();
             List<SourceRef> places = new ArrayList<>();
             for (Future<RecordMetadata> future : sent) {
-                RecordMetadata metadata = future.get(30, TimeUnit.SECONDS);
+                RecordMetadata metadata = delivered(future, topic);
                 places.add(SourceRef.of(topic, metadata.partition(), metadata.offset()));
             }
             return places;
+        }
+    }
+
+    private RecordMetadata delivered(Future<RecordMetadata> future, String topic) throws Exception {
+        try {
+            return future.get(DELIVERY_PATIENCE.toSeconds() + 30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the broker did not take a message for " + topic + ": " + e.getCause()
+                    + "\nbroker log:\n" + brokerLog.get(), e.getCause());
         }
     }
 
@@ -102,7 +140,7 @@ final class KafkaTestTopics {
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("after " + patience.toSeconds() + " s, " + topic + " holds " + records.size()
-                        + " committed records, not what the test waits for");
+                        + " committed records, not what the test waits for; broker log:\n" + brokerLog.get());
             }
             Thread.sleep(300);
         }
@@ -115,8 +153,8 @@ final class KafkaTestTopics {
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         properties.put(ProducerConfig.ACKS_CONFIG, "all");
         properties.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30000);
-        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 20000);
+        properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_PATIENCE.toMillis());
+        properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 30000);
         return properties;
     }
 
