@@ -153,7 +153,7 @@ public final class ConfigLoader {
     }
 
     private void flatten(Path file, Path base, String key, Node node, boolean flink, Configuration config) {
-        if (node instanceof MappingNode mapping) {
+        if (node instanceof MappingNode mapping && !isMapOption(key)) {
             for (NodeTuple tuple : mapping.getValue()) {
                 String name = scalarKey(file, tuple.getKeyNode());
                 flatten(file, base, key.isEmpty() ? name : key + "." + name, tuple.getValueNode(), flink, config);
@@ -178,7 +178,16 @@ public final class ConfigLoader {
         }
     }
 
+    /** A map-typed option (Kafka's client settings, say) takes a YAML mapping as its value. */
+    private boolean isMapOption(String key) {
+        ConfigOption<?> option = options.get(key);
+        return option != null && option.hasDefaultValue() && option.defaultValue() instanceof Map;
+    }
+
     private static String scalarOrList(Path file, String key, Node node) {
+        if (node instanceof MappingNode mapping) {
+            return mapValue(file, key, mapping);
+        }
         if (node instanceof ScalarNode scalar) {
             return scalar.getTag().equals(Tag.NULL) ? null : scalar.getValue();
         }
@@ -198,6 +207,27 @@ public final class ConfigLoader {
             }
         }
         throw new ConfigException("unsupported value for '" + userKey(key) + "'" + at(file, node));
+    }
+
+    /**
+     * A mapping as a YAML flow mapping ({@code {'k': 'v', 'k2': 'v2'}}, how Flink parses map values),
+     * every key and value single-quoted, so that a value holding ':', ',' or quotes (a JAAS line)
+     * arrives unchanged.
+     */
+    private static String mapValue(Path file, String key, MappingNode mapping) {
+        List<String> entries = new ArrayList<>();
+        for (NodeTuple tuple : mapping.getValue()) {
+            if (!(tuple.getValueNode() instanceof ScalarNode value)) {
+                throw new ConfigException("the map '" + userKey(key) + "' must hold plain values"
+                        + at(file, tuple.getValueNode()));
+            }
+            entries.add(quoted(scalarKey(file, tuple.getKeyNode())) + ": " + quoted(value.getValue()));
+        }
+        return "{" + String.join(", ", entries) + "}";
+    }
+
+    private static String quoted(String text) {
+        return "'" + text.replace("'", "''") + "'";
     }
 
     private static String scalarKey(Path file, Node node) {

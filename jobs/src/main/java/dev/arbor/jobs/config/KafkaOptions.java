@@ -71,8 +71,9 @@ public final class KafkaOptions {
 
     public static final ConfigOption<Map<String, String>> CLIENT_PROPERTIES = ConfigOptions
             .key("arbor.kafka.client-properties").mapType().defaultValue(Map.of())
-            .withDescription("Settings passed to every Kafka client of the job (KEY:VALUE,...), e.g. "
-                    + "security.protocol:SASL_SSL.");
+            .withDescription("Settings passed to every Kafka client of the job: a YAML mapping in the job "
+                    + "file; on the command line KEY:VALUE,... or, for values that hold ':' or ',', a YAML flow "
+                    + "mapping such as {sasl.mechanism: PLAIN, sasl.jaas.config: '...'}.");
 
     /** Every topic the options name by default: what {@code arbor kafka-dev} creates. */
     public static List<String> defaultTopics() {

@@ -85,6 +85,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMapOptionTakesAYamlMappingWithValuesKeptAsWritten() throws IOException {
+        String jaas = "org.apache.kafka.common.security.plain.PlainLoginModule required username='u' "
+                + "password=\"p:1,2\";";
+        Path file = yaml("kafka:",
+                "  client-properties:",
+                "    security.protocol: SASL_SSL",
+                "    sasl.jaas.config: " + "\"" + jaas.replace("\"", "\\\"") + "\"");
+        Configuration config = new ConfigLoader().load(file, Map.of());
+        assertThat(config.get(KafkaOptions.CLIENT_PROPERTIES)).containsExactlyInAnyOrderEntriesOf(
+                Map.of("security.protocol", "SASL_SSL", "sasl.jaas.config", jaas));
+
+        Path nested = yaml("kafka:", "  client-properties:", "    security: {protocol: SSL}");
+        assertThatThrownBy(() -> new ConfigLoader().load(nested, Map.of())).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("'kafka.client-properties' must hold plain values").hasMessageContaining("line 3");
+    }
+
+    @Test
     void unknownKeysAreErrorsNamingTheKey() throws IOException {
         Path typo = yaml("search:", "  widht: 3");
         assertThatThrownBy(() -> new ConfigLoader().load(typo, Map.of()))

@@ -65,5 +65,9 @@ class KafkaSettingsTest {
         assertThat(settings.bootstrap()).isEqualTo("a.example:9092,[::1]:9093");
         assertThat(settings.clientConfig()).containsEntry("security.protocol", "SSL")
                 .containsEntry("bootstrap.servers", "a.example:9092,[::1]:9093");
+        KafkaSettings flow = KafkaSettings.forEval(config("bootstrap", "a.example:9092",
+                "client-properties", "{sasl.mechanism: PLAIN, sasl.jaas.config: 'Login required user=\"a:b,c\";'}"));
+        assertThat(flow.clientConfig()).containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("sasl.jaas.config", "Login required user=\"a:b,c\";");
     }
 }
