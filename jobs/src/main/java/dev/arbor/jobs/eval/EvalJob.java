@@ -94,6 +94,7 @@ public final class EvalJob {
         }
         Optional<KafkaSettings> kafka = KafkaSettings.enabled(config) ? Optional.of(KafkaSettings.forEval(config))
                 : Optional.empty();
+        kafka.ifPresent(KafkaEvalPipeline::check); // before anything of an earlier run is touched
         Optional<JobInput> input = kafka.isPresent() ? Optional.empty() : Optional.of(JobInput.watched(config));
         List<String> fileOutputs = kafka.isPresent() ? List.of() : List.of(SCORES, AGGREGATES, REJECTED);
         Path root = JobSetup.outputRoot(config);
@@ -126,7 +127,7 @@ public final class EvalJob {
     /** Adds the job to {@code env}. */
     public static void build(StreamExecutionEnvironment env, Plan plan) {
         if (plan.kafka().isPresent()) {
-            KafkaEvalPipeline.build(env, plan.kafka().get(), plan.arbor(), plan.scorer(), plan.window());
+            KafkaEvalPipeline.addChecked(env, plan.kafka().get(), plan.arbor(), plan.scorer(), plan.window());
             return;
         }
         JobInput input = plan.input().orElseThrow();

@@ -16,8 +16,6 @@ import dev.arbor.jobs.kafka.KafkaSinks;
 import dev.arbor.jobs.kafka.SearchErrorRouter;
 import dev.arbor.jobs.records.PromptLineParser;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
@@ -45,8 +43,8 @@ public final class KafkaEvalPipeline {
     private KafkaEvalPipeline() {}
 
     /**
-     * Checks the brokers and topics (see {@link KafkaPreflight}), then adds the job to {@code env},
-     * whose checkpointing must be on: the outputs are committed at checkpoints.
+     * Checks the brokers and topics (see {@link #check}), then adds the job to {@code env}, whose
+     * checkpointing must be on: the outputs are committed at checkpoints.
      *
      * @throws ConfigException when checkpointing is off, no broker answers, or a topic is missing
      */
@@ -56,10 +54,18 @@ public final class KafkaEvalPipeline {
             throw new ConfigException("invalid configuration: job.checkpoint-interval must be positive for Kafka "
                     + "outputs (they are committed at checkpoints)");
         }
-        List<String> topics = new ArrayList<>(List.of(kafka.inputTopic()));
-        topics.addAll(kafka.evalOutputs());
-        KafkaPreflight.check(kafka, topics);
+        check(kafka);
+        addChecked(env, kafka, arbor, scorer, window);
+    }
 
+    /** @throws ConfigException when no broker answers or a topic is missing ({@link KafkaPreflight}) */
+    public static void check(KafkaSettings kafka) {
+        KafkaPreflight.check(kafka, kafka.evalTopics());
+    }
+
+    /** {@link #build} for a caller that has checked the settings and the environment already ({@code arbor eval}). */
+    static void addChecked(StreamExecutionEnvironment env, KafkaSettings kafka, ArborConfig arbor, EvalScorer scorer,
+            Duration window) {
         DataStream<KafkaMessage> messages = env.fromSource(KafkaItemSource.create(kafka),
                 WatermarkStrategy.noWatermarks(), "Kafka items").uid("kafka-items");
         SingleOutputStreamOperator<PromptRequest> requests = messages

@@ -110,7 +110,9 @@ public final class GenerateJob {
             throw new ConfigException("invalid configuration: job.checkpoint-interval must be positive to send "
                     + "results to Kafka (they are committed at checkpoints)");
         }
-        return Optional.of(KafkaSettings.forGenerate(config));
+        KafkaSettings settings = KafkaSettings.forGenerate(config);
+        KafkaResultSink.check(settings); // before anything of an earlier run is touched
+        return Optional.of(settings);
     }
 
     private static List<String> directories(List<OutputFormat> formats, boolean pairs) {
@@ -145,7 +147,7 @@ public final class GenerateJob {
             results.sinkTo(Sinks.jsonLines(out.resolve(JSONL), RESULTS, JsonLines.encoder(AvroJson::toJson)))
                     .name("Write JSONL results").uid("jsonl");
         }
-        plan.kafka().ifPresent(kafka -> KafkaResultSink.attach(results, kafka));
+        plan.kafka().ifPresent(kafka -> KafkaResultSink.attachChecked(results, kafka));
         if (plan.pairs()) {
             results.flatMap(new PreferencePairs()).name("Preference pairs").uid("pairs")
                     .sinkTo(Sinks.jsonLines(out.resolve(PAIRS), PAIRS, JsonLines.encoder()))

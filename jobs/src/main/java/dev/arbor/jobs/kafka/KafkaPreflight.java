@@ -4,6 +4,7 @@ import dev.arbor.jobs.config.ConfigException;
 import dev.arbor.jobs.config.KafkaOptions;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -60,8 +61,8 @@ public final class KafkaPreflight {
             Set<String> existing = admin.listTopics().names().get(settings.connectTimeout().toMillis(),
                     TimeUnit.MILLISECONDS);
             List<String> missing = new ArrayList<>();
-            for (String topic : topics) {
-                if (!existing.contains(topic) && !missing.contains("'" + topic + "'")) {
+            for (String topic : new LinkedHashSet<>(topics)) {
+                if (!existing.contains(topic)) {
                     missing.add("'" + topic + "'");
                 }
             }

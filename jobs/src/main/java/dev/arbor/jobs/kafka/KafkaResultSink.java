@@ -1,7 +1,6 @@
 package dev.arbor.jobs.kafka;
 
 import dev.arbor.flink.records.SearchResult;
-import java.util.List;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
 /**
@@ -13,9 +12,22 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 public final class KafkaResultSink {
     private KafkaResultSink() {}
 
-    /** Checks the brokers and topics (see {@link KafkaPreflight}), then sends {@code results} to the output topic. */
+    /** Checks the brokers and topics (see {@link #check}), then sends {@code results} to the output topic. */
     public static void attach(DataStream<SearchResult> results, KafkaSettings kafka) {
-        KafkaPreflight.check(kafka, List.of(kafka.outputTopic(), kafka.deadLetterTopic()));
+        check(kafka);
+        attachChecked(results, kafka);
+    }
+
+    /**
+     * @throws dev.arbor.jobs.config.ConfigException when no broker answers or a topic is missing
+     *     ({@link KafkaPreflight})
+     */
+    public static void check(KafkaSettings kafka) {
+        KafkaPreflight.check(kafka, kafka.generateTopics());
+    }
+
+    /** {@link #attach} for a caller that ran {@link #check} already ({@code arbor generate}, before its outputs). */
+    public static void attachChecked(DataStream<SearchResult> results, KafkaSettings kafka) {
         results.sinkTo(KafkaSinks.exactlyOnce(kafka, "results", new JsonRecordSerializer<>(kafka.outputTopic(),
                 kafka.deadLetterTopic(), KafkaEncodings.results()))).name("Kafka results").uid("kafka-results");
     }

@@ -6,11 +6,11 @@ import dev.arbor.jobs.config.KafkaOptions;
 import dev.arbor.jobs.config.StartingOffsets;
 import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ReadableConfig;
@@ -61,9 +61,21 @@ public record KafkaSettings(String bootstrap, String inputTopic, String outputTo
                 Map.copyOf(config.get(KafkaOptions.CLIENT_PROPERTIES)));
     }
 
-    /** The outputs of eval: scores, aggregates and dead letters. */
+    /** The outputs of eval: scores, aggregates and dead letters (each once). */
     public List<String> evalOutputs() {
         return List.copyOf(new LinkedHashSet<>(List.of(outputTopic, aggregatesTopic, deadLetterTopic)));
+    }
+
+    /** Every topic eval reads or writes: the input, then {@link #evalOutputs()}. */
+    public List<String> evalTopics() {
+        List<String> topics = new ArrayList<>(List.of(inputTopic));
+        topics.addAll(evalOutputs());
+        return topics;
+    }
+
+    /** Every topic generate writes: the results and the dead letters (each once). */
+    public List<String> generateTopics() {
+        return List.copyOf(new LinkedHashSet<>(List.of(outputTopic, deadLetterTopic)));
     }
 
     /** Properties every client of the job starts from: the brokers and {@code kafka.client-properties}. */
@@ -75,8 +87,7 @@ public record KafkaSettings(String bootstrap, String inputTopic, String outputTo
     }
 
     private void checkInputIsNoOutput() {
-        Set<String> outputs = Set.of(outputTopic, aggregatesTopic, deadLetterTopic);
-        if (outputs.contains(inputTopic)) {
+        if (evalOutputs().contains(inputTopic)) {
             throw new ConfigException("invalid configuration: " + key(KafkaOptions.INPUT_TOPIC) + " '" + inputTopic
                     + "' is also an output topic: the job would read its own outputs");
         }

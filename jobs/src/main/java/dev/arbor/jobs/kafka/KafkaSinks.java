@@ -18,7 +18,6 @@ public final class KafkaSinks {
     public static <T> KafkaSink<T> exactlyOnce(KafkaSettings settings, String name,
             JsonRecordSerializer<T> serializer) {
         KafkaSinkBuilder<T> builder = KafkaSink.<T>builder()
-                .setBootstrapServers(settings.bootstrap())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(settings.transactionalIdPrefix() + "-" + name);

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbor.jobs.config.ConfigException;
+import dev.arbor.jobs.config.JobOptions;
 import dev.arbor.jobs.config.KafkaOptions;
+import dev.arbor.jobs.eval.EvalJob;
 import dev.arbor.jobs.eval.KafkaEvalPipeline;
+import dev.arbor.jobs.generate.GenerateJob;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -116,6 +121,29 @@ class KafkaBadInputTest {
                 KafkaFixtures.scorer(), Duration.ofSeconds(1))).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("cannot reach a Kafka broker at 127.0.0.1:" + nobody)
                 .hasMessageContaining("kafka.bootstrap");
+    }
+
+    @Test
+    void anUnreachableBrokerStopsTheJobsBeforeTheyTouchAnEarlierRunsOutputs(@TempDir Path work) throws Exception {
+        int nobody;
+        try (ServerSocket socket = new ServerSocket(0)) {
+            nobody = socket.getLocalPort();
+        }
+        Path output = Files.createDirectories(work.resolve("out"));
+        Path earlier = Files.writeString(output.resolve("summary.json"), "{\"earlier\": true}");
+        Path input = Files.writeString(work.resolve("in.jsonl"), "{\"id\": \"a\", \"prompt\": \"x\"}\n");
+        Configuration config = new Configuration();
+        config.set(KafkaOptions.BOOTSTRAP, "127.0.0.1:" + nobody);
+        config.set(KafkaOptions.CONNECT_TIMEOUT, Duration.ofSeconds(2));
+        config.set(JobOptions.OUTPUT_PATH, output.toString());
+        config.set(JobOptions.OUTPUT_OVERWRITE, true);
+        config.set(JobOptions.INPUT_PATH, input.toString());
+
+        assertThatThrownBy(() -> GenerateJob.prepare(config, true)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cannot reach a Kafka broker at 127.0.0.1:" + nobody);
+        assertThatThrownBy(() -> EvalJob.prepare(config, true)).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("cannot reach a Kafka broker at 127.0.0.1:" + nobody);
+        assertThat(earlier).as("overwrite deletes nothing before Kafka answers").hasContent("{\"earlier\": true}");
     }
 
     @Test

@@ -52,6 +52,9 @@ class KafkaSettingsTest {
         assertThatThrownBy(() -> KafkaSettings.forEval(config("output-topic", "arbor-items")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.input-topic 'arbor-items' is also an "
                         + "output topic");
+        assertThat(KafkaSettings.forEval(config("aggregates-topic", "arbor-scores")).evalTopics())
+                .as("two outputs sharing a topic are one topic, not a crash")
+                .containsExactly("arbor-items", "arbor-scores", "arbor-dead-letters");
         assertThatThrownBy(() -> KafkaSettings.forEval(config("max-message-bytes", "0")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("kafka.max-message-bytes must be >= 1");
         assertThatThrownBy(() -> KafkaSettings.forEval(config("transaction-timeout", "10 ms")))
