@@ -16,17 +16,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -160,14 +160,8 @@ public class KafkaThroughputBenchmark {
         }
     }
 
-    private void createTopics(String... names) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            List<NewTopic> topics = new ArrayList<>();
-            for (String name : names) {
-                topics.add(new NewTopic(name, 1, (short) 1));
-            }
-            admin.createTopics(topics).all().get(30, TimeUnit.SECONDS);
-        }
+    private void createTopics(String... names) throws IOException {
+        broker.createTopics(1, List.of(names));
     }
 
     private void produce(String topic) throws Exception {
@@ -176,10 +170,14 @@ public class KafkaThroughputBenchmark {
         properties.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         properties.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties)) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>(items.size());
             for (String item : items) {
-                producer.send(new ProducerRecord<>(topic, item));
+                sent.add(producer.send(new ProducerRecord<>(topic, item)));
             }
             producer.flush();
+            for (Future<RecordMetadata> future : sent) {
+                future.get(); // a failed send fails the run here, not as a wait for scores that never come
+            }
         }
     }
 

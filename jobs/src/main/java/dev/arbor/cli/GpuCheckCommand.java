@@ -30,7 +30,6 @@ import picocli.CommandLine.Option;
 @Command(name = "gpu-check", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Check the GPU backend and measure decode and beam search on the GPU against the CPU.")
 final class GpuCheckCommand implements Callable<Integer> {
-    /** Exit code when no GPU could be used. */
     private static final int SEQUENCES = 8;
     private static final int PROMPT = 128;
     private static final int NEW_TOKENS = 64;

@@ -6,15 +6,9 @@ import dev.arbor.jobs.kafka.LocalKafkaBroker;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine;
@@ -68,7 +62,7 @@ final class KafkaDevCommand implements Callable<Integer> {
             printHowToUse(out, broker, createTopics(broker));
             awaitStop(broker);
             if (stopRequested.get()) {
-                return 0;
+                return ExitCode.SUCCESS.code();
             }
             out.println("arbor kafka-dev: the broker exited by itself; the end of its log:");
             out.println(broker.logTail(20));
@@ -107,18 +101,9 @@ final class KafkaDevCommand implements Callable<Integer> {
     }
 
     /** Creates the topics that do not exist yet (a kept --data folder may hold them); returns all of them. */
-    private List<String> createTopics(LocalKafkaBroker broker) throws Exception {
+    private List<String> createTopics(LocalKafkaBroker broker) throws IOException {
         List<String> wanted = topics != null ? topics : KafkaOptions.defaultTopics();
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
-            List<NewTopic> missing = new ArrayList<>();
-            for (String topic : wanted) {
-                if (!existing.contains(topic)) {
-                    missing.add(new NewTopic(topic, partitions, (short) 1));
-                }
-            }
-            admin.createTopics(missing).all().get(30, TimeUnit.SECONDS);
-        }
+        broker.createTopics(partitions, wanted);
         return wanted;
     }
 

@@ -11,14 +11,13 @@ import java.util.TreeMap;
  * because a single node could never satisfy Kafka's defaults of 3, and the small settings below
  * make it start and answer in seconds on a small machine.
  *
- * <p>Invariant: the rendered text names exactly the two ports given and the log directory given;
- * overrides replace keys one by one (and may add any other broker key).
+ * <p>Invariant: the rendered text names exactly the two ports given and the log directory given.
  */
 final class BrokerProperties {
     private BrokerProperties() {}
 
     /** The configuration of a single node listening on {@code port} (clients) and {@code controllerPort}. */
-    static Map<String, String> singleNode(int port, int controllerPort, Path logDir, Map<String, String> overrides) {
+    static Map<String, String> singleNode(int port, int controllerPort, Path logDir) {
         Map<String, String> config = new TreeMap<>();
         String host = LocalKafkaBroker.HOST;
         config.put("process.roles", "broker,controller");
@@ -34,7 +33,6 @@ final class BrokerProperties {
         quickAndSmall(config);
         // Topics are created on purpose (tests, kafka-dev), so that a misspelt topic is an error, not a new topic.
         config.put("auto.create.topics.enable", "false");
-        config.putAll(overrides);
         return config;
     }
 

@@ -16,8 +16,6 @@ public class KafkaMessage {
     public String topic;
     public int partition;
     public long offset;
-    /** The record's timestamp (epoch milliseconds). */
-    public long timestamp;
     public byte[] value;
     /** The length of the value as sent, in bytes; -1 when it has none. */
     public int size;
@@ -27,11 +25,6 @@ public class KafkaMessage {
     /** Where the message is. */
     public SourceRef source() {
         return SourceRef.of(topic, partition, offset);
-    }
-
-    /** Whether {@link #value} is only the first bytes of a longer value. */
-    public boolean truncated() {
-        return value != null && size > value.length;
     }
 
     @Override

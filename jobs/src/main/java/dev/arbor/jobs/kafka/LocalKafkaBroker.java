@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,6 +22,7 @@ import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -42,20 +45,18 @@ public final class LocalKafkaBroker implements AutoCloseable {
     private final boolean ownsDir;
     private final int port;
     private final int controllerPort;
-    private final Map<String, String> overrides;
-    private final Duration startTimeout;
+    /** How long formatting and starting may take together (a busy 2-core machine), and topic creation. */
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private final Thread shutdownHook = new Thread(this::destroy, "stop-kafka-broker");
     private Process process;
     private boolean formatted;
 
     private LocalKafkaBroker(Builder builder) throws IOException {
-        this.jars = builder.jars != null ? builder.jars : BrokerJars.find();
+        this.jars = BrokerJars.find();
         this.ownsDir = builder.dir == null;
         this.dir = ownsDir ? Files.createTempDirectory("arbor-kafka-") : Files.createDirectories(builder.dir);
         this.port = builder.port != 0 ? builder.port : freePort();
         this.controllerPort = freePort();
-        this.overrides = Map.copyOf(builder.overrides);
-        this.startTimeout = builder.startTimeout;
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
@@ -108,6 +109,33 @@ public final class LocalKafkaBroker implements AutoCloseable {
         awaitReady();
     }
 
+    /**
+     * Creates those of {@code topics} that do not exist yet ({@code partitions} each, one replica)
+     * and returns once every partition has its leader, so that a client can write to them at once.
+     *
+     * @throws IOException when the broker does not create them in time; the message holds the end of its log
+     */
+    public void createTopics(int partitions, Collection<String> topics) throws IOException {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        try (Admin admin = Admin.create(adminProperties(deadline))) {
+            Set<String> existing = admin.listTopics().names().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = new ArrayList<>();
+            for (String topic : new LinkedHashSet<>(topics)) {
+                if (!existing.contains(topic)) {
+                    missing.add(new NewTopic(topic, partitions, (short) 1));
+                }
+            }
+            admin.createTopics(missing).all().get(remainingMillis(deadline), TimeUnit.MILLISECONDS);
+            awaitLeaders(admin, deadline);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while creating " + topics, e);
+        } catch (Exception e) {
+            throw new IOException("the broker at " + bootstrapServers() + " did not create " + topics + ": " + e
+                    + "\n" + logTail(30), e);
+        }
+    }
+
     /** Shuts the broker down as Kafka's own stop script does (SIGTERM, a controlled shutdown); data stays. */
     public synchronized void stop() {
         if (process == null) {
@@ -152,7 +180,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
     static final String LOG = "broker.log";
 
     private Path writeConfig() throws IOException {
-        Map<String, String> config = BrokerProperties.singleNode(port, controllerPort, dir.resolve("data"), overrides);
+        Map<String, String> config = BrokerProperties.singleNode(port, controllerPort, dir.resolve("data"));
         Path file = dir.resolve("server.properties");
         Files.writeString(file, BrokerProperties.render(config), StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("log4j2.properties"), LOG_CONFIG, StandardCharsets.UTF_8);
@@ -165,7 +193,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
         Process format = java("kafka.tools.StorageTool", List.of("format", "--cluster-id", clusterId, "--config",
                 config.toString())).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG).toFile())).start();
         try {
-            if (!format.waitFor(startTimeout.toMillis(), TimeUnit.MILLISECONDS) || format.exitValue() != 0) {
+            if (!format.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || format.exitValue() != 0) {
                 format.destroyForcibly();
                 throw new IOException("Kafka's storage tool could not format " + dir + ":\n" + logTail(20));
             }
@@ -178,7 +206,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** Ready when the client port accepts connections and the broker describes its cluster. */
     private void awaitReady() throws IOException {
-        long deadline = System.nanoTime() + startTimeout.toNanos();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (!accepts(port)) {
             if (!process.isAlive()) {
                 throw new IOException("the Kafka broker exited with code " + process.exitValue() + " while starting:\n"
@@ -186,7 +214,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
             }
             if (System.nanoTime() > deadline) {
                 stop();
-                throw new IOException("the Kafka broker did not start within " + startTimeout.toSeconds() + " s:\n"
+                throw new IOException("the Kafka broker did not start within " + START_TIMEOUT.toSeconds() + " s:\n"
                         + logTail(30));
             }
             sleep(50);
@@ -218,7 +246,7 @@ public final class LocalKafkaBroker implements AutoCloseable {
                 return;
             }
             if (System.nanoTime() > deadline) {
-                throw new IOException("the broker does not lead all its partitions within " + startTimeout.toSeconds()
+                throw new IOException("the broker does not lead all its partitions within " + START_TIMEOUT.toSeconds()
                         + " s");
             }
             sleep(50);
@@ -299,11 +327,8 @@ public final class LocalKafkaBroker implements AutoCloseable {
 
     /** Settings of a {@link LocalKafkaBroker}; every one has a default. */
     public static final class Builder {
-        private BrokerJars jars;
         private Path dir;
         private int port;
-        private final Map<String, String> overrides = new LinkedHashMap<>();
-        private Duration startTimeout = Duration.ofSeconds(90);
 
         private Builder() {}
 
@@ -316,24 +341,6 @@ public final class LocalKafkaBroker implements AutoCloseable {
         /** Where data, configuration and log go; default a new temporary folder, deleted on close. */
         public Builder directory(Path value) {
             this.dir = value;
-            return this;
-        }
-
-        /** Kafka's jars; default {@link BrokerJars#find()}. */
-        public Builder jars(BrokerJars value) {
-            this.jars = value;
-            return this;
-        }
-
-        /** A broker setting ({@code server.properties} key) on top of the single-node ones. */
-        public Builder config(String key, String value) {
-            overrides.put(key, value);
-            return this;
-        }
-
-        /** How long formatting and starting may take together; default 90 s (a busy 2-core machine). */
-        public Builder startTimeout(Duration value) {
-            this.startTimeout = value;
             return this;
         }
 

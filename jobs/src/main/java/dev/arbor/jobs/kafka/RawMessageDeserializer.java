@@ -27,7 +27,6 @@ public final class RawMessageDeserializer implements KafkaRecordDeserializationS
         message.topic = record.topic();
         message.partition = record.partition();
         message.offset = record.offset();
-        message.timestamp = record.timestamp();
         byte[] value = record.value();
         message.size = value == null ? -1 : value.length;
         message.value = value == null || value.length <= maxBytes ? value

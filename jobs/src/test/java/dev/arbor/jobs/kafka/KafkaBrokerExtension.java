@@ -49,6 +49,6 @@ final class KafkaBrokerExtension implements BeforeAllCallback, AfterAllCallback 
 
     /** Topics, producer and read_committed reader of this broker. */
     KafkaTestTopics topics() {
-        return new KafkaTestTopics(broker.bootstrapServers(), () -> broker.logTail(40));
+        return new KafkaTestTopics(broker);
     }
 }

@@ -10,10 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
-import java.util.function.Supplier;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -34,44 +31,17 @@ final class KafkaTestTopics {
     /** How long a test waits for the broker to take a message: generous, a CI machine may be busy. */
     private static final Duration DELIVERY_PATIENCE = Duration.ofMinutes(2);
 
+    private final LocalKafkaBroker broker;
     private final String bootstrap;
-    private final Supplier<String> brokerLog;
 
-    KafkaTestTopics(String bootstrap, Supplier<String> brokerLog) {
-        this.bootstrap = bootstrap;
-        this.brokerLog = brokerLog;
+    KafkaTestTopics(LocalKafkaBroker broker) {
+        this.broker = broker;
+        this.bootstrap = broker.bootstrapServers();
     }
 
-    /**
-     * Creates the topics and returns once every partition has a leader, so that the first message
-     * written does not race the broker taking up its new partitions.
-     */
+    /** Creates the topics and returns once every partition has a leader ({@link LocalKafkaBroker#createTopics}). */
     void create(int partitions, String... topics) throws Exception {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            List<NewTopic> newTopics = new ArrayList<>();
-            for (String topic : topics) {
-                newTopics.add(new NewTopic(topic, partitions, (short) 1));
-            }
-            admin.createTopics(newTopics).all().get(30, TimeUnit.SECONDS);
-            awaitLeaders(admin, List.of(topics));
-        }
-    }
-
-    private void awaitLeaders(Admin admin, List<String> topics) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            boolean led = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS).values().stream()
-                    .flatMap(topic -> topic.partitions().stream())
-                    .allMatch(partition -> partition.leader() != null && !partition.leader().isEmpty());
-            if (led) {
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the partitions of " + topics + " have no leader after 60 s;"
-                        + " broker log:\n" + brokerLog.get());
-            }
-            Thread.sleep(50);
-        }
+        broker.createTopics(partitions, List.of(topics));
     }
 
     /**
@@ -100,7 +70,7 @@ final class KafkaTestTopics {
             return future.get(DELIVERY_PATIENCE.toSeconds() + 30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             throw new IllegalStateException("the broker did not take a message for " + topic + ": " + e.getCause()
-                    + "\nbroker log:\n" + brokerLog.get(), e.getCause());
+                    + "\nbroker log:\n" + brokerLog(), e.getCause());
         }
     }
 
@@ -140,10 +110,14 @@ final class KafkaTestTopics {
             }
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("after " + patience.toSeconds() + " s, " + topic + " holds " + records.size()
-                        + " committed records, not what the test waits for; broker log:\n" + brokerLog.get());
+                        + " committed records, not what the test waits for; broker log:\n" + brokerLog());
             }
             Thread.sleep(300);
         }
+    }
+
+    private String brokerLog() {
+        return broker.logTail(40);
     }
 
     private Properties producerProperties() {
