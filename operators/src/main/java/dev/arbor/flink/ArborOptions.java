@@ -116,7 +116,8 @@ public final class ArborOptions {
     public static final ConfigOption<Integer> ROUTING_PREFIX_TOKENS = ConfigOptions
             .key("arbor.routing.prefix-tokens").intType().defaultValue(0)
             .withDescription("With parallelism > 1 every subtask has its own prefix cache: route each record by a "
-                    + "hash of the first N tokens of its prompt (or by its prefixKey field, when set), so that "
+                    + "hash of the first N tokens of its prompt as the engine runs it (chat messages rendered, "
+                    + "prompt.prefix included), or by its prefixKey field when set, so that "
                     + "records sharing a prefix meet in one subtask. 0 = no routing: records go where Flink "
                     + "sends them.");
 

@@ -17,11 +17,13 @@ import org.apache.flink.util.MathUtils;
  * own engine and prefix cache, so records that share a prefix should meet in one subtask.
  *
  * <p>A map step gives every record a key: its own {@code prefixKey} when set, else a hash of the
- * first N tokens of its prompt, tokenized as the engine tokenizes it (with BOS), with the model
- * taken from the JVM's {@link ModelRegistry} (the same loaded model the slots use); the key is
- * written into the record's {@code prefixKey}. Flink then sends each record to the subtask its key
- * hashes to. Invariant: records with equal keys reach the same subtask; nothing else about a
- * record changes. A record without a prompt gets the empty key (its result is an error anyway).
+ * first N tokens of the text the engine will run ({@link RecordMapping#promptText}: chat messages
+ * rendered, the configured prefix and system message included), tokenized as the engine tokenizes
+ * it, with the model taken from the JVM's {@link ModelRegistry} (the same loaded model the slots
+ * use); the key is written into the record's {@code prefixKey}. Flink then sends each record to the
+ * subtask its key hashes to. Invariant: records with equal keys reach the same subtask; nothing else
+ * about a record changes. A record that will be rejected (no prompt, both prompt and messages) gets
+ * the empty key.
  */
 final class PrefixRouting {
     private PrefixRouting() {}
@@ -36,6 +38,34 @@ final class PrefixRouting {
             keyed.uid(uid + "-prefix-key");
         }
         return keyed.partitionCustom(new ByKeyHash(), new KeyOf());
+    }
+
+    /**
+     * Characters tokenized per routing token: only the head of a long prompt is tokenized, generously
+     * sized, since the key needs its first tokens only.
+     */
+    private static final int CHARS_PER_TOKEN = 16;
+
+    /** The routing key of {@code record} ("" when it has no text to run), its prefixKey aside. */
+    static String keyOf(RecordMapping mapping, LlamaModel model, PromptRequest record, int n) {
+        RecordMapping.PromptText prompt;
+        try {
+            prompt = mapping.promptText(record);
+        } catch (RecordMapping.Rejected e) {
+            return "";
+        }
+        String text = prompt.text();
+        if (text == null || text.isBlank()) {
+            return "";
+        }
+        int limit = n * CHARS_PER_TOKEN;
+        if (text.length() <= limit) {
+            return keyOf(model.tokenize(text, true, prompt.markup()), n);
+        }
+        int cut = Character.isHighSurrogate(text.charAt(limit - 1)) ? limit - 1 : limit;
+        int[] head = model.tokenize(text.substring(0, cut), true, prompt.markup());
+        // The cut may split what would be one token of the whole text: its last token does not count.
+        return keyOf(head, Math.min(n, head.length - 1));
     }
 
     /** The key of {@code prompt}: a 64-bit FNV-1a hash of its first {@code n} tokens, in hex. */
@@ -57,6 +87,7 @@ final class PrefixRouting {
         private final ArborConfig config;
         private final int tokens;
         private transient ModelRegistry.Lease lease;
+        private transient RecordMapping mapping;
 
         AssignKey(ArborConfig config, int tokens) {
             if (tokens < 1) {
@@ -69,19 +100,15 @@ final class PrefixRouting {
         @Override
         public void open(OpenContext openContext) {
             lease = ModelRegistry.shared().acquire(SlotRuntime.modelKey(config));
+            mapping = new RecordMapping(config, lease.model());
         }
 
         @Override
         public PromptRequest map(PromptRequest record) {
-            if (record.getPrefixKey() != null) {
-                return record;
+            if (record.getPrefixKey() == null) {
+                record.setPrefixKey(keyOf(mapping, lease.model(), record, tokens));
             }
-            String key = "";
-            if (record.getPrompt() != null && !record.getPrompt().isEmpty()) {
-                LlamaModel model = lease.model();
-                key = keyOf(model.tokenize(record.getPrompt(), true, false), tokens);
-            }
-            return PromptRequest.newBuilder(record).setPrefixKey(key).build();
+            return record;
         }
 
         @Override

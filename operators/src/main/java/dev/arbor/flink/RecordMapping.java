@@ -110,17 +110,11 @@ public final class RecordMapping {
         }
         long seed = or(record.getSeed(), config.get(ArborOptions.SEED));
         SearchRequest.Builder builder = SearchRequest.builder(record.getId());
-        if (record.getMessages() != null) {
-            if (record.getPrompt() != null) {
-                throw new Rejected(ErrorCode.INVALID_PARAMS, "a record has prompt or messages, not both");
-            }
-            if (chat == null) {
-                throw new Rejected(ErrorCode.CHAT_TEMPLATE, "chat messages need a model: this mapping has none");
-            }
-            builder.chatPrompt(chat.render(record.getMessages()));
+        PromptText prompt = promptText(record);
+        if (prompt.markup()) {
+            builder.chatPrompt(prompt.text());
         } else {
-            builder.prompt(record.getPrompt() == null || record.getPrompt().isEmpty() ? record.getPrompt()
-                    : promptPrefix + record.getPrompt());
+            builder.prompt(prompt.text());
         }
         return builder
                 .grammar(constraints.grammar(record))
@@ -135,6 +129,28 @@ public final class RecordMapping {
                 .returnCandidates(or(record.getReturnCandidates(), config.get(ArborOptions.RETURN_CANDIDATES)))
                 .timeout(timeout)
                 .build();
+    }
+
+    /**
+     * The text the engine runs for a record, before it is tokenized: its chat messages rendered
+     * ({@code markup}: the template's control tokens are read as such), or its prompt after the
+     * configured prefix. A blank prompt stays as it is, so the engine rejects it as EMPTY_PROMPT.
+     */
+    public record PromptText(String text, boolean markup) {}
+
+    /** @throws Rejected when the record has both a prompt and messages, or its messages cannot be rendered */
+    public PromptText promptText(PromptRequest record) throws Rejected {
+        if (record.getMessages() != null) {
+            if (record.getPrompt() != null) {
+                throw new Rejected(ErrorCode.INVALID_PARAMS, "a record has prompt or messages, not both");
+            }
+            if (chat == null) {
+                throw new Rejected(ErrorCode.CHAT_TEMPLATE, "chat messages need a model: this mapping has none");
+            }
+            return new PromptText(chat.render(record.getMessages()), true);
+        }
+        String prompt = record.getPrompt();
+        return new PromptText(prompt == null || prompt.isBlank() ? prompt : promptPrefix + prompt, false);
     }
 
     private SamplerParams sampler(PromptRequest r, long seed) throws Rejected {

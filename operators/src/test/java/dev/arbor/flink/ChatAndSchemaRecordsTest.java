@@ -97,6 +97,10 @@ class ChatAndSchemaRecordsTest {
                     .setMaxNewTokens(6).build());
             assertThat(prefixed.getPrompt()).isEqualTo(prefix + "the king");
             assertThat(prefixed.getWinner().getText()).isEqualTo(whole.getWinner().getText());
+
+            SearchResult blank = run(shared, PromptRequest.newBuilder().setId("blank").setPrompt("  \n").build());
+            assertThat(blank.getError().getCode()).as("the prefix does not make a blank prompt one to run")
+                    .isEqualTo("EMPTY_PROMPT");
         } finally {
             shared.close();
         }
