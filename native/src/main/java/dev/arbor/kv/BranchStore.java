@@ -220,11 +220,7 @@ public final class BranchStore implements AutoCloseable {
         try {
             return createRoots(prompts, params, grammars);
         } catch (RuntimeException e) {
-            for (Grammar grammar : grammars) {
-                if (grammar != null) {
-                    grammar.close();
-                }
-            }
+            Grammar.closeAll(grammars);
             throw e;
         }
     }

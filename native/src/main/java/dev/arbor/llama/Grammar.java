@@ -87,6 +87,15 @@ public final class Grammar implements AutoCloseable {
         }
     }
 
+    /** Closes every grammar of {@code grammars} that is not null (states no branch took over). */
+    public static void closeAll(Iterable<Grammar> grammars) {
+        for (Grammar grammar : grammars) {
+            if (grammar != null) {
+                grammar.close();
+            }
+        }
+    }
+
     private long openHandle() {
         if (handle == 0) {
             throw new IllegalStateException("grammar state is closed");

@@ -3,6 +3,9 @@ package dev.arbor.flink;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.search.EngineMetrics;
 import dev.arbor.search.ErrorCode;
+import java.util.Arrays;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.metrics.MeterView;
@@ -45,6 +48,10 @@ public final class EngineMetricsBinding {
     public static final String CACHE_CELLS = "prefixCacheCells";
     public static final String CACHE_EVICTIONS = "prefixCacheEvictions";
 
+    /** The codes of bad input; a code from a newer engine is not among them: counted as failed, never lost. */
+    private static final Set<String> BAD_INPUT_CODES = Arrays.stream(ErrorCode.values()).filter(ErrorCode::isBadInput)
+            .map(ErrorCode::name).collect(Collectors.toUnmodifiableSet());
+
     private static final int HISTOGRAM_WINDOW = 1024;
 
     private final Counter completed;
@@ -84,12 +91,7 @@ public final class EngineMetricsBinding {
     }
 
     private static boolean isBadInput(String code) {
-        for (ErrorCode known : ErrorCode.values()) {
-            if (known.name().equals(code)) {
-                return known.isBadInput();
-            }
-        }
-        return false; // a code from a newer engine: counted as failed, never lost
+        return BAD_INPUT_CODES.contains(code);
     }
 
     /** Counts an emitted result: completed, or by its error code rejected, timed out or failed. */

@@ -24,7 +24,7 @@ final class AdmissionBudget {
     boolean tryReserve(PreparedRequest request) {
         int needLeases = SearchTask.leasesNeeded(request.request());
         long needCells = cellsOf(request);
-        if (needLeases > leases - reservedLeases || needCells > cells - reservedCells) {
+        if (needLeases > spareLeases() || needCells > spareCells()) {
             return false;
         }
         reservedLeases += needLeases;

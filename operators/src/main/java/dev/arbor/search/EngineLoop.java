@@ -59,9 +59,8 @@ final class EngineLoop implements Runnable {
         this.metrics = metrics;
         this.outcomes = new Outcomes(metrics);
         this.budget = new AdmissionBudget(context.nSeqMax(), admissionCells);
-        PrefixCacheConfig effective = context.params().kvUnified() ? cacheConfig : PrefixCacheConfig.DISABLED;
         // The tree remembers a few contexts' worth of prompt tokens: enough to notice shared prefixes.
-        this.cache = new PrefixCache(store, effective, metrics, 16L * context.nCtx());
+        this.cache = new PrefixCache(store, cacheConfig, metrics, 16L * context.nCtx());
         this.committer = new IsolatingCommit(store, metrics);
     }
 
@@ -199,7 +198,7 @@ final class EngineLoop implements Runnable {
                 grammars.add(task.rootGrammar());
             }
         } catch (RuntimeException e) {
-            grammars.stream().filter(java.util.Objects::nonNull).forEach(Grammar::close);
+            Grammar.closeAll(grammars);
             throw e;
         }
         PrefixCache.Roots roots;
@@ -267,6 +266,7 @@ final class EngineLoop implements Runnable {
     /** Plans every active request, then decodes all their tokens in one commit. */
     private void step() {
         StepPlan plan = new StepPlan();
+        boolean finishedAny = false;
         for (Iterator<RunningRequest> it = active.iterator(); it.hasNext(); ) {
             RunningRequest running = it.next();
             plan.startOwner(running);
@@ -284,7 +284,11 @@ final class EngineLoop implements Runnable {
                 plan.dropLastOwner();
                 it.remove();
                 finish(running);
+                finishedAny = true;
             }
+        }
+        if (finishedAny) {
+            cache.fitUnder(budget); // new entries fit what their requests gave back, but maybe not the cell limit
         }
         committer.commit(plan, stepOutcome);
     }
@@ -355,7 +359,6 @@ final class EngineLoop implements Runnable {
             return;
         }
         unreserve(running.pending());
-        cache.fitUnder(budget); // a new entry fits what the request gave back, but maybe not the cell limit
         outcomes.complete(running.pending(), result);
     }
 

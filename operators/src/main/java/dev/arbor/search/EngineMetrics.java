@@ -120,7 +120,7 @@ public final class EngineMetrics {
         return cells == 0 ? 0 : (double) kvCellsUsed / cells;
     }
 
-    /** Admitted requests that started from a prefix cache entry. */
+    /** Admitted requests that started from a cached prefix: a cache entry or a running request's prompt. */
     public long cacheHits() {
         return cacheHits.get();
     }

@@ -71,10 +71,14 @@ final class PrefixCache {
     private long cellsCountedAt = -1;
     private int cellsCounted;
 
-    /** @param trackedTokens how many prompt tokens the tree remembers (paths without entries beyond it are forgotten) */
+    /**
+     * @param config the cache's settings; with per-sequence KV streams the cache is off, whatever they
+     *     say (a fork there copies whole sequences, and part of one cannot be shared)
+     * @param trackedTokens how many prompt tokens the tree remembers (paths without entries beyond it are forgotten)
+     */
     PrefixCache(BranchStore store, PrefixCacheConfig config, EngineMetrics metrics, long trackedTokens) {
         this.store = store;
-        this.config = config;
+        this.config = store.context().params().kvUnified() ? config : PrefixCacheConfig.DISABLED;
         this.metrics = metrics;
         this.tree = new PrefixTree(trackedTokens);
     }
@@ -105,7 +109,7 @@ final class PrefixCache {
             prefill(prompts, samplers, unowned, hits, roots);
             return new Roots(List.of(roots), cachedTokens(hits));
         } catch (RuntimeException e) {
-            unowned.stream().filter(java.util.Objects::nonNull).forEach(Grammar::close);
+            Grammar.closeAll(unowned);
             for (int i = 0; i < roots.length; i++) {
                 if (roots[i] != null) {
                     roots[i].pruneSubtree();
@@ -158,10 +162,17 @@ final class PrefixCache {
      * in {@code budget} (leases, cells) and {@code maxCells}.
      */
     void fitUnder(AdmissionBudget budget) {
-        while (!entries.isEmpty() && overBudget(budget)) {
-            PrefixNode oldest = entries.stream().min(Comparator.comparingLong(node -> node.entryUsed)).orElseThrow();
+        if (entries.isEmpty() || !overBudget(budget)) {
+            return;
+        }
+        List<PrefixNode> oldestFirst = new ArrayList<>(entries);
+        oldestFirst.sort(Comparator.comparingLong(node -> node.entryUsed));
+        for (PrefixNode oldest : oldestFirst) {
             release(oldest);
             metrics.cacheEvictions.incrementAndGet();
+            if (!overBudget(budget)) {
+                return;
+            }
         }
     }
 

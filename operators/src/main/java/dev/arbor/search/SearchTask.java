@@ -197,12 +197,7 @@ abstract class SearchTask {
      * of them releases all the others in one call; then the survivor goes too, unless {@code keeper} takes it.
      */
     private void releaseAll(Predicate<Branch> keeper) {
-        List<Branch> remaining = new ArrayList<>();
-        for (Branch branch : live) {
-            if (branch.isActive()) {
-                remaining.add(branch);
-            }
-        }
+        List<Branch> remaining = branches();
         if (!remaining.isEmpty()) {
             Branch keep = remaining.get(0);
             store.retainOnly(keep);
