@@ -47,7 +47,8 @@ public final class OptionsDoc {
 
     private static String defaultValue(ConfigOption<?> option) {
         if (!option.hasDefaultValue()) {
-            return "(required)";
+            // The model is the one option an operator cannot run without; the others are off when unset.
+            return option.equals(ArborOptions.MODEL_PATH) ? "(required)" : "(none)";
         }
         Object value = option.defaultValue();
         if (value instanceof Duration duration) {
