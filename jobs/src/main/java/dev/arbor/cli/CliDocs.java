@@ -1,6 +1,6 @@
 package dev.arbor.cli;
 
-import dev.arbor.flink.docs.OptionsDoc;
+import dev.arbor.flink.docs.MarkdownTable;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -19,10 +19,9 @@ final class CliDocs {
     }
 
     static String exitCodesTable() {
-        StringBuilder table = new StringBuilder("| Code | Meaning |\n|---|---|\n");
+        MarkdownTable table = new MarkdownTable("Code", "Meaning");
         for (ExitCode code : ExitCode.values()) {
-            table.append("| ").append(code.code()).append(" | ").append(OptionsDoc.escape(code.meaning()))
-                    .append(" |\n");
+            table.row(Integer.toString(code.code()), MarkdownTable.text(code.meaning()));
         }
         return table.toString();
     }

@@ -1,6 +1,7 @@
 package dev.arbor.cli;
 
 import dev.arbor.flink.ArborOptions;
+import dev.arbor.flink.docs.MarkdownTable;
 import dev.arbor.flink.docs.OptionsDoc;
 import dev.arbor.jobs.config.ConfigLoader;
 import java.io.PrintStream;
@@ -45,11 +46,10 @@ final class OptionsReference {
 
     /** Markdown table of the keys of the jobs themselves (the operator's are in {@link OptionsDoc}'s). */
     static String jobOptionsTable() {
-        StringBuilder table = new StringBuilder("| Key | Default | Description |\n|---|---|---|\n");
+        MarkdownTable table = new MarkdownTable("Key", "Default", "Description");
         for (Row row : rows()) {
             if (!row.operatorOption()) {
-                table.append("| `").append(row.key()).append("` | ").append(row.defaultValue()).append(" | ")
-                        .append(OptionsDoc.escape(row.description())).append(" |\n");
+                table.row(MarkdownTable.code(row.key()), row.defaultValue(), MarkdownTable.text(row.description()));
             }
         }
         return table.toString();

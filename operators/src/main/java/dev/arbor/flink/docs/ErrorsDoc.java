@@ -55,10 +55,9 @@ public final class ErrorsDoc {
     }
 
     public static String table() {
-        StringBuilder table = new StringBuilder("| Code | When | What to do |\n|---|---|---|\n");
-        entries().forEach((code, entry) -> table.append("| `").append(code).append("` | ")
-                .append(OptionsDoc.escape(entry.when())).append(" | ").append(OptionsDoc.escape(entry.whatToDo()))
-                .append(" |\n"));
+        MarkdownTable table = new MarkdownTable("Code", "When", "What to do");
+        entries().forEach((code, entry) -> table.row(MarkdownTable.code(code), MarkdownTable.text(entry.when()),
+                MarkdownTable.text(entry.whatToDo())));
         return table.toString();
     }
 }

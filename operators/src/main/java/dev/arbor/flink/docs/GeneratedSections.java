@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -40,6 +41,29 @@ public final class GeneratedSections {
             }
         }
         return stale;
+    }
+
+    /**
+     * Sections by document ({@code docs}: relative path to sections by name) that differ under
+     * {@code root}, by document.
+     */
+    public static Map<String, List<String>> staleDocs(Path root, Map<String, Map<String, String>> docs)
+            throws IOException {
+        Map<String, List<String>> stale = new LinkedHashMap<>();
+        for (Map.Entry<String, Map<String, String>> doc : docs.entrySet()) {
+            List<String> names = stale(root.resolve(doc.getKey()), doc.getValue());
+            if (!names.isEmpty()) {
+                stale.put(doc.getKey(), names);
+            }
+        }
+        return stale;
+    }
+
+    /** Rewrites every section of every document of {@code docs} under {@code root}. */
+    public static void writeDocs(Path root, Map<String, Map<String, String>> docs) throws IOException {
+        for (Map.Entry<String, Map<String, String>> doc : docs.entrySet()) {
+            write(root.resolve(doc.getKey()), doc.getValue());
+        }
     }
 
     /** Where the generated text of {@code name} lies in {@code text}, or null without its markers. */

@@ -74,10 +74,9 @@ public final class MetricsDoc {
     }
 
     public static String table() {
-        StringBuilder table = new StringBuilder("| Metric | Kind | Meaning |\n|---|---|---|\n");
+        MarkdownTable table = new MarkdownTable("Metric", "Kind", "Meaning");
         for (Metric metric : metrics()) {
-            table.append("| `").append(metric.name()).append("` | ").append(metric.kind()).append(" | ")
-                    .append(OptionsDoc.escape(metric.meaning())).append(" |\n");
+            table.row(MarkdownTable.code(metric.name()), metric.kind(), MarkdownTable.text(metric.meaning()));
         }
         return table.toString();
     }

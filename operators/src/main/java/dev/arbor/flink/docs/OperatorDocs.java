@@ -1,9 +1,6 @@
 package dev.arbor.flink.docs;
 
-import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -22,24 +19,5 @@ public final class OperatorDocs {
         docs.put("docs/flink.md", Map.of("sql options", SqlDocs.optionsTable(), "sql output columns",
                 SqlDocs.outputColumnsTable()));
         return docs;
-    }
-
-    /** Documents (with their stale sections) under {@code root} that differ from {@link #sections()}. */
-    public static Map<String, List<String>> stale(Path root) throws IOException {
-        Map<String, List<String>> stale = new LinkedHashMap<>();
-        for (var doc : sections().entrySet()) {
-            List<String> names = GeneratedSections.stale(root.resolve(doc.getKey()), doc.getValue());
-            if (!names.isEmpty()) {
-                stale.put(doc.getKey(), names);
-            }
-        }
-        return stale;
-    }
-
-    /** Rewrites every section of every document under {@code root}. */
-    public static void write(Path root) throws IOException {
-        for (var doc : sections().entrySet()) {
-            GeneratedSections.write(root.resolve(doc.getKey()), doc.getValue());
-        }
     }
 }

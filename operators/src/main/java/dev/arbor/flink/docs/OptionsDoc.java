@@ -17,20 +17,13 @@ public final class OptionsDoc {
 
     /** Markdown table: key, type, default and description of every {@link ArborOptions} option. */
     public static String arborOptionsTable() {
-        StringBuilder table = new StringBuilder("| Key | In `arbor` YAML | Type | Default | Description |\n"
-                + "|---|---|---|---|---|\n");
+        MarkdownTable table = new MarkdownTable("Key", "In `arbor` YAML", "Type", "Default", "Description");
         for (ConfigOption<?> option : ArborOptions.all()) {
-            table.append("| `").append(option.key()).append("` | `").append(option.key().substring("arbor.".length()))
-                    .append("` | ").append(type(option)).append(" | ")
-                    .append(defaultValue(option)).append(" | ")
-                    .append(escape(new HtmlFormatter().format(option.description()))).append(" |\n");
+            table.row(MarkdownTable.code(option.key()), MarkdownTable.code(option.key().substring("arbor.".length())),
+                    type(option), defaultValue(option),
+                    MarkdownTable.text(new HtmlFormatter().format(option.description())));
         }
         return table.toString();
-    }
-
-    /** Escapes a table cell's text (pipes, newlines). */
-    public static String escape(String text) {
-        return text.replace("|", "\\|").replace("\n", " ");
     }
 
     private static String type(ConfigOption<?> option) {

@@ -29,13 +29,12 @@ public final class RecordsDoc {
         StringBuilder out = new StringBuilder();
         for (Schema schema : schemas()) {
             out.append("**`").append(schema.getName()).append("`**: ").append(schema.getDoc()).append("\n\n");
-            out.append("| Field | Type | Default | Meaning |\n|---|---|---|---|\n");
+            MarkdownTable table = new MarkdownTable("Field", "Type", "Default", "Meaning");
             for (Schema.Field field : schema.getFields()) {
-                out.append("| `").append(field.name()).append("` | ").append(type(field.schema())).append(" | ")
-                        .append(defaultValue(field)).append(" | ").append(OptionsDoc.escape(field.doc()))
-                        .append(" |\n");
+                table.row(MarkdownTable.code(field.name()), type(field.schema()), defaultValue(field),
+                        MarkdownTable.text(field.doc()));
             }
-            out.append('\n');
+            out.append(table).append('\n');
         }
         return out.toString();
     }

@@ -12,20 +12,20 @@ public final class SqlDocs {
 
     /** Markdown table of the {@code arbor} model's option keys and the Arbor option each sets. */
     public static String optionsTable() {
-        StringBuilder table = new StringBuilder("| SQL key | Arbor option | Per query (CONFIG) |\n|---|---|---|\n");
+        MarkdownTable table = new MarkdownTable("SQL key", "Arbor option", "Per query (CONFIG)");
         for (SqlOptions.Mapping<?> mapping : SqlOptions.mappings()) {
-            table.append("| `").append(mapping.sql().key()).append("` | `").append(mapping.arbor().key())
-                    .append("` | ").append(mapping.perQuery() ? "yes" : "no").append(" |\n");
+            table.row(MarkdownTable.code(mapping.sql().key()), MarkdownTable.code(mapping.arbor().key()),
+                    mapping.perQuery() ? "yes" : "no");
         }
         return table.toString();
     }
 
     /** Markdown table of the output columns a model may declare. */
     public static String outputColumnsTable() {
-        StringBuilder table = new StringBuilder("| Column | Type | Value |\n|---|---|---|\n");
+        MarkdownTable table = new MarkdownTable("Column", "Type", "Value");
         for (OutputColumn column : OutputColumn.values()) {
-            table.append("| `").append(column.columnName()).append("` | ").append(column.sqlType()).append(" | ")
-                    .append(OptionsDoc.escape(column.description())).append(" |\n");
+            table.row(MarkdownTable.code(column.columnName()), column.sqlType(),
+                    MarkdownTable.text(column.description()));
         }
         return table.toString();
     }
