@@ -2,9 +2,6 @@ package dev.arbor.jobs.io;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -46,15 +43,12 @@ public final class LineSplitter {
                 continue;
             }
             int start = number == 1 && startsWithBom() ? 3 : 0;
-            try {
-                String text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(line, start, length - start)).toString();
-                return new Line(number, text, null);
-            } catch (CharacterCodingException e) {
+            String text = StrictUtf8.decodeOrNull(line, start, length - start);
+            if (text == null) {
                 String lossy = new String(line, start, length - start, StandardCharsets.UTF_8);
                 return new Line(number, lossy, "not valid UTF-8");
             }
+            return new Line(number, text, null);
         }
         return null;
     }

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.jobs.io.StrictUtf8;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Objects;

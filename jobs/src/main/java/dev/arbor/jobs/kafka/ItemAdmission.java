@@ -1,6 +1,7 @@
 package dev.arbor.jobs.kafka;
 
 import dev.arbor.flink.records.PromptRequest;
+import dev.arbor.jobs.io.StrictUtf8;
 import dev.arbor.jobs.records.InvalidRecordException;
 import dev.arbor.jobs.records.PromptLineParser;
 import dev.arbor.jobs.run.Counters;

@@ -1,4 +1,4 @@
-package dev.arbor.jobs.kafka;
+package dev.arbor.jobs.io;
 
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
@@ -9,28 +9,28 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * UTF-8 decoding that refuses what is not UTF-8 instead of turning it into U+FFFD: a message whose
- * text changed on the way in would be scored as something its sender never wrote. Stateless (a
- * decoder per call: decoders are not thread-safe).
+ * text (an input line, a Kafka message) changed on the way in would be searched and scored as
+ * something its sender never wrote. Stateless (a decoder per call: decoders are not thread-safe).
  */
-final class StrictUtf8 {
+public final class StrictUtf8 {
     private StrictUtf8() {}
 
     /** The text of {@code bytes}, or null when they are not UTF-8. */
-    static String decodeOrNull(byte[] bytes) {
+    public static String decodeOrNull(byte[] bytes) {
+        return decodeOrNull(bytes, 0, bytes.length);
+    }
+
+    /** The text of {@code length} bytes of {@code bytes} from {@code offset}, or null when they are not UTF-8. */
+    public static String decodeOrNull(byte[] bytes, int offset, int length) {
         try {
-            return decode(bytes);
+            return decoder().decode(ByteBuffer.wrap(bytes, offset, length)).toString();
         } catch (CharacterCodingException e) {
             return null;
         }
     }
 
-    /** The text of {@code bytes}. */
-    static String decode(byte[] bytes) throws CharacterCodingException {
-        return decoder().decode(ByteBuffer.wrap(bytes)).toString();
-    }
-
     /** Why {@code bytes} are not UTF-8 ("invalid UTF-8 at byte 17"), or null when they are. */
-    static String problem(byte[] bytes) {
+    public static String problem(byte[] bytes) {
         ByteBuffer in = ByteBuffer.wrap(bytes);
         CharBuffer out = CharBuffer.allocate(Math.max(16, bytes.length));
         var result = decoder().decode(in, out, true);
