@@ -1,7 +1,6 @@
 package dev.arbor.jobs.eval;
 
 import dev.arbor.jobs.kafka.JsonRecordSerializer;
-import dev.arbor.jobs.kafka.SourceRef;
 
 /**
  * What eval's outputs are on Kafka ({@link JsonRecordSerializer.Encoding}): their key, headers and
@@ -12,45 +11,12 @@ public final class EvalKafkaEncodings {
 
     /** A score: key the item's id, value the {@code EvalScore} JSON, headers its source. */
     public static JsonRecordSerializer.Encoding<ScoredItem> scores() {
-        return new JsonRecordSerializer.Encoding<>() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public String id(ScoredItem item) {
-                return item.score.id;
-            }
-
-            @Override
-            public SourceRef source(ScoredItem item) {
-                return item.source;
-            }
-
-            @Override
-            public Object json(ScoredItem item) {
-                return item.score;
-            }
-        };
+        return new JsonRecordSerializer.Encoding<>(item -> item.score.id, item -> item.source, item -> item.score);
     }
 
     /** A window's aggregate: key the window's start, no source. */
     public static JsonRecordSerializer.Encoding<EvalAggregate> aggregates() {
-        return new JsonRecordSerializer.Encoding<>() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public String id(EvalAggregate aggregate) {
-                return aggregate.windowStart;
-            }
-
-            @Override
-            public SourceRef source(EvalAggregate aggregate) {
-                return null;
-            }
-
-            @Override
-            public Object json(EvalAggregate aggregate) {
-                return aggregate;
-            }
-        };
+        return new JsonRecordSerializer.Encoding<>(aggregate -> aggregate.windowStart, aggregate -> null,
+                aggregate -> aggregate);
     }
 }

@@ -26,16 +26,20 @@ public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSc
      */
     public static final int RECORD_LIMIT = 1_000_000;
 
-    /** What one record is on Kafka. Implementations must be serializable (a lambda is). */
-    public interface Encoding<T> extends Serializable {
-        /** The item's id: the key and the {@code arbor-id} header; null for none. */
-        String id(T record);
+    /**
+     * What one record is on Kafka, as three functions of it (lambdas, serializable with the job).
+     *
+     * @param id the item's id: the key and the {@code arbor-id} header; null for none
+     * @param source the message the record came from: headers; null for none
+     * @param json what Jackson writes as the value (a POJO or a JsonNode)
+     */
+    public record Encoding<T>(Part<T, String> id, Part<T, SourceRef> source, Part<T, Object> json)
+            implements Serializable {}
 
-        /** The message the record came from: headers; null for none. */
-        SourceRef source(T record);
-
-        /** What Jackson writes as the value (a POJO or a JsonNode). */
-        Object json(T record);
+    /** One part of a record's encoding; serializable, so that a lambda can be shipped with the job. */
+    @FunctionalInterface
+    public interface Part<T, R> extends Serializable {
+        R of(T record);
     }
 
     private final String topic;
@@ -51,10 +55,10 @@ public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSc
 
     @Override
     public ProducerRecord<byte[], byte[]> serialize(T element, KafkaSinkContext context, Long timestamp) {
-        String id = encoding.id(element);
-        SourceRef source = encoding.source(element);
+        String id = encoding.id().of(element);
+        SourceRef source = encoding.source().of(element);
         byte[] key = id == null ? null : id.getBytes(StandardCharsets.UTF_8);
-        byte[] value = json(encoding.json(element));
+        byte[] value = json(encoding.json().of(element));
         String to = topic;
         int size = value.length + (key == null ? 0 : key.length);
         if (size > RECORD_LIMIT && deadLetterTopic != null) {

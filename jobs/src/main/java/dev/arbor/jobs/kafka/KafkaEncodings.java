@@ -15,24 +15,7 @@ public final class KafkaEncodings {
 
     /** A dead letter: key the item's id when it could be read, headers the message it names. */
     public static JsonRecordSerializer.Encoding<DeadLetter> deadLetters() {
-        return new JsonRecordSerializer.Encoding<>() {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public String id(DeadLetter letter) {
-                return letter.id;
-            }
-
-            @Override
-            public SourceRef source(DeadLetter letter) {
-                return letter.source();
-            }
-
-            @Override
-            public Object json(DeadLetter letter) {
-                return letter;
-            }
-        };
+        return new JsonRecordSerializer.Encoding<>(letter -> letter.id, DeadLetter::source, letter -> letter);
     }
 
     /**
@@ -40,25 +23,12 @@ public final class KafkaEncodings {
      * without Arbor's tags), headers its source when it came from Kafka.
      */
     public static JsonRecordSerializer.Encoding<SearchResult> results() {
-        return new JsonRecordSerializer.Encoding<>() {
-            private static final long serialVersionUID = 1L;
+        return new JsonRecordSerializer.Encoding<>(SearchResult::getId, result -> SourceRef.from(result.getMetadata()),
+                KafkaEncodings::withoutTags);
+    }
 
-            @Override
-            public String id(SearchResult result) {
-                return result.getId();
-            }
-
-            @Override
-            public SourceRef source(SearchResult result) {
-                return SourceRef.from(result.getMetadata());
-            }
-
-            @Override
-            public Object json(SearchResult result) {
-                SearchResult shown = SearchResult.newBuilder(result).setMetadata(RecordTags.strip(result.getMetadata()))
-                        .build();
-                return AvroJson.toJson(shown);
-            }
-        };
+    private static Object withoutTags(SearchResult result) {
+        return AvroJson.toJson(SearchResult.newBuilder(result).setMetadata(RecordTags.strip(result.getMetadata()))
+                .build());
     }
 }
