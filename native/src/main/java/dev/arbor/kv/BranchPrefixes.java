@@ -71,12 +71,11 @@ final class BranchPrefixes {
             if (params == null) {
                 throw new IllegalArgumentException("params must not be null");
             }
-            truncate(state, position);
+            cut(state, position, params);
         } catch (RuntimeException e) {
             closeQuietly(grammar);
             throw e;
         }
-        state.sampler = new Sampler(params);
         state.grammar = grammar;
     }
 
@@ -87,6 +86,11 @@ final class BranchPrefixes {
     }
 
     void truncate(BranchState state, int position) {
+        cut(state, position, state.sampler.params());
+    }
+
+    /** Cuts a leaf back to {@code position}: what it knew after it goes, a fresh sampler of {@code params} comes. */
+    private void cut(BranchState state, int position, SamplerParams params) {
         store.checkOpen();
         if (!state.children.isEmpty()) {
             throw new IllegalStateException("branch has " + state.children.size() + " children: only a leaf can be "
@@ -100,7 +104,7 @@ final class BranchPrefixes {
         state.position = position;
         state.logitsKnown = false;
         state.metrics = new BranchMetrics();
-        state.sampler = new Sampler(state.sampler.params());
+        state.sampler = new Sampler(params);
         state.releaseGrammar();
         state.bias = LogitBias.NONE;
         state.steer = LogitBias.NONE;
