@@ -42,20 +42,14 @@ final class EvalCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        putIfSet("eval.window", window);
-        putIfSet("eval.metric", metric);
-        putIfSet("eval.regex", regex);
-        putIfSet("kafka.input-topic", inputTopic);
-        putIfSet("kafka.aggregates-topic", aggregatesTopic);
-        putIfSet("kafka.group-id", groupId);
-        putIfSet("kafka.starting-offsets", startingOffsets);
+        flags.setIfGiven("eval.window", window);
+        flags.setIfGiven("eval.metric", metric);
+        flags.setIfGiven("eval.regex", regex);
+        flags.setIfGiven("kafka.input-topic", inputTopic);
+        flags.setIfGiven("kafka.aggregates-topic", aggregatesTopic);
+        flags.setIfGiven("kafka.group-id", groupId);
+        flags.setIfGiven("kafka.starting-offsets", startingOffsets);
         EvalJob.run(flags.load("eval.yaml"), System.err);
         return ExitCode.SUCCESS.code();
-    }
-
-    private void putIfSet(String key, String value) {
-        if (value != null) {
-            flags.set.putIfAbsent(key, value);
-        }
     }
 }

@@ -29,15 +29,9 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (format != null) {
-            flags.set.putIfAbsent("input.format", format);
-        }
-        if (outputFormats != null) {
-            flags.set.putIfAbsent("output.formats", outputFormats.replace(',', ';'));
-        }
-        if (pairs) {
-            flags.set.putIfAbsent("output.preference-pairs", "true");
-        }
+        flags.setIfGiven("input.format", format);
+        flags.setIfGiven("output.formats", outputFormats == null ? null : outputFormats.replace(',', ';'));
+        flags.setIfGiven("output.preference-pairs", pairs ? "true" : null);
         Configuration config = flags.load("generate.yaml");
         GenerateSummary summary = GenerateJob.run(config, System.err);
         if (summary == null) {

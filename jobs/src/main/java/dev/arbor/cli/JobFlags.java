@@ -119,6 +119,13 @@ final class JobFlags {
         }
     }
 
+    /** A command's own flag as a key (unless --set names it too, which wins); null: not given. */
+    void setIfGiven(String key, String value) {
+        if (value != null) {
+            set.putIfAbsent(key, value);
+        }
+    }
+
     /** The loaded, validated configuration; {@code defaultFile} is used when no --config is given. */
     Configuration load(String defaultFile) {
         Path file = config != null ? config : ArborHome.conf(defaultFile);
