@@ -376,23 +376,38 @@ JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_setThreads(JNIEnv *env, 
     arbor_llama.llama_set_n_threads(context->ctx, threads, threads);
 }
 
-/* Bytes llama_state_seq_get_data would write for a sequence, or for the whole cache with seq -1. */
-JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_stateSize(JNIEnv *env, jclass cls, jlong handle, jint seq) {
-    (void) cls;
-    arbor_context *context = arbor_context_from(env, handle);
-    if (context == NULL || (seq != -1 && !check_seq(env, context, seq))) {
-        return -1;
+/*
+ * Sequence states. `flags` are llama.cpp's LLAMA_STATE_SEQ_FLAGS_*: 0 for a whole sequence, 1
+ * (PARTIAL_ONLY) for only its sliding-window and recurrent parts, the part a decode overwrites.
+ */
+static int check_state_flags(JNIEnv *env, jint flags) {
+    if (flags != 0 && flags != LLAMA_STATE_SEQ_FLAGS_PARTIAL_ONLY) {
+        arbor_throw_illegal_argument(env, "state flags must be 0 or %d (partial), was %d",
+                                     LLAMA_STATE_SEQ_FLAGS_PARTIAL_ONLY, flags);
+        return 0;
     }
-    return (jlong) arbor_llama.llama_state_seq_get_size(context->ctx, seq);
+    return 1;
 }
 
-JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_stateSave(JNIEnv *env, jclass cls, jlong handle, jint seq) {
+/* Bytes llama_state_seq_get_data_ext would write for a sequence, or for the whole cache with seq -1. */
+JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_stateSize(JNIEnv *env, jclass cls, jlong handle, jint seq,
+                                                                   jint flags) {
     (void) cls;
     arbor_context *context = arbor_context_from(env, handle);
-    if (context == NULL || (seq != -1 && !check_seq(env, context, seq))) {
+    if (context == NULL || (seq != -1 && !check_seq(env, context, seq)) || !check_state_flags(env, flags)) {
+        return -1;
+    }
+    return (jlong) arbor_llama.llama_state_seq_get_size_ext(context->ctx, seq, (llama_state_seq_flags) flags);
+}
+
+JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_stateSave(JNIEnv *env, jclass cls, jlong handle, jint seq,
+                                                                        jint flags) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL || (seq != -1 && !check_seq(env, context, seq)) || !check_state_flags(env, flags)) {
         return NULL;
     }
-    size_t size = arbor_llama.llama_state_seq_get_size(context->ctx, seq);
+    size_t size = arbor_llama.llama_state_seq_get_size_ext(context->ctx, seq, (llama_state_seq_flags) flags);
     if (size > (size_t) 0x7fffffff - 8) {
         arbor_throw_llama(env, "state of seq %d is too large for a Java array (%zu bytes)", seq, size);
         return NULL;
@@ -402,20 +417,21 @@ JNIEXPORT jbyteArray JNICALL Java_dev_arbor_llama_LlamaNative_stateSave(JNIEnv *
         arbor_throw_oom(env, "state buffer");
         return NULL;
     }
-    size_t written = arbor_llama.llama_state_seq_get_data(context->ctx, data, size, seq);
+    size_t written = arbor_llama.llama_state_seq_get_data_ext(context->ctx, data, size, seq,
+                                                               (llama_state_seq_flags) flags);
     jbyteArray out = written == size ? arbor_new_bytes(env, (const char *) data, (jsize) size) : NULL;
     free(data);
     if (written != size) {
-        arbor_throw_llama(env, "llama_state_seq_get_data wrote %zu of %zu bytes", written, size);
+        arbor_throw_llama(env, "llama_state_seq_get_data_ext wrote %zu of %zu bytes", written, size);
     }
     return out;
 }
 
 JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_stateRestore(JNIEnv *env, jclass cls, jlong handle,
-                                                                     jbyteArray state, jint seq) {
+                                                                     jbyteArray state, jint seq, jint flags) {
     (void) cls;
     arbor_context *context = arbor_context_from(env, handle);
-    if (context == NULL || !check_seq(env, context, seq)) {
+    if (context == NULL || !check_seq(env, context, seq) || !check_state_flags(env, flags)) {
         return;
     }
     if (state == NULL) {
@@ -427,10 +443,11 @@ JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_stateRestore(JNIEnv *env
     if (data == NULL) {
         return;
     }
-    size_t read = arbor_llama.llama_state_seq_set_data(context->ctx, (const uint8_t *) data, (size_t) size, seq);
+    size_t read = arbor_llama.llama_state_seq_set_data_ext(context->ctx, (const uint8_t *) data, (size_t) size, seq,
+                                                           (llama_state_seq_flags) flags);
     (*env)->ReleaseByteArrayElements(env, state, data, JNI_ABORT);
     if (read == 0) {
-        arbor_throw_llama(env, "llama_state_seq_set_data rejected the state for seq %d "
+        arbor_throw_llama(env, "llama_state_seq_set_data_ext rejected the state for seq %d "
                                "(no room in the KV cache, or not a state of this model)", seq);
     }
 }

@@ -50,6 +50,10 @@ typedef struct {
     ARBOR_FN(llama_model_n_layer);
     ARBOR_FN(llama_model_n_ctx_train);
     ARBOR_FN(llama_model_n_params);
+    ARBOR_FN(llama_model_is_recurrent);
+    ARBOR_FN(llama_model_is_hybrid);
+    ARBOR_FN(llama_model_is_diffusion);
+    ARBOR_FN(llama_model_n_swa);
     ARBOR_FN(llama_model_size);
     ARBOR_FN(llama_model_desc);
     ARBOR_FN(llama_model_meta_val_str);
@@ -86,9 +90,9 @@ typedef struct {
     ARBOR_FN(llama_memory_seq_keep);
     ARBOR_FN(llama_memory_seq_pos_min);
     ARBOR_FN(llama_memory_seq_pos_max);
-    ARBOR_FN(llama_state_seq_get_size);
-    ARBOR_FN(llama_state_seq_get_data);
-    ARBOR_FN(llama_state_seq_set_data);
+    ARBOR_FN(llama_state_seq_get_size_ext);
+    ARBOR_FN(llama_state_seq_get_data_ext);
+    ARBOR_FN(llama_state_seq_set_data_ext);
 
     ARBOR_FN(llama_sampler_init_grammar);
     ARBOR_FN(llama_sampler_clone);

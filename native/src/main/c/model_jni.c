@@ -65,6 +65,26 @@ JNIEXPORT jintArray JNICALL Java_dev_arbor_llama_LlamaNative_modelShape(JNIEnv *
     return out;
 }
 
+/* How the model keeps its memory: recurrent, hybrid and diffusion flags (1 or 0) and n_swa (0: no window). */
+JNIEXPORT jintArray JNICALL Java_dev_arbor_llama_LlamaNative_modelMemory(JNIEnv *env, jclass cls, jlong model_handle) {
+    (void) cls;
+    arbor_model *model = arbor_model_from(env, model_handle);
+    if (model == NULL) {
+        return NULL;
+    }
+    jint facts[4] = {
+        arbor_llama.llama_model_is_recurrent(model->model) ? 1 : 0,
+        arbor_llama.llama_model_is_hybrid(model->model) ? 1 : 0,
+        arbor_llama.llama_model_is_diffusion(model->model) ? 1 : 0,
+        arbor_llama.llama_model_n_swa(model->model),
+    };
+    jintArray out = (*env)->NewIntArray(env, 4);
+    if (out != NULL) {
+        (*env)->SetIntArrayRegion(env, out, 0, 4, facts);
+    }
+    return out;
+}
+
 JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_modelParameterCount(JNIEnv *env, jclass cls, jlong model_handle) {
     (void) cls;
     arbor_model *model = arbor_model_from(env, model_handle);

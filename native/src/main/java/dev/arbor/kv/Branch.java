@@ -54,19 +54,27 @@ public final class Branch {
      * @throws NoLeaseException when every sequence id is leased
      */
     public Branch fork() {
-        return store.fork(state());
+        return store.fork(this);
     }
 
     /**
      * A new root on a new lease that shares this branch's first {@code position} cells (tags, no KV
      * copy) and nothing after them: how a request starts from a cached prefix. The child is a tree
      * of its own (no parent, so pruning or {@code retainOnly} in either tree never touches the
-     * other), with a fresh sampler of {@code params}, fresh metrics, no grammar and no bias. No
-     * decode has produced the logits at its position yet: it must decode (prefill) at least one token
-     * before it samples, scores, reads logits or commits; those throw until then.
+     * other), with a fresh sampler of {@code params}, fresh metrics, no grammar and no bias. Unless a
+     * replay (below) produced them, the logits at its position are unknown: it must decode (prefill)
+     * at least one token before it samples, scores, reads logits or commits; those throw until then.
+     *
+     * <p>On a model whose decodes overwrite history the child is exact or not made at all: below the
+     * head, a sliding-window model shares the cells while its window is intact, else (and always on a
+     * recurrent or hybrid model) the checkpoint at {@code position} is restored, or the deepest one
+     * below it and the tokens between are decoded again (a replay, counted in
+     * {@link BranchStore#checkpointStats()}; the child then knows its logits).
      *
      * @throws IllegalArgumentException when {@code position} is outside {@code [1, position()]}, or
      *     for a part of a sequence with per-sequence KV streams (llama.cpp copies only whole ones)
+     * @throws IllegalStateException when going back to {@code position} cannot be exact on this model
+     *     (no intact window, no checkpoint at or below it); the message says why
      * @throws NoLeaseException when every sequence id is leased
      */
     public Branch forkAt(int position, SamplerParams params) {
@@ -79,7 +87,7 @@ public final class Branch {
      * closes it when the fork fails.
      */
     public Branch forkAt(int position, SamplerParams params, Grammar grammar) {
-        return store.forkAt(state(), position, params, grammar);
+        return store.forkAt(this, position, params, grammar);
     }
 
     /**
@@ -88,11 +96,14 @@ public final class Branch {
      * metrics and sampler history reset (they described the removed tokens; the sampler keeps its
      * parameters and restarts from their seed), grammar released, bias and steer cleared.
      *
-     * @throws IllegalStateException while it has children (they may share the cells to be removed)
+     * <p>Exact on every memory kind or refused, as {@link #forkAt} is (a replay restores the logits).
+     *
+     * @throws IllegalStateException while it has children (they may share the cells to be removed),
+     *     or when going back to {@code position} cannot be exact on this model (the message says why)
      * @throws IllegalArgumentException when {@code position} is outside {@code [1, position()]}
      */
     public void truncate(int position) {
-        store.truncate(state(), position);
+        store.truncate(this, position, null, null);
     }
 
     /**
@@ -101,12 +112,46 @@ public final class Branch {
      * call on (closed when the truncation fails).
      */
     public void truncate(int position, SamplerParams params, Grammar grammar) {
-        store.truncate(state(), position, params, grammar);
+        if (params == null) {
+            if (grammar != null) {
+                grammar.close();
+            }
+            throw new IllegalArgumentException("params must not be null");
+        }
+        store.truncate(this, position, params, grammar);
+    }
+
+    /**
+     * Keeps a checkpoint of this branch's memory at its position, so that a later {@link #forkAt} or
+     * {@link #truncate} to this position is exact on a model whose decodes overwrite history (a
+     * sliding window's reused cells, a recurrent state). Forks share it; it is released with the last
+     * branch that holds it. Returns whether a cut-back to this position is now exact without a replay:
+     * always on a dense model (which needs no checkpoint), else false when the budget could not hold it.
+     */
+    public boolean checkpoint() {
+        return store.checkpoint(this);
+    }
+
+    /** The positions this branch holds checkpoints at, ascending (empty on a dense model). */
+    public int[] checkpointPositions() {
+        return state().checkpointPositions();
+    }
+
+    /**
+     * The deepest position {@code <= position} that {@link #forkAt} and {@link #truncate} reach
+     * without decoding any token again: {@code position} itself on a dense model or where the memory
+     * still holds it (a window not yet reused, a checkpoint there), else the deepest checkpoint below
+     * it; -1 when going back to {@code position} would be refused.
+     *
+     * @throws IllegalArgumentException when {@code position} is outside {@code [1, position()]}
+     */
+    public int deepestExactCut(int position) {
+        return store.deepestExactCut(this, position);
     }
 
     /** Whether the logits of the next token are known (false after forkAt or truncate, until a decode). */
     public boolean hasLogits() {
-        return state().logitsKnown;
+        return state().logitsKnown();
     }
 
     /**
@@ -116,16 +161,12 @@ public final class Branch {
      * @throws IllegalStateException while it has children (it stays alive and usable)
      */
     public void prune() {
-        if (store.isLive(this)) {
-            store.prune(state());
-        }
+        store.prune(this);
     }
 
     /** CASCADE: releases this branch and all its descendants, children first. A no-op on a released branch. */
     public void pruneSubtree() {
-        if (store.isLive(this)) {
-            store.pruneSubtree(state());
-        }
+        store.pruneSubtree(this);
     }
 
     /**
@@ -134,21 +175,19 @@ public final class Branch {
      * paths may have live forks. A no-op on a released branch.
      */
     public void pruneSplice() {
-        if (store.isLive(this)) {
-            store.pruneSplice(state());
-        }
+        store.pruneSplice(this);
     }
 
     public Optional<Branch> parent() {
         BranchState parent = state().parent;
-        return parent == null ? Optional.empty() : Optional.of(parent.handle);
+        return parent == null ? Optional.empty() : Optional.of(parent.handle());
     }
 
     /** Children in the order they were forked (spliced children in their parent's place). */
     public List<Branch> children() {
         List<Branch> children = new ArrayList<>();
         for (BranchState child : state().children) {
-            children.add(child.handle);
+            children.add(child.handle());
         }
         return children;
     }
@@ -162,10 +201,9 @@ public final class Branch {
         return store.isLive(this);
     }
 
-    /** Tokens in this branch's sequence; the next token is decoded at this position. */
     /** Whether a grammar constrains this branch. */
     public boolean hasGrammar() {
-        return state().grammar != null;
+        return state().grammar() != null;
     }
 
     /**
@@ -173,7 +211,7 @@ public final class Branch {
      * grammar is in a complete state (it allows an end of generation).
      */
     public boolean grammarComplete() {
-        Grammar grammar = state().grammar;
+        Grammar grammar = state().grammar();
         return grammar == null || grammar.isComplete();
     }
 
@@ -182,7 +220,7 @@ public final class Branch {
      * committed): true without a grammar. For a completion that ends on a token it never decodes.
      */
     public boolean grammarCompleteAfter(int token) {
-        Grammar grammar = state().grammar;
+        Grammar grammar = state().grammar();
         if (grammar == null) {
             return true;
         }
@@ -197,16 +235,17 @@ public final class Branch {
 
     /** Tokens the grammar allows next (the finite entries of {@link #logits()}); -1 without a grammar. */
     public int allowedTokens() {
-        return state().allowed;
+        return state().allowed();
     }
 
+    /** Tokens in this branch's sequence; the next token is decoded at this position. */
     public int position() {
-        return state().position;
+        return state().position();
     }
 
     /** The sequence id this branch leases (for metrics and debugging; the store owns it). */
     public int seqId() {
-        return state().seq;
+        return state().seq();
     }
 
     /** A copy of the logits of the next token. */
@@ -226,13 +265,13 @@ public final class Branch {
     /** Draws the next token with this branch's sampler, logit bias and steer (not yet accepted). */
     public int sample() {
         BranchState state = state();
-        return state.sampler.sample(state.knownLogits(), state.bias, state.steer);
+        return state.sampler().sample(state.knownLogits(), state.bias(), state.steer());
     }
 
     /** Records a token in the sampler's history (penalties) without decoding it. */
     public void accept(int token) {
         checkToken(token);
-        state().sampler.accept(token);
+        state().accept(token);
     }
 
     /**
@@ -252,7 +291,7 @@ public final class Branch {
 
     /** Model perplexity of the committed tokens: exp(mean surprisal); NaN before the first commit. */
     public double perplexity() {
-        return state().metrics.perplexity();
+        return state().metrics().perplexity();
     }
 
     /**
@@ -261,17 +300,17 @@ public final class Branch {
      * makes it infinite). NaN before the first commit.
      */
     public double samplingPerplexity() {
-        return state().metrics.samplingPerplexity();
+        return state().metrics().samplingPerplexity();
     }
 
     /** Sum of the model's natural-log probabilities of the committed tokens. */
     public double sumLogprob() {
-        return state().metrics.sumLogprob();
+        return state().metrics().sumLogprob();
     }
 
     /** Tokens committed (not prefilled) over this branch's history, forks included. */
     public int committedTokens() {
-        return state().metrics.tokens();
+        return state().metrics().tokens();
     }
 
     /** Entropy, in nats, of the model's next-token distribution. */
@@ -296,31 +335,25 @@ public final class Branch {
 
     /** Replaces the additive logit bias (negative infinity bans a token); forks inherit it. */
     public void setLogitBias(Map<Integer, Float> bias) {
-        BranchState state = state();
-        state.bias = store.bias(bias);
-        state.sampler.forgetLastSample();
+        store.setLogitBias(this, bias);
     }
 
     /** Adds a bias for this branch only (forks do not inherit it) until {@link #clearSteer()}. */
     public void steer(Map<Integer, Float> steer) {
-        BranchState state = state();
-        state.steer = store.bias(steer);
-        state.sampler.forgetLastSample();
+        store.setSteer(this, steer);
     }
 
     public void clearSteer() {
-        BranchState state = state();
-        state.steer = LogitBias.NONE;
-        state.sampler.forgetLastSample();
+        store.setSteer(this, null);
     }
 
     public SamplerParams samplerParams() {
-        return state().sampler.params();
+        return state().sampler().params();
     }
 
     /** Restarts this branch's generator from {@code seed}. */
     public void reseed(long seed) {
-        state().sampler.reseed(seed);
+        state().reseed(seed);
     }
 
     public BranchStore store() {

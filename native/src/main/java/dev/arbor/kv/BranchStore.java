@@ -2,16 +2,18 @@ package dev.arbor.kv;
 
 import dev.arbor.llama.Grammar;
 import dev.arbor.llama.LlamaContext;
+import dev.arbor.llama.ModelMemory;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalInt;
 
 /**
- * The branch trees of one {@link LlamaContext}: hands out its sequence ids as leases through a
- * {@link Tenancy}, keeps every branch's state in a slot table, and decodes many branches in one
- * batch ({@link #commit}, {@link #prefill}).
+ * The branch trees of one {@link LlamaContext}: hands out its sequence ids as leases, keeps every
+ * branch's state in a slot table, and decodes many branches in one batch ({@link #commit},
+ * {@link #prefill}).
  *
  * <p>A store holds many trees at once (one per request in Arbor); {@link #retainOnly} touches the
  * winner's tree only. Invariants, checked by the tests after every operation: leased ids equal
@@ -19,42 +21,57 @@ import java.util.OptionalInt;
  * {@code position()} cells; no cells are in use once no branch is live. Slots carry a generation,
  * so a {@link Branch} handle of a released branch can never reach a later branch in its slot.
  *
- * <p>The slot table and its handles are {@link BranchSlots}; the prefix operations (forkAt,
- * truncate) are {@link BranchPrefixes}.
+ * <p>Every operation is exact for the model's memory kind ({@link ModelMemory}) or refused: going
+ * back in a sequence ({@link Branch#forkAt}, {@link Branch#truncate}) on a sliding-window, recurrent
+ * or hybrid model uses the branch's checkpoints ({@link Branch#checkpoint}, checkpoint positions
+ * when prefilling), budgeted in bytes ({@link #checkpointStats()}), and throws an
+ * {@link IllegalStateException} naming the reason where none serves.
+ *
+ * <p>Who does what: this class resolves handles, checks that the store is open and decodes
+ * ({@link StoreDecoder}); tree changes are {@link TreeEdits}, sequences and checkpoints
+ * {@link SequenceMemory}, the slot table {@link BranchSlots}, a branch's own state
+ * {@link BranchState}. Calls only go down that list.
  *
  * <p>Single-threaded, like its context. The store does not close the context: whoever created
  * the context closes it after the store.
  */
 public final class BranchStore implements AutoCloseable {
+    /** The checkpoint budget of a store made without one: 512 MiB. */
+    public static final long DEFAULT_CHECKPOINT_BYTES = 512L << 20;
+
     private final LlamaContext context;
-    private final Tenancy tenancy;
+    private final SequenceMemory memory;
     private final StoreDecoder decoder;
     private final int nVocab;
-    private final BranchSlots slots;
-    private final BranchPrefixes prefixes;
+    private final BranchSlots slots = new BranchSlots();
+    private final TreeEdits edits;
     private boolean drained;
 
     public BranchStore(LlamaContext context) {
+        this(context, DEFAULT_CHECKPOINT_BYTES);
+    }
+
+    /** @param checkpointBytes the most bytes this store's checkpoints may hold together */
+    public BranchStore(LlamaContext context, long checkpointBytes) {
         if (context.isClosed()) {
             throw new IllegalStateException("context is closed");
         }
         this.context = context;
-        this.tenancy = new Tenancy(context);
-        this.decoder = new StoreDecoder(context);
+        this.memory = new SequenceMemory(context, checkpointBytes);
+        this.decoder = new StoreDecoder(context, memory);
         this.nVocab = context.model().nVocab();
-        this.slots = new BranchSlots(this, nVocab);
-        this.prefixes = new BranchPrefixes(this, context, tenancy);
+        this.edits = new TreeEdits(this, slots, memory, decoder, nVocab);
         // The store assumes it is the only user of the cache.
-        tenancy.evictAll();
+        memory.clear();
     }
 
     /** Vacant sequence leases. */
     public int available() {
-        return tenancy.available();
+        return memory.available();
     }
 
     public int nSeqMax() {
-        return tenancy.capacity();
+        return memory.capacity();
     }
 
     /** Live branches across all trees. */
@@ -66,6 +83,11 @@ public final class BranchStore implements AutoCloseable {
         return context;
     }
 
+    /** How the model keeps its memory, which decides what going back in a sequence costs or refuses. */
+    public ModelMemory memory() {
+        return memory.kind();
+    }
+
     public KvPressure kvPressure() {
         return pressureOf(context);
     }
@@ -75,12 +97,23 @@ public final class BranchStore implements AutoCloseable {
         return new KvPressure(context.nCtx(), used, context.nCtx() - used);
     }
 
+    /** What the checkpoints hold and what restoring them did, for metrics. */
+    public CheckpointStats checkpointStats() {
+        CheckpointPool pool = memory.checkpoints();
+        return new CheckpointStats(pool.live(), pool.bytes(), pool.maxBytes(), pool.taken(), pool.skipped(),
+                pool.restored(), pool.replayedTokens());
+    }
+
     /**
      * KV cells that only {@code branches} see, no other live branch: what releasing all of them would
      * free (a cell shared with any other branch is not counted).
      */
     public int exclusiveCells(Collection<Branch> branches) {
-        return prefixes.exclusiveCells(branches);
+        BitSet seqs = new BitSet(memory.capacity());
+        for (Branch branch : branches) {
+            seqs.set(resolve(branch).seq());
+        }
+        return memory.cellsSeenOnlyBy(seqs);
     }
 
     /**
@@ -91,26 +124,7 @@ public final class BranchStore implements AutoCloseable {
      * @throws IllegalArgumentException when the winner belongs to another store
      */
     public void retainOnly(Branch winner) {
-        BranchState kept = resolve(winner);
-        List<BranchState> tree = BranchTree.subtree(kept.root());
-        if (tree.size() == 1) {
-            return;
-        }
-        boolean onlyTree = tree.size() == slots.live();
-        if (onlyTree) {
-            // One tree in the store: the seed's behaviour, one seq_keep for all of it.
-            tenancy.retain(kept.seq);
-        }
-        for (BranchState state : tree) {
-            if (state != kept) {
-                if (!onlyTree) {
-                    tenancy.evict(state.seq);
-                }
-                invalidate(state);
-            }
-        }
-        kept.parent = null;
-        kept.children.clear();
+        edits.retainOnly(resolve(winner));
     }
 
     /**
@@ -127,10 +141,10 @@ public final class BranchStore implements AutoCloseable {
         List<int[]> runs = new ArrayList<>(tokens.length);
         for (int i = 0; i < tokens.length; i++) {
             checkToken(tokens[i]);
-            Grammar grammar = states.get(i).grammar;
+            Grammar grammar = states.get(i).grammar();
             if (grammar != null && !grammar.allows(tokens[i])) {
                 throw new IllegalArgumentException("token " + tokens[i] + " is not allowed by the grammar of branch "
-                        + states.get(i).seq);
+                        + states.get(i).seq());
             }
             runs.add(new int[] {tokens[i]});
         }
@@ -141,18 +155,12 @@ public final class BranchStore implements AutoCloseable {
         for (int i = 0; i < tokens.length; i++) {
             BranchState state = states.get(i);
             surprisals[i] = -state.logprob(tokens[i]);
-            samplingSurprisals[i] = -Math.log(state.sampler.probability(state.knownLogits(), state.bias, state.steer,
-                    tokens[i]));
+            samplingSurprisals[i] = -Math.log(state.sampler().probability(state.knownLogits(), state.bias(),
+                    state.steer(), tokens[i]));
         }
         decoder.decode(states, runs);
         for (int i = 0; i < tokens.length; i++) {
-            BranchState state = states.get(i);
-            state.metrics.record(surprisals[i], samplingSurprisals[i]);
-            state.sampler.accept(tokens[i]);
-            if (state.grammar != null) {
-                state.grammar.accept(tokens[i]);
-                state.constrain();
-            }
+            states.get(i).committed(tokens[i], surprisals[i], samplingSurprisals[i]);
         }
     }
 
@@ -164,8 +172,18 @@ public final class BranchStore implements AutoCloseable {
      * @throws KvExhaustedException when not even a single token finds a free cell
      */
     public void prefill(List<Branch> branches, List<int[]> tokens) {
+        prefill(branches, tokens, null);
+    }
+
+    /**
+     * As {@link #prefill(List, List)}, keeping a checkpoint of branch {@code i} at each position of
+     * {@code checkpointAt.get(i)} that the prefill passes (null: none), so that later cut-backs there
+     * are exact on models whose decodes overwrite history. A no-op for checkpoints on a dense model;
+     * one the budget cannot hold is skipped ({@link CheckpointStats#skipped()}).
+     */
+    public void prefill(List<Branch> branches, List<int[]> tokens, List<int[]> checkpointAt) {
         List<BranchState> states = resolveDistinct(branches);
-        if (tokens.size() != states.size()) {
+        if (tokens.size() != states.size() || (checkpointAt != null && checkpointAt.size() != states.size())) {
             throw new IllegalArgumentException(tokens.size() + " token runs for " + states.size() + " branches");
         }
         for (int[] run : tokens) {
@@ -173,9 +191,9 @@ public final class BranchStore implements AutoCloseable {
                 checkToken(token);
             }
         }
-        decoder.decode(states, tokens);
+        decoder.decode(states, tokens, memory.kind().overwritesHistory() ? checkpointAt : null);
         for (BranchState state : states) {
-            state.constrain();
+            state.prefilled();
         }
     }
 
@@ -185,8 +203,8 @@ public final class BranchStore implements AutoCloseable {
             return;
         }
         drained = true;
-        slots.invalidateAll();
-        tenancy.evictAll();
+        slots.giveBackAll();
+        memory.clear();
         decoder.close();
     }
 
@@ -208,7 +226,7 @@ public final class BranchStore implements AutoCloseable {
      * @throws KvExhaustedException when the prompts do not fit the cache (nothing is created)
      */
     public List<Branch> createAll(List<int[]> prompts, List<SamplerParams> params) {
-        return createAll(prompts, params, java.util.Collections.nCopies(prompts.size(), null));
+        return createAll(prompts, params, Collections.nCopies(prompts.size(), null));
     }
 
     /**
@@ -217,17 +235,28 @@ public final class BranchStore implements AutoCloseable {
      * once when the roots cannot be created.
      */
     public List<Branch> createAll(List<int[]> prompts, List<SamplerParams> params, List<Grammar> grammars) {
+        return createAll(prompts, params, grammars, null);
+    }
+
+    /**
+     * As {@link #createAll(List, List, List)}, keeping checkpoints of root {@code i} at the positions
+     * of {@code checkpointAt.get(i)} (see {@link #prefill(List, List, List)}).
+     */
+    public List<Branch> createAll(List<int[]> prompts, List<SamplerParams> params, List<Grammar> grammars,
+            List<int[]> checkpointAt) {
         try {
-            return createRoots(prompts, params, grammars);
+            return createRoots(prompts, params, grammars, checkpointAt);
         } catch (RuntimeException e) {
             Grammar.closeAll(grammars);
             throw e;
         }
     }
 
-    private List<Branch> createRoots(List<int[]> prompts, List<SamplerParams> params, List<Grammar> grammars) {
+    private List<Branch> createRoots(List<int[]> prompts, List<SamplerParams> params, List<Grammar> grammars,
+            List<int[]> checkpointAt) {
         checkOpen();
-        if (prompts.size() != params.size() || prompts.size() != grammars.size()) {
+        if (prompts.size() != params.size() || prompts.size() != grammars.size()
+                || (checkpointAt != null && checkpointAt.size() != prompts.size())) {
             throw new IllegalArgumentException(prompts.size() + " prompts but " + params.size() + " sampler params and "
                     + grammars.size() + " grammars");
         }
@@ -239,48 +268,31 @@ public final class BranchStore implements AutoCloseable {
                 checkToken(token);
             }
         }
-        if (prompts.size() > tenancy.available()) {
-            throw new NoLeaseException(tenancy.available(), tenancy.capacity());
+        if (prompts.size() > memory.available()) {
+            throw new NoLeaseException(memory.available(), memory.capacity());
         }
         List<BranchState> states = new ArrayList<>(prompts.size());
         for (SamplerParams p : params) {
-            BranchState state = allocate(leaseOrThrow());
-            state.sampler = new Sampler(p);
-            states.add(state);
+            states.add(edits.open(new Sampler(p), null));
         }
         try {
-            decoder.decode(states, prompts);
+            decoder.decode(states, prompts, memory.kind().overwritesHistory() ? checkpointAt : null);
         } catch (RuntimeException e) {
             for (BranchState state : states) {
-                tenancy.release(state.seq); // the decoder removed whatever it added
-                invalidate(state);
+                edits.release(state); // the decoder removed whatever it added
             }
             throw e;
         }
-        for (int i = 0; i < states.size(); i++) {
-            states.get(i).grammar = grammars.get(i);
-            states.get(i).constrain();
-        }
         List<Branch> handles = new ArrayList<>(states.size());
-        for (BranchState state : states) {
-            handles.add(state.handle);
+        for (int i = 0; i < states.size(); i++) {
+            BranchState state = states.get(i);
+            state.constrainWith(grammars.get(i));
+            handles.add(state.handle());
         }
         return handles;
     }
 
-    // ---- operations behind Branch ----
-
-    Branch forkAt(BranchState parent, int position, SamplerParams params, Grammar grammar) {
-        return prefixes.forkAt(parent, position, params, grammar);
-    }
-
-    void truncate(BranchState state, int position) {
-        prefixes.truncate(state, position);
-    }
-
-    void truncate(BranchState state, int position, SamplerParams params, Grammar grammar) {
-        prefixes.truncate(state, position, params, grammar);
-    }
+    // ---- operations behind Branch: resolve the handle, then one call into the layer that does it ----
 
     Branch createRoot(int[] prompt, SamplerParams params, Grammar grammar) {
         List<Grammar> grammars = new ArrayList<>(1);
@@ -288,50 +300,74 @@ public final class BranchStore implements AutoCloseable {
         return createAll(List.of(prompt), List.of(params), grammars).get(0);
     }
 
-    Branch fork(BranchState parent) {
+    Branch fork(Branch parent) {
+        BranchState state = resolve(parent);
         checkOpen();
-        BranchState child = allocate(leaseOrThrow());
-        // A tag on the parent's cells, not a copy of them.
-        context.seqCopy(parent.seq, child.seq, -1, -1);
-        child.position = parent.position;
-        child.copyLogitsFrom(parent);
-        child.sampler = parent.sampler.copy();
-        child.bias = parent.bias;
-        child.metrics = parent.metrics.copy();
-        child.grammar = parent.grammar == null ? null : parent.grammar.copy();
-        child.parent = parent;
-        parent.children.add(child);
-        return child.handle;
+        return edits.fork(state);
     }
 
-    /** RESTRICT: releases a branch without children. */
-    void prune(BranchState state) {
-        if (!state.children.isEmpty()) {
-            throw new IllegalStateException("branch has " + state.children.size()
-                    + " children: prune them first, or use pruneSubtree() or pruneSplice()");
+    Branch forkAt(Branch source, int position, SamplerParams params, Grammar grammar) {
+        BranchState state;
+        try {
+            state = resolve(source);
+            checkOpen();
+        } catch (RuntimeException e) {
+            if (grammar != null) {
+                grammar.close();
+            }
+            throw e;
         }
-        BranchTree.detachFromParent(state);
-        release(state);
+        return edits.forkAt(state, position, params, grammar);
     }
 
-    /** CASCADE: releases a branch and all its descendants, children before parents. */
-    void pruneSubtree(BranchState top) {
-        List<BranchState> order = BranchTree.subtree(top);
-        BranchTree.detachFromParent(top);
-        for (int i = order.size() - 1; i >= 0; i--) {
-            BranchState state = order.get(i);
-            state.children.clear();
-            release(state);
+    void truncate(Branch branch, int position, SamplerParams params, Grammar grammar) {
+        BranchState state;
+        try {
+            state = resolve(branch);
+            checkOpen();
+        } catch (RuntimeException e) {
+            if (grammar != null) {
+                grammar.close();
+            }
+            throw e;
+        }
+        edits.truncate(state, position, params, grammar);
+    }
+
+    boolean checkpoint(Branch branch) {
+        BranchState state = resolve(branch);
+        checkOpen();
+        return !memory.kind().overwritesHistory() || edits.checkpoint(state);
+    }
+
+    int deepestExactCut(Branch branch, int position) {
+        return edits.deepestExactCut(resolve(branch), position);
+    }
+
+    void prune(Branch branch) {
+        if (slots.isLive(branch)) {
+            edits.prune(resolve(branch));
         }
     }
 
-    /**
-     * SPLICE: releases a branch but keeps its children, which move up to its parent; when it has
-     * no parent, its first child becomes the root and adopts the others, so the tree stays one tree.
-     */
-    void pruneSplice(BranchState state) {
-        BranchTree.spliceOut(state);
-        release(state);
+    void pruneSubtree(Branch branch) {
+        if (slots.isLive(branch)) {
+            edits.pruneSubtree(resolve(branch));
+        }
+    }
+
+    void pruneSplice(Branch branch) {
+        if (slots.isLive(branch)) {
+            edits.pruneSplice(resolve(branch));
+        }
+    }
+
+    void setLogitBias(Branch branch, Map<Integer, Float> bias) {
+        resolve(branch).setBias(LogitBias.of(bias, nVocab));
+    }
+
+    void setSteer(Branch branch, Map<Integer, Float> steer) {
+        resolve(branch).setSteer(LogitBias.of(steer, nVocab));
     }
 
     /** The live state behind a handle, or an exception saying why there is none. */
@@ -353,35 +389,16 @@ public final class BranchStore implements AutoCloseable {
         return nVocab;
     }
 
-    LogitBias bias(Map<Integer, Float> bias) {
-        return LogitBias.of(bias, nVocab);
-    }
-
-    // ---- internals ----
-
-    int leaseOrThrow() {
-        OptionalInt seq = tenancy.acquire();
-        if (seq.isEmpty()) {
-            throw new NoLeaseException(tenancy.available(), tenancy.capacity());
-        }
-        return seq.getAsInt();
-    }
-
-    private void release(BranchState state) {
-        tenancy.evict(state.seq);
-        invalidate(state);
-    }
-
-    BranchState allocate(int seq) {
-        return slots.allocate(seq);
-    }
-
-    void invalidate(BranchState state) {
-        slots.invalidate(state);
-    }
-
     private List<BranchState> resolveDistinct(List<Branch> branches) {
         checkOpen();
+        for (Branch branch : branches) {
+            if (branch == null) {
+                throw new IllegalArgumentException("branch must not be null");
+            }
+            if (branch.store() != this) {
+                throw new IllegalArgumentException("branch belongs to another store");
+            }
+        }
         return slots.resolveDistinct(branches);
     }
 
@@ -391,7 +408,7 @@ public final class BranchStore implements AutoCloseable {
         }
     }
 
-    void checkOpen() {
+    private void checkOpen() {
         if (drained) {
             throw new IllegalStateException("store is drained");
         }

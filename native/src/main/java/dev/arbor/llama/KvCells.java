@@ -16,12 +16,16 @@ import java.util.BitSet;
  * that no sequence sees any more is free. A sequence holds at most one cell per position, as
  * llama.cpp's decode enforces (positions of a sequence continue from its last one).
  *
+ * <p>A model without attention cells (a pure recurrent one: one state per sequence, no cells per
+ * position) has nothing to count: every count stays 0.
+ *
  * <p>Invariant: {@link #used()} equals the number of cells with at least one sequence.
  */
 final class KvCells {
     private static final int NONE = -1;
 
     private final boolean unified;
+    private final boolean counts;
     /** Per sequence: position -> cell id, NONE where the sequence has no cell. */
     private final int[][] cellAt;
     /** Per sequence: one past its highest position ever set (a bound for scans). */
@@ -33,8 +37,9 @@ final class KvCells {
     private int nextId;
     private int used;
 
-    KvCells(int nSeqMax, boolean unified) {
+    KvCells(int nSeqMax, boolean unified, boolean counts) {
         this.unified = unified;
+        this.counts = counts;
         this.cellAt = new int[nSeqMax][];
         this.extent = new int[nSeqMax];
         for (int seq = 0; seq < nSeqMax; seq++) {
@@ -79,6 +84,9 @@ final class KvCells {
 
     /** A successful decode of {@code batch}: one new cell per entry, seen by the entry's sequences. */
     void decoded(Batch batch) {
+        if (!counts) {
+            return;
+        }
         int next = 0;
         for (int i = 0; i < batch.size(); i++) {
             int id = newCell();
@@ -117,7 +125,7 @@ final class KvCells {
 
     /** {@code seqCopy(src, dst, p0, p1)}, as llama.cpp performs it in this cache's layout. */
     void copied(int src, int dst, int p0, int p1) {
-        if (src == dst) {
+        if (src == dst || !counts) {
             return;
         }
         if (!unified) {
@@ -170,6 +178,9 @@ final class KvCells {
      */
     void restored(int seq, int first, int last) {
         removed(seq, -1, -1);
+        if (!counts) {
+            return;
+        }
         for (int pos = Math.max(first, 0); first >= 0 && pos <= last; pos++) {
             slot(seq, pos);
             int id = newCell();

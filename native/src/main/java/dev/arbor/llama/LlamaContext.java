@@ -39,7 +39,7 @@ public final class LlamaContext implements AutoCloseable {
         this.nSeqMax = shape[3];
         this.nCtxSeq = shape[4];
         this.logitsViews = new ByteBuffer[nBatch];
-        this.cells = new KvCells(nSeqMax, params.kvUnified());
+        this.cells = new KvCells(nSeqMax, params.kvUnified(), model.memory().hasAttentionCells());
         this.threadsInUse = params.threads();
     }
 
@@ -265,7 +265,7 @@ public final class LlamaContext implements AutoCloseable {
      * {@code seq} -1 gives the whole cache's cells in llama.cpp's format (for inspection).
      */
     public byte[] stateSave(int seq) {
-        return LlamaNative.stateSave(openHandle(), seq);
+        return LlamaNative.stateSave(openHandle(), seq, 0);
     }
 
     /**
@@ -274,7 +274,7 @@ public final class LlamaContext implements AutoCloseable {
      * check {@link #kvUsedCells()} against llama.cpp's own view).
      */
     public long stateSize(int seq) {
-        return LlamaNative.stateSize(openHandle(), seq);
+        return LlamaNative.stateSize(openHandle(), seq, 0);
     }
 
     /**
@@ -284,9 +284,36 @@ public final class LlamaContext implements AutoCloseable {
      */
     public void stateRestore(byte[] state, int seq) {
         long context = openHandle();
-        LlamaNative.stateRestore(context, state, seq);
+        LlamaNative.stateRestore(context, state, seq, 0);
         int[] range = LlamaNative.seqPositions(context, seq);
-        cells.restored(seq, range[0], range[1]);
+        // Arbor's ledger counts attention cells per position. A dense cache reports their range; with a
+        // window or a recurrent state the reported minimum is not the attention cells' (they start at 0).
+        int first = model.memory().kind() == MemoryKind.DENSE || range[1] < 0 ? range[0] : 0;
+        cells.restored(seq, first, range[1]);
+    }
+
+    /**
+     * The part of a sequence's state that later decodes overwrite: its sliding-window cells and its
+     * recurrent state, not the full-attention cells (a checkpoint: the full-attention cells of the
+     * same positions are shared by tags). Empty for a dense model.
+     */
+    public byte[] partialStateSave(int seq) {
+        return LlamaNative.stateSave(openHandle(), seq, LlamaNative.STATE_PARTIAL);
+    }
+
+    /** Bytes {@link #partialStateSave} would return for {@code seq} now. */
+    public long partialStateSize(int seq) {
+        return LlamaNative.stateSize(openHandle(), seq, LlamaNative.STATE_PARTIAL);
+    }
+
+    /**
+     * Replaces the sliding-window cells and recurrent state of {@code seq} with a saved partial
+     * state; its full-attention cells are untouched.
+     *
+     * @throws LlamaException when the state does not fit or is not a partial state of this model
+     */
+    public void partialStateRestore(byte[] state, int seq) {
+        LlamaNative.stateRestore(openHandle(), state, seq, LlamaNative.STATE_PARTIAL);
     }
 
     /** Total nanoseconds spent inside {@code llama_decode} by this context. */

@@ -33,6 +33,7 @@ public final class LlamaModel implements AutoCloseable {
     private final long sizeBytes;
     private final String description;
     private final boolean[] endOfGeneration;
+    private final ModelMemory memory;
     private final AtomicReferenceArray<byte[]> pieces;
     private long handle; // guarded by lock; 0 once closed
     private volatile boolean closed;
@@ -53,6 +54,7 @@ public final class LlamaModel implements AutoCloseable {
         this.sizeBytes = LlamaNative.modelSizeBytes(handle);
         this.description = new String(LlamaNative.modelDescription(handle), StandardCharsets.UTF_8);
         this.endOfGeneration = LlamaNative.endOfGenerationFlags(handle);
+        this.memory = readMemory(handle);
         this.pieces = new AtomicReferenceArray<>(nVocab);
     }
 
@@ -78,7 +80,24 @@ public final class LlamaModel implements AutoCloseable {
             throw new LlamaException("llama.cpp could not load the model " + file
                     + (reason == null ? " (truncated or unsupported GGUF?)" : ": " + reason));
         }
-        return new LlamaModel(file, handle);
+        try {
+            return new LlamaModel(file, handle);
+        } catch (RuntimeException e) {
+            LlamaNative.modelFree(handle); // a model Arbor refuses (its memory kind) is never handed out
+            throw e;
+        }
+    }
+
+    private static ModelMemory readMemory(long handle) {
+        int[] facts = LlamaNative.modelMemory(handle);
+        String architecture = metadataOf(handle, "general.architecture").orElse("llama");
+        int experts = ModelMemory.expertCount(metadataOf(handle, architecture + ".expert_count"));
+        return ModelMemory.of(architecture, facts[0] != 0, facts[1] != 0, facts[2] != 0, facts[3], experts);
+    }
+
+    private static Optional<String> metadataOf(long handle, String key) {
+        byte[] value = LlamaNative.modelMetadata(handle, key.getBytes(StandardCharsets.UTF_8));
+        return value == null ? Optional.empty() : Optional.of(new String(value, StandardCharsets.UTF_8));
     }
 
     private static void checkReadableGguf(Path file) {
@@ -197,6 +216,11 @@ public final class LlamaModel implements AutoCloseable {
         return nLayer;
     }
 
+    /** How llama.cpp keeps this model's memory of past tokens (what forks and cut-backs can do exactly). */
+    public ModelMemory memory() {
+        return memory;
+    }
+
     /** Whether the tokenizer starts a text with BOS (the model's metadata decides). */
     public boolean addsBos() {
         return addsBos;
@@ -217,9 +241,7 @@ public final class LlamaModel implements AutoCloseable {
         }
         lock.readLock().lock();
         try {
-            byte[] value = LlamaNative.modelMetadata(openHandle(), key.getBytes(StandardCharsets.UTF_8));
-            return value == null ? Optional.empty()
-                    : Optional.of(new String(value, StandardCharsets.UTF_8));
+            return metadataOf(openHandle(), key);
         } finally {
             lock.readLock().unlock();
         }

@@ -38,6 +38,9 @@ final class LlamaNative {
     /** nVocab, bos, eos, nCtxTrain, nEmbd, nLayer, addBos (1 or 0). */
     static native int[] modelShape(long model);
 
+    /** recurrent, hybrid, diffusion (1 or 0) and n_swa. */
+    static native int[] modelMemory(long model);
+
     static native long modelParameterCount(long model);
 
     static native long modelSizeBytes(long model);
@@ -112,10 +115,13 @@ final class LlamaNative {
 
     static native void setThreads(long context, int threads);
 
-    /** Bytes of a sequence's state (seq -1: the whole cache's). */
-    static native long stateSize(long context, int seq);
+    /** llama.cpp's LLAMA_STATE_SEQ_FLAGS_PARTIAL_ONLY: only the sliding-window and recurrent parts of a state. */
+    static final int STATE_PARTIAL = 1;
 
-    static native byte[] stateSave(long context, int seq);
+    /** Bytes of a sequence's state (seq -1: the whole cache's); flags 0 or {@link #STATE_PARTIAL}. */
+    static native long stateSize(long context, int seq, int flags);
 
-    static native void stateRestore(long context, byte[] state, int seq);
+    static native byte[] stateSave(long context, int seq, int flags);
+
+    static native void stateRestore(long context, byte[] state, int seq, int flags);
 }
