@@ -3,6 +3,8 @@ package dev.arbor.flink;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.ModelParams;
+import dev.arbor.search.Footprint;
+import dev.arbor.search.SearchRequest;
 import dev.arbor.search.SearchStrategy;
 import dev.arbor.search.PrefixCacheConfig;
 import java.io.Serializable;
@@ -167,13 +169,16 @@ public final class ArborConfig implements Serializable {
                 ArborOptions.GRAMMAR.key() + " and " + ArborOptions.JSON_SCHEMA.key() + " exclude each other");
         int width = get(ArborOptions.WIDTH);
         int nSeqMax = get(ArborOptions.N_SEQ_MAX);
-        // Every record using the default width would be rejected with WIDTH_TOO_LARGE: fail the job instead.
-        check(width <= nSeqMax, ArborOptions.WIDTH.key() + " must be <= " + ArborOptions.N_SEQ_MAX.key() + " ("
-                + nSeqMax + "), was " + width);
-        atLeast(ArborOptions.MAX_NEW_TOKENS, 1);
-        // In long: width x max-new-tokens of two ints must not wrap around to something that fits.
-        long newTokens = (long) width * get(ArborOptions.MAX_NEW_TOKENS);
         int nCtx = get(ArborOptions.N_CTX);
+        // The default request with the shortest prompt (one token) must fit the context, or every record
+        // using the defaults would be rejected: fail the job instead. The strategy states what it needs.
+        SearchRequest defaults = SearchRequest.builder("defaults").promptTokens(new int[] {0}).strategy(strategy())
+                .width(width).maxNewTokens(get(ArborOptions.MAX_NEW_TOKENS)).build();
+        Footprint footprint = strategy().footprint(defaults, 1);
+        check(footprint.leases() <= nSeqMax, ArborOptions.WIDTH.key() + " must be <= " + ArborOptions.N_SEQ_MAX.key()
+                + " (" + nSeqMax + "), was " + width);
+        atLeast(ArborOptions.MAX_NEW_TOKENS, 1);
+        long newTokens = footprint.cells() - 1;
         check(newTokens < nCtx, ArborOptions.MAX_NEW_TOKENS.key() + " x " + ArborOptions.WIDTH.key() + " ("
                 + get(ArborOptions.MAX_NEW_TOKENS) + " x " + width + " = " + newTokens
                 + " KV cells) must leave room for a prompt in " + ArborOptions.N_CTX.key() + " (" + nCtx + ")");

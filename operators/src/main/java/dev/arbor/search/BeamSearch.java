@@ -56,6 +56,11 @@ final class BeamSearch extends SearchTask {
         this.hypotheses = new Hypotheses(width);
     }
 
+    /** At most {@code width} beams (released beams go before forks are made), each adding up to maxNewTokens cells. */
+    static Footprint footprint(SearchRequest request, int promptLength) {
+        return widthTimesNewTokens(request, promptLength);
+    }
+
     @Override
     void begin(Branch root) {
         beams.add(new Beam(root, new Trajectory()));

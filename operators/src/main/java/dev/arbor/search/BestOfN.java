@@ -39,6 +39,11 @@ final class BestOfN extends SearchTask {
         return request.sampler();
     }
 
+    /** {@code width} samples sharing the prompt, each adding up to maxNewTokens cells. */
+    static Footprint footprint(SearchRequest request, int promptLength) {
+        return widthTimesNewTokens(request, promptLength);
+    }
+
     @Override
     void begin(Branch root) {
         samples.add(new Sample(0, root));

@@ -35,7 +35,7 @@ final class IsolatingCommit {
         this.metrics = metrics;
     }
 
-    /** Commits {@code plan}, whose owners are {@link RunningRequest}s; tells {@code outcome} what became of each. */
+    /** Commits {@code plan}; tells {@code outcome} what became of each of its requests. */
     void commit(StepPlan plan, Outcome outcome) {
         while (!plan.isEmpty()) {
             long start = System.nanoTime();
@@ -47,29 +47,28 @@ final class IsolatingCommit {
                 outcome.outOfCells(victim, e, !plan.isEmpty());
                 continue;
             } catch (RuntimeException e) {
-                List<Object> owners = plan.owners();
+                List<RunningRequest> owners = plan.owners();
                 if (owners.size() == 1) {
-                    outcome.failed((RunningRequest) owners.get(0), e);
+                    outcome.failed(owners.get(0), e);
                 } else {
-                    for (Object owner : owners) {
+                    for (RunningRequest owner : owners) {
                         commit(plan.only(owner), outcome);
                     }
                 }
                 return;
             }
             metrics.recordStep(System.nanoTime() - start, plan.branches.size());
-            for (Object owner : plan.owners()) {
-                outcome.committed((RunningRequest) owner);
+            for (RunningRequest owner : plan.owners()) {
+                outcome.committed(owner);
             }
             return;
         }
     }
 
     /** One that outgrew its reservation, else the youngest. */
-    static RunningRequest victimOf(List<Object> owners) {
+    static RunningRequest victimOf(List<RunningRequest> owners) {
         RunningRequest youngest = null;
-        for (Object owner : owners) {
-            RunningRequest running = (RunningRequest) owner;
+        for (RunningRequest running : owners) {
             if (running.overran()) {
                 return running;
             }

@@ -22,6 +22,11 @@ final class LikelihoodTask extends SearchTask {
         this.forced = prepared.forcedTokens();
     }
 
+    /** One branch, the prompt and the continuation (maxNewTokens is the continuation's length). */
+    static Footprint footprint(SearchRequest request, int promptLength) {
+        return new Footprint(1, promptLength + (long) request.maxNewTokens());
+    }
+
     @Override
     void begin(Branch root) {
         this.branch = root;

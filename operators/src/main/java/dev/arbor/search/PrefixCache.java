@@ -176,9 +176,19 @@ final class PrefixCache {
         }
     }
 
+    /** Its settings (off with per-sequence KV streams, whatever it was given). */
+    PrefixCacheConfig config() {
+        return config;
+    }
+
     /** Entries held now. */
     int entries() {
         return entries.size();
+    }
+
+    /** The tree nodes that hold an entry. */
+    List<PrefixNode> entryNodes() {
+        return List.copyOf(entries);
     }
 
     /** The entries' branches. */
@@ -188,31 +198,6 @@ final class PrefixCache {
             branches.add(node.entry);
         }
         return branches;
-    }
-
-    /** What breaks this cache's invariants now (for tests; empty when they hold). */
-    List<String> violations(AdmissionBudget budget) {
-        List<String> violations = new ArrayList<>();
-        for (PrefixNode node : entries) {
-            Branch entry = node.entry;
-            if (entry == null || !entry.isActive() || entry.parent().isPresent() || !entry.isLeaf()
-                    || entry.position() != node.depth) {
-                violations.add("entry at " + node + " is not a live root leaf at its depth: " + entry);
-            }
-        }
-        if (entries.size() > budget.spareLeases()) {
-            violations.add(entries.size() + " entries but " + budget.spareLeases() + " spare leases");
-        }
-        int cells = cells();
-        if (cells > budget.spareCells() || (config.maxCells() > 0 && cells > config.maxCells())) {
-            violations.add(cells + " cells held by entries alone; spare " + budget.spareCells() + ", limit "
-                    + config.maxCells());
-        }
-        int counted = entries.isEmpty() ? 0 : store.exclusiveCells(entryBranches());
-        if (counted != cells) {
-            violations.add("the entries' cells were last counted as " + cells + " but are " + counted);
-        }
-        return violations;
     }
 
     /** KV cells only the entries hold (no running request): what releasing them all would free. */

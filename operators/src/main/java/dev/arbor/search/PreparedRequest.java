@@ -8,12 +8,20 @@ package dev.arbor.search;
  * @param submittedNanos {@code System.nanoTime()} at submission
  * @param deadlineNanos when it times out, or {@code Long.MAX_VALUE}
  * @param forcedTokens for a likelihood request, the continuation to score; null for a search
+ * @param footprint the most it holds at once: what admission reserves for it
  */
 record PreparedRequest(SearchRequest request, int[] promptTokens, long submittedNanos, long deadlineNanos,
-        int[] forcedTokens) {
+        int[] forcedTokens, Footprint footprint) {
+
+    /** With the footprint its strategy states for a model with attention cells. */
+    PreparedRequest(SearchRequest request, int[] promptTokens, long submittedNanos, long deadlineNanos,
+            int[] forcedTokens) {
+        this(request, promptTokens, submittedNanos, deadlineNanos, forcedTokens,
+                request.strategy().footprint(request, promptTokens.length));
+    }
 
     PreparedRequest withForcedTokens(int[] tokens) {
-        return new PreparedRequest(request, promptTokens, submittedNanos, deadlineNanos, tokens);
+        return new PreparedRequest(request, promptTokens, submittedNanos, deadlineNanos, tokens, footprint);
     }
 
     boolean expired(long now) {

@@ -13,11 +13,18 @@ import java.time.Duration;
 final class RequestValidator {
     private final LlamaModel model;
     private final int nCtx;
+    private final long admissionCells;
     private final int nSeqMax;
 
-    RequestValidator(LlamaModel model, int nCtx, int nSeqMax) {
+    /**
+     * @param nCtx the context's cells: no prompt may fill them
+     * @param admissionCells the cells admission hands out ({@code nCtx}, more when overcommitting):
+     *     a request whose footprint exceeds them can never be admitted
+     */
+    RequestValidator(LlamaModel model, int nCtx, long admissionCells, int nSeqMax) {
         this.model = model;
         this.nCtx = nCtx;
+        this.admissionCells = admissionCells;
         this.nSeqMax = nSeqMax;
     }
 
@@ -39,13 +46,19 @@ final class RequestValidator {
             throw new Rejected(ErrorCode.PROMPT_TOO_LONG, "prompt has " + prompt.length
                     + " tokens; the context holds " + nCtx);
         }
-        long needed = SearchTask.cellsNeeded(request, prompt.length);
-        if (needed > nCtx) {
+        Footprint footprint = footprint(request, prompt.length);
+        if (footprint.cells() > admissionCells) {
             throw new Rejected(ErrorCode.PROMPT_TOO_LONG, "prompt of " + prompt.length + " tokens plus "
-                    + request.width() + " x " + request.maxNewTokens() + " new tokens needs " + needed
-                    + " KV cells; the context holds " + nCtx);
+                    + request.width() + " x " + request.maxNewTokens() + " new tokens needs " + footprint.cells()
+                    + " KV cells; the context holds " + admissionCells);
         }
-        return new PreparedRequest(request, prompt, now, deadline(request, now), null);
+        return new PreparedRequest(request, prompt, now, deadline(request, now), null, footprint);
+    }
+
+    /** The request's footprint under its strategy, on this model's memory (no cells to count on a recurrent one). */
+    private Footprint footprint(SearchRequest request, int promptLength) {
+        Footprint footprint = request.strategy().footprint(request, promptLength);
+        return model.memory().hasAttentionCells() ? footprint : footprint.withoutCells();
     }
 
     /** {@code now + timeout}, saturating: a timeout of centuries means "no deadline", not an overflow. */
@@ -69,9 +82,10 @@ final class RequestValidator {
         if (request.width() < 1) {
             throw invalid("width must be >= 1, was " + request.width());
         }
-        if (request.width() > nSeqMax) {
-            throw new Rejected(ErrorCode.WIDTH_TOO_LARGE, "width " + request.width()
-                    + " needs that many sequences; the context has nSeqMax = " + nSeqMax);
+        int leases = request.strategy().footprint(request, 0).leases();
+        if (leases > nSeqMax) {
+            throw new Rejected(ErrorCode.WIDTH_TOO_LARGE, "width " + request.width() + " needs " + leases
+                    + " sequences at once; the context has nSeqMax = " + nSeqMax);
         }
         if (request.maxNewTokens() < 1) {
             throw invalid("maxNewTokens must be >= 1, was " + request.maxNewTokens());

@@ -13,7 +13,7 @@ record RunningRequest(PendingRequest pending, SearchTask task, long admittedNano
 
     /** Holds more cells than admission reserved for it: its own doing, not the others'. */
     boolean overran() {
-        return task.cellsHeld() > AdmissionBudget.cellsOf(pending.prepared());
+        return task.cellsHeld() > pending.prepared().footprint().cells();
     }
 
     RunStats stats(long now) {

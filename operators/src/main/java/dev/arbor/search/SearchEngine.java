@@ -1,6 +1,8 @@
 package dev.arbor.search;
 
+import dev.arbor.kv.BranchStore;
 import dev.arbor.llama.LlamaContext;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -43,7 +45,7 @@ public final class SearchEngine implements AutoCloseable {
 
     /** An engine that reports a capacity of twice the context's sequences, without a prefix cache. */
     public SearchEngine(LlamaContext context) {
-        this(context, 2 * context.nSeqMax());
+        this(builder(context));
     }
 
     /**
@@ -53,7 +55,7 @@ public final class SearchEngine implements AutoCloseable {
      *     a hint for backpressure, not a hard limit
      */
     public SearchEngine(LlamaContext context, int capacity) {
-        this(context, capacity, context.nCtx(), PrefixCacheConfig.DISABLED);
+        this(builder(context).capacity(capacity));
     }
 
     /**
@@ -61,31 +63,99 @@ public final class SearchEngine implements AutoCloseable {
      * @param cache whether and how prompt prefixes are kept across requests ({@link PrefixCacheConfig})
      */
     public SearchEngine(LlamaContext context, int capacity, PrefixCacheConfig cache) {
-        this(context, capacity, context.nCtx(), cache);
+        this(builder(context).capacity(capacity).prefixCache(cache));
     }
 
-    /** @param cells the KV cells validation and admission count on: the context's, except in tests */
-    private SearchEngine(LlamaContext context, int capacity, int cells, PrefixCacheConfig cache) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
-        }
-        this.context = context;
-        this.validator = new RequestValidator(context.model(), cells, context.nSeqMax());
-        this.capacity = capacity;
+    private SearchEngine(Builder builder) {
+        this.context = builder.context;
+        long admissionCells = (long) Math.floor(context.nCtx() * builder.overcommit);
+        this.validator = new RequestValidator(context.model(), context.nCtx(), admissionCells, context.nSeqMax());
+        this.capacity = builder.capacity;
         this.metrics.nCtx = context.nCtx();
-        this.loop = new EngineLoop(context, metrics, cells, cache);
+        this.loop = new EngineLoop(context, metrics, admissionCells, builder.cache, builder.checkpointBytes,
+                builder.listeners);
         this.thread = new Thread(loop, "arbor-engine-" + THREADS.incrementAndGet());
         this.thread.setDaemon(true);
         this.thread.start();
     }
 
+    /** A builder for an engine on {@code context}, with the defaults of the constructors. */
+    public static Builder builder(LlamaContext context) {
+        return new Builder(context);
+    }
+
     /**
-     * For tests of isolation only: an engine that believes the context has {@code cells} KV cells,
-     * more than it has, so that running requests really exhaust the cache, as they would if the
-     * cell accounting were ever wrong.
+     * Settings of a {@link SearchEngine}. Defaults: capacity twice the context's sequences, no prefix
+     * cache, no overcommit, checkpoints up to {@link BranchStore#DEFAULT_CHECKPOINT_BYTES}.
      */
-    static SearchEngine overcommitted(LlamaContext context, int cells) {
-        return new SearchEngine(context, 2 * context.nSeqMax(), cells, PrefixCacheConfig.DISABLED);
+    public static final class Builder {
+        private final LlamaContext context;
+        private int capacity;
+        private PrefixCacheConfig cache = PrefixCacheConfig.DISABLED;
+        private double overcommit = 1.0;
+        private long checkpointBytes = BranchStore.DEFAULT_CHECKPOINT_BYTES;
+        private final List<EngineListener> listeners = new ArrayList<>();
+
+        private Builder(LlamaContext context) {
+            this.context = context;
+            this.capacity = 2 * context.nSeqMax();
+        }
+
+        /** How many requests upstream should keep in flight (admitted plus waiting); a hint, not a limit. */
+        public Builder capacity(int capacity) {
+            if (capacity < 1) {
+                throw new IllegalArgumentException("capacity must be >= 1, was " + capacity);
+            }
+            this.capacity = capacity;
+            return this;
+        }
+
+        /** Whether and how prompt prefixes are kept across requests. */
+        public Builder prefixCache(PrefixCacheConfig cache) {
+            this.cache = cache == null ? PrefixCacheConfig.DISABLED : cache;
+            return this;
+        }
+
+        /**
+         * Admits requests as if the context had {@code factor} times its KV cells: on the bet that most
+         * requests stop well before their worst case (an end of generation), more run at once. A
+         * request whose cells then run out while others run is preempted and restarted later (same
+         * result, its seeds derive from its id); one that cannot fit even alone fails. 1 (the default)
+         * reserves every request's worst case, so none is ever preempted for cells.
+         */
+        public Builder overcommit(double factor) {
+            if (!(factor >= 1.0) || Double.isInfinite(factor)) {
+                throw new IllegalArgumentException("overcommit must be a finite factor >= 1, was " + factor);
+            }
+            this.overcommit = factor;
+            return this;
+        }
+
+        /**
+         * The most bytes the engine's checkpoints (saved recurrent and sliding-window states, which
+         * make the prefix cache exact on such models) may hold; see {@link BranchStore#checkpointStats()}.
+         */
+        public Builder checkpointBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("checkpoint bytes must be >= 0, was " + bytes);
+            }
+            this.checkpointBytes = bytes;
+            return this;
+        }
+
+        /** Told after every pass of the engine's loop, on its thread. */
+        Builder listener(EngineListener listener) {
+            listeners.add(listener);
+            return this;
+        }
+
+        /** Starts the engine's thread. The engine uses but does not close the context. */
+        public SearchEngine build() {
+            if (context.isClosed()) {
+                throw new IllegalStateException("context is closed");
+            }
+            return new SearchEngine(this);
+        }
     }
 
     /**
@@ -148,7 +218,8 @@ public final class SearchEngine implements AutoCloseable {
                     error));
         }
         int[] forced = context.model().tokenize(continuation, false, false);
-        SearchRequest.Builder builder = SearchRequest.builder(id).width(1).maxNewTokens(Math.max(1, forced.length))
+        SearchRequest.Builder builder = SearchRequest.builder(id).strategy(SearchStrategy.LIKELIHOOD).width(1)
+                .maxNewTokens(Math.max(1, forced.length))
                 .stopAtEndOfGeneration(false).grammar(search.grammar(), search.grammarRoot());
         if (search.promptTokens() != null) {
             builder.promptTokens(search.promptTokens());
@@ -188,14 +259,6 @@ public final class SearchEngine implements AutoCloseable {
      */
     public void onAdmit(Consumer<String> listener) {
         loop.onAdmit(listener);
-    }
-
-    /**
-     * For tests: after every step, on the engine thread, {@code listener} gets the list of violated
-     * invariants (empty when all hold; see {@link EngineInvariants}).
-     */
-    void checkInvariants(Consumer<List<String>> listener) {
-        loop.checkInvariants(listener);
     }
 
     /**

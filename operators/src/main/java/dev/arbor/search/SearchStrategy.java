@@ -9,9 +9,10 @@ import java.util.stream.Collectors;
  * How a request's branch tree is searched, known by a name that records, options and SQL carry.
  *
  * <p>This class is the registry: {@link #all()} lists every strategy Arbor knows. A new strategy
- * is a {@link SearchTask} subclass (a step-wise state machine over one tree) plus one constant
- * here and its entry in {@code ALL}; records, options, the job parsers and the docs take the names
- * from here. Names are matched ignoring case, with {@code -} read as {@code _}.
+ * is a {@link SearchTask} subclass (a step-wise state machine over one tree) with its
+ * {@link Footprint}, plus one constant here and its entry in {@code ALL}; records, options, the job
+ * parsers, admission and the docs take everything else from here. Names are matched ignoring case,
+ * with {@code -} read as {@code _}.
  */
 public final class SearchStrategy {
     /** Makes the task that runs one request under this strategy. */
@@ -19,23 +20,37 @@ public final class SearchStrategy {
         SearchTask start(PreparedRequest prepared, BranchStore store);
     }
 
+    /** The most a request of this strategy holds at once, for a prompt of {@code promptLength} tokens. */
+    interface FootprintRule {
+        Footprint of(SearchRequest request, int promptLength);
+    }
+
     /** Beam search: keep the best {@code width} continuations of all beams at every step. */
     public static final SearchStrategy BEAM = new SearchStrategy("beam",
-            "beam search, keeping the width best continuations of all beams at every step", BeamSearch::new);
+            "beam search, keeping the width best continuations of all beams at every step", BeamSearch::new,
+            BeamSearch::footprint);
     /** Best-of-n: sample {@code width} completions independently, keep the best by a {@link Scorer}. */
     public static final SearchStrategy BEST_OF_N = new SearchStrategy("best_of_n",
-            "width independent samples, the best by the scorer wins", BestOfN::new);
+            "width independent samples, the best by the scorer wins", BestOfN::new, BestOfN::footprint);
+    /**
+     * Scores a given continuation instead of searching ({@link SearchEngine#likelihood}): internal, so
+     * not in {@link #all()} and not nameable by records or options.
+     */
+    static final SearchStrategy LIKELIHOOD = new SearchStrategy("likelihood",
+            "the model's log probability of a given continuation", LikelihoodTask::new, LikelihoodTask::footprint);
 
     private static final List<SearchStrategy> ALL = List.of(BEAM, BEST_OF_N);
 
     private final String name;
     private final String description;
     private final TaskFactory factory;
+    private final FootprintRule footprint;
 
-    private SearchStrategy(String name, String description, TaskFactory factory) {
+    private SearchStrategy(String name, String description, TaskFactory factory, FootprintRule footprint) {
         this.name = name;
         this.description = description;
         this.factory = factory;
+        this.footprint = footprint;
     }
 
     /** Every strategy, in the order documentation lists them. */
@@ -70,6 +85,14 @@ public final class SearchStrategy {
     /** One line on what it does, for docs and help texts. */
     public String description() {
         return description;
+    }
+
+    /**
+     * The most {@code request} holds at once under this strategy with a prompt of
+     * {@code promptLength} tokens: what admission reserves and validation compares with the context.
+     */
+    public Footprint footprint(SearchRequest request, int promptLength) {
+        return footprint.of(request, promptLength);
     }
 
     SearchTask start(PreparedRequest prepared, BranchStore store) {

@@ -43,14 +43,13 @@ abstract class SearchTask {
         this.model = store.context().model();
     }
 
-    /** Leases and cells this request may need at most: what admission reserves. */
-    static int leasesNeeded(SearchRequest request) {
-        return request.width();
-    }
-
-    /** In long: width x maxNewTokens of two ints cannot overflow it, and a huge request must not look small. */
-    static long cellsNeeded(SearchRequest request, int promptLength) {
-        return promptLength + (long) request.width() * request.maxNewTokens();
+    /**
+     * The footprint of a search whose {@code width} branches share the prompt and each add up to
+     * {@code maxNewTokens} cells (beam search, best-of-n): {@code width} leases and
+     * {@code prompt + width x maxNewTokens} cells.
+     */
+    static Footprint widthTimesNewTokens(SearchRequest request, int promptLength) {
+        return new Footprint(request.width(), promptLength + (long) request.width() * request.maxNewTokens());
     }
 
     /** @param cachedTokens how many of the prompt's tokens the root took from the prefix cache */

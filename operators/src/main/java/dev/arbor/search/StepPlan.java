@@ -9,21 +9,21 @@ import java.util.List;
  * The tokens every active request wants decoded this step, collected so that the engine can
  * commit all of them in one {@code BranchStore.commit} (one batched decode).
  *
- * <p>Each token is attributed to the request that planned it ({@link #startOwner}), so that when a
- * commit fails the engine can take out the responsible request's tokens ({@link #without}) and
- * commit the rest, or commit each request's tokens on its own ({@link #only}). Invariant: the
- * tokens of one owner are contiguous, in the order they were added.
- * Tokens added before any {@link #startOwner} belong to an anonymous (null) owner.
+ * <p>Each token is attributed to the running request that planned it ({@link #startOwner}), so that
+ * when a commit fails the engine can take out the responsible request's tokens ({@link #without})
+ * and commit the rest, or commit each request's tokens on its own ({@link #only}). Invariant: the
+ * tokens of one owner are contiguous, in the order they were added. Tokens added before any
+ * {@link #startOwner} belong to no request (null: a task driven on its own, as tests do).
  */
 final class StepPlan {
     final List<Branch> branches = new ArrayList<>();
     private int[] tokens = new int[64];
-    private final List<Object> owners = new ArrayList<>();
+    private final List<RunningRequest> owners = new ArrayList<>();
     /** Per owner (same index as {@link #owners}), the index of its first token. */
     private final List<Integer> starts = new ArrayList<>();
 
     /** Tokens added from now on belong to {@code owner}. */
-    void startOwner(Object owner) {
+    void startOwner(RunningRequest owner) {
         owners.add(owner);
         starts.add(branches.size());
     }
@@ -57,8 +57,8 @@ final class StepPlan {
     }
 
     /** The owners with at least one token, in planning order. */
-    List<Object> owners() {
-        List<Object> withTokens = new ArrayList<>(owners.size());
+    List<RunningRequest> owners() {
+        List<RunningRequest> withTokens = new ArrayList<>(owners.size());
         for (int i = 0; i < owners.size(); i++) {
             if (end(i) > starts.get(i)) {
                 withTokens.add(owners.get(i));
@@ -68,7 +68,7 @@ final class StepPlan {
     }
 
     /** A plan of every owner's tokens but {@code excluded}'s. */
-    StepPlan without(Object excluded) {
+    StepPlan without(RunningRequest excluded) {
         StepPlan rest = new StepPlan();
         for (int i = 0; i < owners.size(); i++) {
             if (owners.get(i) != excluded) {
@@ -79,7 +79,7 @@ final class StepPlan {
     }
 
     /** A plan of {@code owner}'s tokens only. */
-    StepPlan only(Object owner) {
+    StepPlan only(RunningRequest owner) {
         StepPlan alone = new StepPlan();
         int i = owners.indexOf(owner);
         if (i >= 0) {

@@ -6,12 +6,15 @@ import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
 import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
 import java.util.concurrent.TimeUnit;
 
 /** A context and an engine on it, for tests; closes both in the right order. */
 final class EngineFixture implements AutoCloseable {
     final LlamaContext context;
     final SearchEngine engine;
+    private final EngineInvariants invariants = new EngineInvariants();
 
     EngineFixture(LlamaModel model, int nCtx, int nSeqMax) {
         this(model, nCtx, nSeqMax, -1);
@@ -21,15 +24,24 @@ final class EngineFixture implements AutoCloseable {
     EngineFixture(LlamaModel model, int nCtx, int nSeqMax, int admissionCells) {
         this.context = LlamaContext.create(model,
                 ContextParams.builder().nCtx(nCtx).nBatch(128).nSeqMax(nSeqMax).threads(2).build());
-        this.engine = admissionCells > 0 ? SearchEngine.overcommitted(context, admissionCells)
-                : new SearchEngine(context);
+        SearchEngine.Builder builder = SearchEngine.builder(context).listener(invariants);
+        if (admissionCells > 0) {
+            builder.overcommit((double) admissionCells / nCtx);
+        }
+        this.engine = builder.build();
     }
 
     /** An engine with the prefix cache set up as {@code cache} says. */
     EngineFixture(LlamaModel model, int nCtx, int nSeqMax, PrefixCacheConfig cache) {
         this.context = LlamaContext.create(model,
                 ContextParams.builder().nCtx(nCtx).nBatch(128).nSeqMax(nSeqMax).threads(2).build());
-        this.engine = new SearchEngine(context, 2 * nSeqMax, cache);
+        this.engine = SearchEngine.builder(context).capacity(2 * nSeqMax).prefixCache(cache).listener(invariants)
+                .build();
+    }
+
+    /** From now on, after every pass of the engine, {@code consumer} gets the violated invariants ({@link EngineInvariants}). */
+    void checkInvariants(Consumer<List<String>> consumer) {
+        invariants.report(consumer);
     }
 
     SearchOutcome run(SearchRequest request) {

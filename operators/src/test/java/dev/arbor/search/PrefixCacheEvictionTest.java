@@ -57,7 +57,7 @@ class PrefixCacheEvictionTest {
         try (EngineFixture on = new EngineFixture(model, N_CTX, N_SEQ_MAX, cache)) {
             List<String> violations = new ArrayList<>();
             AtomicInteger checks = new AtomicInteger();
-            on.engine.checkInvariants(found -> {
+            on.checkInvariants(found -> {
                 checks.incrementAndGet();
                 synchronized (violations) {
                     violations.addAll(found);

@@ -36,7 +36,7 @@ class PrefixCacheInvariantsTest {
             try {
                 List<String> violations = Collections.synchronizedList(new ArrayList<>());
                 AtomicInteger checks = new AtomicInteger();
-                on.engine.checkInvariants(found -> {
+                on.checkInvariants(found -> {
                     checks.incrementAndGet();
                     violations.addAll(found);
                 });
