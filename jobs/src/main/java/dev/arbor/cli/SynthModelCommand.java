@@ -15,15 +15,19 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "synth-model", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Write a synthetic GGUF model (random weights, small vocabulary): it runs through the real "
-                + "llama.cpp code paths, but its text is random. llama has a SentencePiece vocabulary; qwen3 has "
-                + "q/k norms, grouped-query attention, a byte-level BPE vocabulary and a ChatML chat template.")
+                + "llama.cpp code paths, but its text is random. One architecture per memory kind llama.cpp has. "
+                + "Dense: llama (SentencePiece vocabulary), qwen3 (q/k norms, grouped-query attention, byte-level "
+                + "BPE, a ChatML template), qwen3moe (qwen3 with experts). Sliding window: gemma3 (a 16-token window "
+                + "TINY, 128 SMALL, and global layers). Hybrid: qwen35 (Qwen3.5's gated delta net and attention), "
+                + "lfm2 (short convolutions and attention). Recurrent: mamba2.")
 final class SynthModelCommand implements Callable<Integer> {
-    @Option(names = "--arch", defaultValue = "LLAMA", paramLabel = "llama|qwen3",
+    @Option(names = "--arch", defaultValue = "LLAMA", paramLabel = "llama|qwen3|qwen3moe|gemma3|qwen35|lfm2|mamba2",
             description = "Architecture and tokenizer; default ${DEFAULT-VALUE}")
     SyntheticArchitecture architecture;
 
     @Option(names = "--size", defaultValue = "TINY", paramLabel = "TINY|SMALL",
-            description = "TINY (~0.2 M parameters, for tests) or SMALL (~15 M, for benchmarks); default ${DEFAULT-VALUE}")
+            description = "TINY (0.13-0.23 M parameters, for tests) or SMALL (14-16 M, for benchmarks); "
+                    + "default ${DEFAULT-VALUE}")
     SyntheticModel.Size size;
 
     @Option(names = "--precision", defaultValue = "F32", paramLabel = "F32|F16",

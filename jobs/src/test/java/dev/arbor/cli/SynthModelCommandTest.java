@@ -3,6 +3,7 @@ package dev.arbor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arbor.llama.gguf.GgufReader;
+import dev.arbor.llama.gguf.SyntheticArchitecture;
 import dev.arbor.llama.gguf.SyntheticModel;
 import dev.arbor.llama.gguf.SyntheticModels;
 import dev.arbor.llama.gguf.SyntheticQwen3Model;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code arbor synth-model --arch llama|qwen3}: the file each architecture's writer makes. */
+/** {@code arbor synth-model --arch ...}: the file each architecture's writer makes. */
 class SynthModelCommandTest {
     @TempDir
     Path dir;
@@ -52,6 +53,24 @@ class SynthModelCommandTest {
     }
 
     @Test
+    void everyMemoryKindIsOfferedByItsGgufName() throws Exception {
+        for (SyntheticArchitecture arch : SyntheticArchitecture.values()) {
+            Path model = dir.resolve(arch.ggufName() + ".gguf");
+            Run run = run("synth-model", "--arch", arch.ggufName(), "--seed", "5", "-o", model.toString());
+            assertThat(run.code()).as(run.err()).isZero();
+            assertThat(run.out()).contains(arch.ggufName() + " TINY F32, seed 5");
+            Path expected = dir.resolve(arch.ggufName() + "-expected.gguf");
+            arch.write(expected, SyntheticModel.Size.TINY, SyntheticModel.Precision.F32, 5);
+            assertThat(Files.readAllBytes(model)).as(arch.name()).isEqualTo(Files.readAllBytes(expected));
+            assertThat(GgufReader.read(model).architecture()).contains(arch.ggufName());
+        }
+        String help = run("synth-model", "--help").out();
+        for (SyntheticArchitecture arch : SyntheticArchitecture.values()) {
+            assertThat(help).contains(arch.ggufName());
+        }
+    }
+
+    @Test
     void llamaIsTheDefault() throws Exception {
         Path model = dir.resolve("l.gguf");
         Run run = run("synth-model", "--precision", "f16", "--seed", "5", "-o", model.toString());
@@ -83,7 +102,8 @@ class SynthModelCommandTest {
     void anUnknownArchitectureIsAUsageError() {
         Run run = run("synth-model", "--arch", "gpt2", "-o", dir.resolve("x.gguf").toString());
         assertThat(run.code()).isEqualTo(ExitCode.BAD_USAGE.code());
-        assertThat(run.err()).contains("--arch").contains("LLAMA").contains("QWEN3");
+        assertThat(run.err()).contains("--arch").contains("LLAMA").contains("QWEN3").contains("GEMMA3")
+                .contains("MAMBA2");
         assertThat(dir.resolve("x.gguf")).doesNotExist();
     }
 }

@@ -89,7 +89,9 @@ public final class JobOptions {
     public static final ConfigOption<SyntheticArchitecture> SYNTHETIC_MODEL = ConfigOptions
             .key("arbor.model.synthetic").enumType(SyntheticArchitecture.class).defaultValue(SyntheticArchitecture.LLAMA)
             .withDescription("The synthetic model used when model.path is empty: LLAMA (SentencePiece vocabulary, no "
-                    + "chat template) or QWEN3 (byte-level BPE, a ChatML chat template). Random weights: random text.");
+                    + "chat template), QWEN3 (byte-level BPE, a ChatML chat template), or one of the other memory kinds "
+                    + "of arbor synth-model --arch (QWEN3MOE, GEMMA3, QWEN35, LFM2, MAMBA2). Random weights: random "
+                    + "text.");
 
     public static final ConfigOption<String> NAME = ConfigOptions.key("arbor.job.name").stringType()
             .noDefaultValue().withDescription("Flink job name; default arbor-generate / arbor-eval.");

@@ -29,15 +29,47 @@ final class SeededTensors {
 
     /** A matrix whose row {@code r} has values ~N(0, rowStd(r)^2). */
     void matrix(String name, LongToDoubleFunction rowStd, long cols, long rows) {
-        long stream = SeededGaussian.stream(seed, nextStream++);
-        writer.addTensor(name, matrixType, i -> (float) (rowStd.applyAsDouble(i / cols)
-                * SeededGaussian.gaussian(stream, i)), cols, rows);
+        gaussian(name, matrixType, rowStd, cols, rows);
     }
 
-    /** An F32 vector of ones: the weight of a freshly initialised RMS norm. */
-    void ones(String name, long n) {
+    /**
+     * A tensor of any rank whose values ~N(0, std^2), stored as the matrix type: the stacked expert
+     * matrices of a mixture-of-experts layer, for example.
+     */
+    void weights(String name, double std, long... dims) {
+        gaussian(name, matrixType, row -> std, dims);
+    }
+
+    /**
+     * Like {@link #weights} but always F32: for the weights that llama.cpp's kernels read only as
+     * F32 (convolution kernels, which {@code ggml_ssm_conv} requires in F32) or that converters keep
+     * in F32 (expert routers).
+     */
+    void f32(String name, double std, long... dims) {
+        gaussian(name, GgmlType.F32, row -> std, dims);
+    }
+
+    /** Row {@code r} (a run of {@code dims[0]} values) ~N(0, rowStd(r)^2). */
+    private void gaussian(String name, GgmlType type, LongToDoubleFunction rowStd, long... dims) {
+        long stream = SeededGaussian.stream(seed, nextStream++);
+        long cols = dims[0];
+        writer.addTensor(name, type, i -> (float) (rowStd.applyAsDouble(i / cols)
+                * SeededGaussian.gaussian(stream, i)), dims);
+    }
+
+    /** An F32 tensor of ones: the weight of a freshly initialised RMS norm. */
+    void ones(String name, long... dims) {
+        values(name, i -> 1.0, dims);
+    }
+
+    /**
+     * An F32 tensor whose element {@code i} (first dimension fastest) is {@code value(i)}: biases and
+     * recurrent parameters that follow a fixed recipe rather than noise. Takes a stream number like
+     * every tensor, though it uses no random values.
+     */
+    void values(String name, LongToDoubleFunction value, long... dims) {
         nextStream++;
-        writer.addTensor(name, GgmlType.F32, i -> 1.0f, n);
+        writer.addTensor(name, GgmlType.F32, i -> (float) value.applyAsDouble(i), dims);
     }
 
     /** 1/sqrt(n): the standard deviation that keeps unit variance through a projection from n inputs. */

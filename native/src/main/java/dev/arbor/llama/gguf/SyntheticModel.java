@@ -1,7 +1,5 @@
 package dev.arbor.llama.gguf;
 
-import static dev.arbor.llama.gguf.SeededTensors.fanIn;
-
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -20,7 +18,8 @@ import java.nio.file.Path;
  * one token.
  * The tokenizer is {@link SyntheticVocab#standard()} for every size. {@link SyntheticQwen3Model}
  * writes a current architecture with a byte-level BPE vocabulary by the same rules;
- * {@link SyntheticArchitecture} chooses between them.
+ * {@link SyntheticArchitecture} lists every architecture (dense, sliding-window, hybrid,
+ * recurrent), all written by one table of architectures whose llama row writes this class's files.
  */
 public final class SyntheticModel {
 
@@ -154,53 +153,11 @@ public final class SyntheticModel {
         prepare(size, precision, seed).write(file);
     }
 
-    /** The writer holding the model's metadata and tensor sources, ready to write. */
+    /**
+     * The writer holding the model's metadata and tensor sources, ready to write: the llama row of
+     * the {@link ArchitectureTable}, which writes this class's files byte for byte.
+     */
     static GgufWriter prepare(Size size, Precision precision, long seed) {
-        SyntheticVocab vocab = SyntheticVocab.standard();
-        GgufWriter w = new GgufWriter();
-        w.put("general.architecture", GgufValue.string("llama"));
-        w.put("general.name", GgufValue.string(size.modelName()));
-        w.put(GgufWriter.ALIGNMENT_KEY, GgufValue.uint32(GgufWriter.DEFAULT_ALIGNMENT));
-        w.put("general.file_type", GgufValue.uint32(precision.fileType()));
-        // Not read by llama.cpp; records provenance for whoever inspects the file.
-        w.put("arbor.synthetic.seed", GgufValue.int64(seed));
-        w.put("llama.vocab_size", GgufValue.uint32(vocab.size()));
-        w.put("llama.context_length", GgufValue.uint32(size.contextLength()));
-        w.put("llama.embedding_length", GgufValue.uint32(size.nEmbd()));
-        w.put("llama.block_count", GgufValue.uint32(size.nLayer()));
-        w.put("llama.feed_forward_length", GgufValue.uint32(size.nFf()));
-        w.put("llama.attention.head_count", GgufValue.uint32(size.nHead()));
-        w.put("llama.attention.head_count_kv", GgufValue.uint32(size.nHeadKv()));
-        w.put("llama.rope.dimension_count", GgufValue.uint32(size.headDim()));
-        w.put("llama.attention.layer_norm_rms_epsilon", GgufValue.float32(RMS_NORM_EPSILON));
-        w.put("llama.rope.freq_base", GgufValue.float32(ROPE_FREQ_BASE));
-        vocab.putMetadata(w);
-
-        SeededTensors t = new SeededTensors(w, precision.matrixType(), seed);
-        int e = size.nEmbd();
-        int q = size.nHead() * size.headDim();
-        int kv = size.nHeadKv() * size.headDim();
-        int v = vocab.size();
-        t.matrix("token_embd.weight", 1.0, e, v);
-        for (int b = 0; b < size.nLayer(); b++) {
-            String p = "blk." + b + ".";
-            t.ones(p + "attn_norm.weight", e);
-            t.matrix(p + "attn_q.weight", fanIn(e), e, q);
-            t.matrix(p + "attn_k.weight", fanIn(e), e, kv);
-            t.matrix(p + "attn_v.weight", fanIn(e), e, kv);
-            t.matrix(p + "attn_output.weight", fanIn(q), q, e);
-            t.ones(p + "ffn_norm.weight", e);
-            t.matrix(p + "ffn_gate.weight", fanIn(e), e, size.nFf());
-            t.matrix(p + "ffn_up.weight", fanIn(e), e, size.nFf());
-            t.matrix(p + "ffn_down.weight", fanIn(size.nFf()), size.nFf(), e);
-        }
-        t.ones("output_norm.weight", e);
-        // The final norm gives unit-RMS hidden states, so each logit is a sum of e terms. Rows
-        // (one per token) of control and byte tokens are shrunk, as a trained model would have
-        // learned, so that generated text is mostly word pieces rather than stray bytes.
-        double pieceStd = LOGIT_STD / Math.sqrt(e);
-        t.matrix("output.weight", row -> vocab.type((int) row) == SyntheticVocab.TYPE_NORMAL
-                ? pieceStd : pieceStd * NON_TEXT_LOGIT_SCALE, e, v);
-        return w;
+        return ArchitectureTable.LLAMA.prepare(size, precision, seed);
     }
 }

@@ -1,7 +1,5 @@
 package dev.arbor.llama.gguf;
 
-import static dev.arbor.llama.gguf.SeededTensors.fanIn;
-
 import dev.arbor.llama.gguf.SyntheticModel.Precision;
 import dev.arbor.llama.gguf.SyntheticModel.Size;
 import java.io.IOException;
@@ -93,63 +91,11 @@ public final class SyntheticQwen3Model {
         prepare(size, precision, seed).write(file);
     }
 
-    /** The writer holding the model's metadata and tensor sources, ready to write. */
+    /**
+     * The writer holding the model's metadata and tensor sources, ready to write: the qwen3 row of
+     * the {@link ArchitectureTable}, which writes this class's files byte for byte.
+     */
     static GgufWriter prepare(Size size, Precision precision, long seed) {
-        Shape s = Shape.of(size);
-        ByteLevelVocab vocab = ByteLevelVocab.standard();
-        GgufWriter w = new GgufWriter();
-        w.put("general.architecture", GgufValue.string(ARCHITECTURE));
-        w.put("general.name", GgufValue.string(modelName(size)));
-        w.put(GgufWriter.ALIGNMENT_KEY, GgufValue.uint32(GgufWriter.DEFAULT_ALIGNMENT));
-        w.put("general.file_type", GgufValue.uint32(precision.fileType()));
-        // Not read by llama.cpp; records provenance for whoever inspects the file.
-        w.put("arbor.synthetic.seed", GgufValue.int64(seed));
-        putHyperparameters(w, s);
-        vocab.putMetadata(w);
-        addTensors(new SeededTensors(w, precision.matrixType(), seed), s, vocab);
-        return w;
-    }
-
-    private static void putHyperparameters(GgufWriter w, Shape s) {
-        String a = ARCHITECTURE + ".";
-        w.put(a + "context_length", GgufValue.uint32(s.contextLength()));
-        w.put(a + "embedding_length", GgufValue.uint32(s.nEmbd()));
-        w.put(a + "block_count", GgufValue.uint32(s.nLayer()));
-        w.put(a + "feed_forward_length", GgufValue.uint32(s.nFf()));
-        w.put(a + "attention.head_count", GgufValue.uint32(s.nHead()));
-        w.put(a + "attention.head_count_kv", GgufValue.uint32(s.nHeadKv()));
-        w.put(a + "attention.key_length", GgufValue.uint32(s.headDim()));
-        w.put(a + "attention.value_length", GgufValue.uint32(s.headDim()));
-        w.put(a + "attention.layer_norm_rms_epsilon", GgufValue.float32(RMS_NORM_EPSILON));
-        w.put(a + "rope.freq_base", GgufValue.float32(ROPE_FREQ_BASE));
-    }
-
-    private static void addTensors(SeededTensors t, Shape s, ByteLevelVocab vocab) {
-        int e = s.nEmbd();
-        int q = s.qDim();
-        int kv = s.kvDim();
-        int v = vocab.size();
-        t.matrix("token_embd.weight", 1.0, e, v);
-        for (int b = 0; b < s.nLayer(); b++) {
-            String p = "blk." + b + ".";
-            t.ones(p + "attn_norm.weight", e);
-            t.matrix(p + "attn_q.weight", fanIn(e), e, q);
-            t.matrix(p + "attn_k.weight", fanIn(e), e, kv);
-            t.matrix(p + "attn_v.weight", fanIn(e), e, kv);
-            // One weight per head dimension, shared by all heads: the norm runs per head.
-            t.ones(p + "attn_q_norm.weight", s.headDim());
-            t.ones(p + "attn_k_norm.weight", s.headDim());
-            t.matrix(p + "attn_output.weight", fanIn(q), q, e);
-            t.ones(p + "ffn_norm.weight", e);
-            t.matrix(p + "ffn_gate.weight", fanIn(e), e, s.nFf());
-            t.matrix(p + "ffn_up.weight", fanIn(e), e, s.nFf());
-            t.matrix(p + "ffn_down.weight", fanIn(s.nFf()), s.nFf(), e);
-        }
-        t.ones("output_norm.weight", e);
-        // As in the llama model: unit-RMS hidden states make each logit a sum of e terms; rows of
-        // tokens that are not whole text characters are shrunk, as a trained model would have it.
-        double pieceStd = SyntheticModel.LOGIT_STD / Math.sqrt(e);
-        t.matrix("output.weight", row -> vocab.isText((int) row)
-                ? pieceStd : pieceStd * SyntheticModel.NON_TEXT_LOGIT_SCALE, e, v);
+        return ArchitectureTable.QWEN3.prepare(size, precision, seed);
     }
 }

@@ -7,6 +7,8 @@ import dev.arbor.llama.gguf.SyntheticModel.Size;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.util.HashSet;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -47,6 +49,17 @@ class SyntheticModelsTest {
         assertThat(Files.readAllBytes(llama)).isEqualTo(Files.readAllBytes(freshLlama));
         assertThat(Files.readAllBytes(qwen3)).isEqualTo(Files.readAllBytes(freshQwen3));
         assertThat(GgufReader.read(qwen3).architecture()).contains("qwen3");
+    }
+
+    @Test
+    void everyArchitectureHasItsOwnFileName() {
+        Set<String> names = new HashSet<>();
+        for (SyntheticArchitecture arch : SyntheticArchitecture.values()) {
+            assertThat(names.add(SyntheticModels.fileName(arch, Size.SMALL, Precision.F16, 1))).as(arch.name())
+                    .isTrue();
+        }
+        assertThat(SyntheticModels.fileName(SyntheticArchitecture.QWEN35, Size.SMALL, Precision.F16, 1))
+                .isEqualTo("synthetic-qwen35-small-f16-1.gguf");
     }
 
     @Test
