@@ -55,7 +55,7 @@ JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_contextCreate(JNIEnv *e
                                                                        jint n_ctx, jint n_batch, jint n_ubatch,
                                                                        jint n_seq_max, jint threads,
                                                                        jint flash_attention, jboolean kv_unified,
-                                                                       jint poll) {
+                                                                       jboolean swa_full, jint poll) {
     (void) cls;
     arbor_model *model = arbor_model_from(env, model_handle);
     if (model == NULL) {
@@ -77,6 +77,7 @@ JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_contextCreate(JNIEnv *e
     params.n_threads_batch = threads;
     params.flash_attn_type = (enum llama_flash_attn_type) flash_attention;
     params.kv_unified = kv_unified == JNI_TRUE;
+    params.swa_full = swa_full == JNI_TRUE;
     params.no_perf = true;
 
     arbor_context *context = calloc(1, sizeof *context);

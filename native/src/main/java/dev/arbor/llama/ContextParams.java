@@ -17,9 +17,13 @@ package dev.arbor.llama;
  *     of copying them (Arbor's default); {@code false} gives each sequence its own stream of
  *     {@code nCtx / nSeqMax} cells, where a fork copies the whole stream and a partial copy is
  *     refused
+ * @param swaFull on a sliding-window model, give the window's layers a cache as large as the
+ *     others' instead of about {@code window x nSeqMax} cells (llama.cpp's {@code swa_full}). Off by
+ *     default, as in llama.cpp's own tools: the window layers take far less memory, and llama.cpp
+ *     reuses cells that left a window, which Arbor's cut-backs check for (see {@link ModelMemory})
  */
 public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int threads, ThreadPolicy threadPolicy,
-        int poll, FlashAttention flashAttention, boolean kvUnified) {
+        int poll, FlashAttention flashAttention, boolean kvUnified, boolean swaFull) {
     /** llama.cpp's limit on sequences per context ({@code LLAMA_MAX_SEQ}). */
     public static final int MAX_SEQUENCES = 256;
     /** {@link #poll()} value that keeps llama.cpp's own per-decode thread pool. */
@@ -38,6 +42,14 @@ public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int 
     public static final FlashAttention DEFAULT_FLASH_ATTENTION = FlashAttention.OFF;
     /** Default KV layout: one unified buffer, so forks share cells. */
     public static final boolean DEFAULT_KV_UNIFIED = true;
+    /** Default size of a sliding-window model's window cache: the window's, not the context's. */
+    public static final boolean DEFAULT_SWA_FULL = false;
+
+    /** As the canonical constructor, with the default window cache ({@link #DEFAULT_SWA_FULL}). */
+    public ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int threads, ThreadPolicy threadPolicy,
+            int poll, FlashAttention flashAttention, boolean kvUnified) {
+        this(nCtx, nBatch, nUbatch, nSeqMax, threads, threadPolicy, poll, flashAttention, kvUnified, DEFAULT_SWA_FULL);
+    }
 
     public ContextParams {
         requirePositive("nCtx", nCtx);
@@ -73,7 +85,8 @@ public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int 
     /** A builder starting from these values. */
     public Builder toBuilder() {
         return new Builder().nCtx(nCtx).nBatch(nBatch).nUbatch(nUbatch).nSeqMax(nSeqMax).threads(threads)
-                .threadPolicy(threadPolicy).poll(poll).flashAttention(flashAttention).kvUnified(kvUnified);
+                .threadPolicy(threadPolicy).poll(poll).flashAttention(flashAttention).kvUnified(kvUnified)
+                .swaFull(swaFull);
     }
 
     /**
@@ -91,6 +104,7 @@ public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int 
         private int poll = DEFAULT_POLL;
         private FlashAttention flashAttention = DEFAULT_FLASH_ATTENTION;
         private boolean kvUnified = DEFAULT_KV_UNIFIED;
+        private boolean swaFull = DEFAULT_SWA_FULL;
 
         private Builder() {}
 
@@ -134,6 +148,12 @@ public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int 
             return this;
         }
 
+        /** See {@link ContextParams#swaFull()}. */
+        public Builder swaFull(boolean swaFull) {
+            this.swaFull = swaFull;
+            return this;
+        }
+
         public Builder kvUnified(boolean kvUnified) {
             this.kvUnified = kvUnified;
             return this;
@@ -141,7 +161,7 @@ public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int 
 
         public ContextParams build() {
             return new ContextParams(nCtx, nBatch, nUbatch < 0 ? nBatch : nUbatch, nSeqMax, threads, threadPolicy, poll,
-                    flashAttention, kvUnified);
+                    flashAttention, kvUnified, swaFull);
         }
     }
 }

@@ -315,7 +315,7 @@ public final class LlamaModel implements AutoCloseable {
         try {
             long context = LlamaNative.contextCreate(openHandle(), params.nCtx(), params.nBatch(), params.nUbatch(),
                     params.nSeqMax(), params.threads(), params.flashAttention().llamaValue(), params.kvUnified(),
-                    params.poll());
+                    params.swaFull(), params.poll());
             if (context != 0) {
                 liveContexts++;
             }

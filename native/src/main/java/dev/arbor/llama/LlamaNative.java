@@ -84,7 +84,7 @@ final class LlamaNative {
 
     /** Returns 0 when llama.cpp could not create the context (the reason went to the log). */
     static native long contextCreate(long model, int nCtx, int nBatch, int nUbatch, int nSeqMax, int threads,
-            int flashAttention, boolean kvUnified, int poll);
+            int flashAttention, boolean kvUnified, boolean swaFull, int poll);
 
     static native void contextFree(long context);
 

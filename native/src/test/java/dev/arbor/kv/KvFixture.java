@@ -23,6 +23,12 @@ final class KvFixture implements AutoCloseable {
         this.store = new BranchStore(context);
     }
 
+    /** A fixture of a context and store made by the caller (closed with it). */
+    KvFixture(LlamaContext context, BranchStore store) {
+        this.context = context;
+        this.store = store;
+    }
+
     @Override
     public void close() {
         store.close();

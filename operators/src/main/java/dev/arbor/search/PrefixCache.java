@@ -62,6 +62,7 @@ final class PrefixCache {
     private final PrefixCacheConfig config;
     private final EngineMetrics metrics;
     private final PrefixTree tree;
+    private final boolean overwritesHistory;
     private final List<PrefixNode> entries = new ArrayList<>();
     /** Where each admitted task's prompt ends in the tree, until the task releases its branches. */
     private final Map<SearchTask, PrefixNode> holders = new IdentityHashMap<>();
@@ -81,6 +82,7 @@ final class PrefixCache {
         this.config = store.context().params().kvUnified() ? config : PrefixCacheConfig.DISABLED;
         this.metrics = metrics;
         this.tree = new PrefixTree(trackedTokens);
+        this.overwritesHistory = store.memory().overwritesHistory();
     }
 
     /**
@@ -103,10 +105,14 @@ final class PrefixCache {
         List<Grammar> unowned = new ArrayList<>(grammars); // set to null as roots take them
         try {
             Hit[] hits = lookUp(tasks);
+            List<int[]> checkpoints = new ArrayList<>(prompts.size());
+            for (int[] prompt : prompts) {
+                checkpoints.add(checkpointsFor(prompt)); // every prompt of the batch is in the tree by now
+            }
             Set<PrefixNode> staying = keepMostRecent(budget.spareLeases(), hits);
             startHits(hits, samplers, unowned, staying, roots);
             fitUnder(budget); // the sources are forked: what must go may go now
-            prefill(prompts, samplers, unowned, hits, roots);
+            prefill(prompts, samplers, unowned, hits, roots, checkpoints);
             return new Roots(List.of(roots), cachedTokens(hits));
         } catch (RuntimeException e) {
             Grammar.closeAll(unowned);
@@ -139,19 +145,28 @@ final class PrefixCache {
             return false;
         }
         PrefixNode shared = tree.deepestShared(prompt);
-        if (shared == null || shared.depth < config.minPrefixTokens() || shared.entriesBelow > 0
-                || (config.maxCells() > 0 && shared.depth > config.maxCells())) {
+        if (shared == null) {
+            return false;
+        }
+        // Where decodes overwrite history, the entry sits where the survivor can go back to exactly.
+        int depth = Math.min(shared.depth, survivor.position());
+        int exact = exactDepth(survivor, depth);
+        if (exact < config.minPrefixTokens() || (config.maxCells() > 0 && exact > config.maxCells())) {
+            return false;
+        }
+        PrefixNode node = exact == shared.depth ? shared : tree.nodeAt(prompt, exact);
+        if (node == null || node.entriesBelow > 0) {
             return false;
         }
         try {
-            survivor.truncate(shared.depth);
+            survivor.truncate(exact);
         } catch (RuntimeException e) {
-            return false; // a model that cannot drop part of a sequence: nothing changed, nothing kept
+            return false; // refused before anything changed: nothing kept
         }
-        tree.attach(shared, survivor, ++clock);
-        entries.add(shared);
+        tree.attach(node, survivor, ++clock);
+        entries.add(node);
         changes++;
-        for (PrefixNode redundant : PrefixTree.entriesAbove(shared)) {
+        for (PrefixNode redundant : PrefixTree.entriesAbove(node)) {
             release(redundant);
         }
         return true;
@@ -244,21 +259,66 @@ final class PrefixCache {
         return hits;
     }
 
-    /** The source sharing the longest prefix with {@code prompt}, cut so that one token is left to prefill. */
+    /**
+     * The source sharing the longest prefix with {@code prompt} that it can give exactly, cut so that
+     * one token is left to prefill. On a dense model any source gives its whole shared prefix; where
+     * decodes overwrite history a source gives only as deep as its window or checkpoints reach
+     * ({@link Branch#deepestExactCut}), so the deepest of them wins, and a window llama.cpp has begun
+     * to overwrite is never started from.
+     */
     private Hit bestSource(int[] prompt) {
         PrefixTree.Match match = tree.match(prompt);
         PrefixNode at = match.node();
         int depth = match.depth();
         // A source below the node shares the whole match; failing that, an ancestor's subtree shares its path.
         while (at != null && Math.min(depth, prompt.length - 1) >= config.minPrefixTokens()) {
-            PrefixTree.Source source = PrefixTree.sourceUnder(at);
-            if (source != null) {
-                return new Hit(source, Math.min(depth, prompt.length - 1));
+            int shared = Math.min(depth, prompt.length - 1);
+            Hit best = null;
+            for (PrefixTree.Source source : PrefixTree.sourcesUnder(at)) {
+                int exact = exactDepth(source.branch(), shared);
+                if (exact >= config.minPrefixTokens() && (best == null || exact > best.depth()
+                        || (exact == best.depth() && source.isEntry() && !best.source().isEntry()))) {
+                    best = new Hit(source, exact);
+                }
+                if (best != null && best.depth() == shared && best.source().isEntry()) {
+                    break; // nothing beats an entry that gives the whole prefix
+                }
+            }
+            if (best != null) {
+                return best;
             }
             at = at.parent;
             depth = at == null ? 0 : at.depth;
         }
-        return null; // nothing holds a long enough prefix of the prompt
+        return null; // nothing holds a long enough prefix of the prompt exactly
+    }
+
+    /** How deep {@code branch} gives {@code depth} tokens of its prefix exactly (-1: not at all). */
+    private int exactDepth(Branch branch, int depth) {
+        return overwritesHistory ? branch.deepestExactCut(depth) : depth;
+    }
+
+    /**
+     * Where a prompt's prefill keeps checkpoints on a model whose decodes overwrite history: where it
+     * parts from other prompts (known from the tree, once every prompt of the batch is in it), every
+     * {@code checkpointInterval} tokens, and one token before its end (an identical prompt then
+     * prefills one token). Null on a dense model, which needs none.
+     */
+    private int[] checkpointsFor(int[] prompt) {
+        if (!overwritesHistory) {
+            return null;
+        }
+        java.util.TreeSet<Integer> at = new java.util.TreeSet<>();
+        for (int depth : tree.sharedDepths(prompt)) {
+            at.add(depth);
+        }
+        int interval = config.checkpointInterval();
+        for (int p = interval; interval > 0 && p < prompt.length; p += interval) {
+            at.add(p);
+        }
+        at.add(prompt.length - 1);
+        return at.stream().filter(p -> p >= config.minPrefixTokens() && p < prompt.length)
+                .mapToInt(Integer::intValue).toArray();
     }
 
     /** A task left (finished, failed, cancelled, never started): its branches hold nothing any more. */
@@ -326,10 +386,11 @@ final class PrefixCache {
 
     /** Prefills the misses' prompts (new roots) and the rest of the hits' prompts. */
     private void prefill(List<int[]> prompts, List<SamplerParams> samplers, List<Grammar> grammars, Hit[] hits,
-            Branch[] roots) {
+            Branch[] roots, List<int[]> checkpoints) {
         List<Integer> misses = new ArrayList<>();
         List<Branch> hitRoots = new ArrayList<>();
         List<int[]> suffixes = new ArrayList<>();
+        List<int[]> hitCheckpoints = new ArrayList<>();
         for (int i = 0; i < hits.length; i++) {
             if (hits[i] == null) {
                 misses.add(i);
@@ -337,24 +398,28 @@ final class PrefixCache {
                 int[] prompt = prompts.get(i);
                 hitRoots.add(roots[i]);
                 suffixes.add(Arrays.copyOfRange(prompt, hits[i].depth(), prompt.length));
+                hitCheckpoints.add(checkpoints.get(i));
             }
         }
         if (!misses.isEmpty()) {
             List<int[]> missPrompts = new ArrayList<>(misses.size());
             List<SamplerParams> missSamplers = new ArrayList<>(misses.size());
             List<Grammar> missGrammars = new ArrayList<>(misses.size());
+            List<int[]> missCheckpoints = new ArrayList<>(misses.size());
             for (int i : misses) {
                 missPrompts.add(prompts.get(i));
                 missSamplers.add(samplers.get(i));
                 missGrammars.add(grammars.set(i, null));
+                missCheckpoints.add(checkpoints.get(i));
             }
-            List<Branch> created = store.createAll(missPrompts, missSamplers, missGrammars);
+            List<Branch> created = store.createAll(missPrompts, missSamplers, missGrammars,
+                    overwritesHistory ? missCheckpoints : null);
             for (int m = 0; m < misses.size(); m++) {
                 roots[misses.get(m)] = created.get(m);
             }
         }
         if (!hitRoots.isEmpty()) {
-            store.prefill(hitRoots, suffixes);
+            store.prefill(hitRoots, suffixes, overwritesHistory ? hitCheckpoints : null);
         }
     }
 

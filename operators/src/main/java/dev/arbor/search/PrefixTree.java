@@ -123,6 +123,79 @@ final class PrefixTree {
         return null;
     }
 
+    /**
+     * Every branch in {@code node}'s subtree that holds {@code node}'s path: entries, and one branch of
+     * each running request that has started (they differ in what they can give exactly on a model whose
+     * decodes overwrite history: their checkpoints, their window).
+     */
+    static List<Source> sourcesUnder(PrefixNode node) {
+        List<Source> sources = new ArrayList<>();
+        collectSources(node, sources);
+        return sources;
+    }
+
+    private static void collectSources(PrefixNode node, List<Source> into) {
+        if (!node.holdsBelow()) {
+            return;
+        }
+        if (node.entry != null) {
+            into.add(new Source(node, node.entry));
+        }
+        for (SearchTask task : node.running) {
+            Branch branch = task.anyLiveBranch();
+            if (branch != null) {
+                into.add(new Source(node, branch));
+            }
+        }
+        for (PrefixNode child : node.children.values()) {
+            collectSources(child, into);
+        }
+    }
+
+    /**
+     * The node at exactly {@code depth} on {@code prompt}'s path (which the tree holds that deep),
+     * splitting an edge there if need be; null when the path is not that deep in the tree.
+     */
+    PrefixNode nodeAt(int[] prompt, int depth) {
+        PrefixNode node = root;
+        int at = 0;
+        while (at < depth) {
+            PrefixNode child = node.children.get(prompt[at]);
+            if (child == null) {
+                return null;
+            }
+            int common = common(child, prompt, at);
+            if (at + common >= depth && depth - at < child.edgeLength()) {
+                return split(child, depth - at);
+            }
+            if (common < child.edgeLength()) {
+                return null;
+            }
+            node = child;
+            at += common;
+        }
+        return node == root ? null : node;
+    }
+
+    /** The depths of the nodes on {@code prompt}'s path that two distinct requests or more passed: where prompts part. */
+    int[] sharedDepths(int[] prompt) {
+        List<Integer> depths = new ArrayList<>();
+        PrefixNode node = root;
+        int depth = 0;
+        while (depth < prompt.length) {
+            PrefixNode child = node.children.get(prompt[depth]);
+            if (child == null || common(child, prompt, depth) < child.edgeLength()) {
+                break;
+            }
+            node = child;
+            depth = child.depth;
+            if (node.visits >= 2) {
+                depths.add(depth);
+            }
+        }
+        return depths.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     /** Records that {@code task}'s prompt is {@code node}'s path (its branches will hold it). */
     static void hold(PrefixNode node, SearchTask task) {
         node.running.add(task);
