@@ -114,7 +114,8 @@ public final class ArborConfig implements Serializable {
         ContextParams.Builder builder = ContextParams.builder().nCtx(get(ArborOptions.N_CTX))
                 .nBatch(get(ArborOptions.N_BATCH)).nSeqMax(get(ArborOptions.N_SEQ_MAX))
                 .threadPolicy(get(ArborOptions.THREAD_POLICY)).poll(get(ArborOptions.CPU_POLL))
-                .flashAttention(get(ArborOptions.FLASH_ATTENTION)).kvUnified(get(ArborOptions.KV_UNIFIED));
+                .flashAttention(get(ArborOptions.FLASH_ATTENTION)).kvUnified(get(ArborOptions.KV_UNIFIED))
+                .swaFull(get(ArborOptions.SWA_FULL));
         int threads = get(ArborOptions.THREADS);
         builder.threads(threads > 0 ? threads
                 : TaskSlots.defaultThreads(Runtime.getRuntime().availableProcessors(), taskSlots));
@@ -130,7 +131,17 @@ public final class ArborConfig implements Serializable {
     /** The engine's prefix cache ({@link ArborOptions#CACHE_ENABLED} and the options beside it). */
     public PrefixCacheConfig prefixCache() {
         return new PrefixCacheConfig(get(ArborOptions.CACHE_ENABLED), get(ArborOptions.CACHE_MAX_CELLS),
-                get(ArborOptions.CACHE_MIN_PREFIX_TOKENS));
+                get(ArborOptions.CACHE_MIN_PREFIX_TOKENS), get(ArborOptions.CACHE_CHECKPOINT_INTERVAL));
+    }
+
+    /** The most bytes a slot's checkpoints may hold ({@link ArborOptions#CHECKPOINT_BYTES}). */
+    public long checkpointBytes() {
+        return get(ArborOptions.CHECKPOINT_BYTES).getBytes();
+    }
+
+    /** The admission overcommit factor ({@link ArborOptions#OVERCOMMIT}). */
+    public double overcommit() {
+        return get(ArborOptions.OVERCOMMIT);
     }
 
     /** The default sampler (the record's seed is applied per request). */
@@ -162,6 +173,10 @@ public final class ArborConfig implements Serializable {
         atLeast(ArborOptions.THREADS, 0);
         atLeast(ArborOptions.CACHE_MAX_CELLS, 0);
         atLeast(ArborOptions.CACHE_MIN_PREFIX_TOKENS, 1);
+        atLeast(ArborOptions.CACHE_CHECKPOINT_INTERVAL, 0);
+        double overcommit = get(ArborOptions.OVERCOMMIT);
+        check(overcommit >= 1.0 && !Double.isInfinite(overcommit), ArborOptions.OVERCOMMIT.key()
+                + " must be a finite factor >= 1, was " + overcommit);
         atLeast(ArborOptions.ROUTING_PREFIX_TOKENS, 0);
         atLeast(ArborOptions.WIDTH, 1);
         strategy();

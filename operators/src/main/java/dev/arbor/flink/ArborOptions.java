@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.kv.BranchStore;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.FlashAttention;
@@ -12,6 +13,7 @@ import java.time.Duration;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
+import org.apache.flink.configuration.MemorySize;
 
 /**
  * Every setting of Arbor's Flink operator as a typed Flink {@link ConfigOption}: the model and its
@@ -70,6 +72,27 @@ public final class ArborOptions {
                     + "parent's cells (true); false gives each sequence its own stream of n-ctx / n-seq-max cells, "
                     + "where a fork copies the prefix and no request may hold more than one stream per branch.");
 
+    public static final ConfigOption<Boolean> SWA_FULL = ConfigOptions.key("arbor.context.swa-full").booleanType()
+            .defaultValue(ContextParams.DEFAULT_SWA_FULL).withDescription("Sliding-window models (Gemma 3/4, "
+                    + "gpt-oss): give the window's layers a cache as large as n-ctx (true) instead of about window x "
+                    + "n-seq-max cells (false). False takes far less memory; llama.cpp then reuses cells that left a "
+                    + "window, and going back past them needs a checkpoint (Arbor checks; results are exact either way).");
+
+    public static final ConfigOption<MemorySize> CHECKPOINT_BYTES = ConfigOptions
+            .key("arbor.context.checkpoint-bytes").memoryType()
+            .defaultValue(new MemorySize(BranchStore.DEFAULT_CHECKPOINT_BYTES)).withDescription("Most memory the "
+                    + "checkpoints of one slot may hold: saved recurrent states and window cells that let the prefix "
+                    + "cache start requests from a shared prefix on hybrid, recurrent and sliding-window models. One "
+                    + "that does not fit is not taken (the cache then starts from an earlier one, or not at all); "
+                    + "results are the same either way.");
+
+    public static final ConfigOption<Double> OVERCOMMIT = ConfigOptions.key("arbor.admission.overcommit")
+            .doubleType().defaultValue(1.0).withDescription("Admit requests as if the context had this many times "
+                    + "its KV cells, betting that most stop well before their worst case (prompt + width x "
+                    + "max-new-tokens). A request whose cells then run out while others run is preempted and "
+                    + "restarted later with the same result; one that cannot fit even alone fails. 1 reserves every "
+                    + "worst case, so none is ever preempted.");
+
     public static final ConfigOption<String> STRATEGY = ConfigOptions.key("arbor.search.strategy").stringType()
             .defaultValue(SearchRequest.DEFAULT_STRATEGY.name()).withDescription("The search strategy by name: "
                     + SearchStrategy.all().stream().map(s -> s.name() + " (" + s.description() + ")")
@@ -112,6 +135,13 @@ public final class ArborOptions {
             .key("arbor.cache.min-prefix-tokens").intType().defaultValue(PrefixCacheConfig.DEFAULT_MIN_PREFIX_TOKENS)
             .withDescription("Shortest shared prompt prefix, in tokens, that the prefix cache keeps or starts a "
                     + "request from.");
+
+    public static final ConfigOption<Integer> CACHE_CHECKPOINT_INTERVAL = ConfigOptions
+            .key("arbor.cache.checkpoint-interval").intType()
+            .defaultValue(PrefixCacheConfig.DEFAULT_CHECKPOINT_INTERVAL).withDescription("Hybrid, recurrent and "
+                    + "sliding-window models: a prompt's prefill keeps a checkpoint every this many tokens (besides "
+                    + "where prompts are seen to part and just before the prompt's end), so a later request sharing "
+                    + "a prefix starts at most this many tokens short of it; 0 = only those. Dense models need none.");
 
     public static final ConfigOption<Integer> ROUTING_PREFIX_TOKENS = ConfigOptions
             .key("arbor.routing.prefix-tokens").intType().defaultValue(0)
@@ -182,8 +212,8 @@ public final class ArborOptions {
     /** Every option, for validation of configuration files and for documentation. */
     public static List<ConfigOption<?>> all() {
         return List.of(MODEL_PATH, GPU_LAYERS, LOAD_MODE, N_CTX, N_BATCH, N_SEQ_MAX, THREADS, THREAD_POLICY, CPU_POLL,
-                FLASH_ATTENTION, KV_UNIFIED, CACHE_ENABLED, CACHE_MAX_CELLS, CACHE_MIN_PREFIX_TOKENS,
-                ROUTING_PREFIX_TOKENS, STRATEGY, GRAMMAR, JSON_SCHEMA, CHAT_TEMPLATE, CHAT_SYSTEM, PROMPT_PREFIX, WIDTH,
+                FLASH_ATTENTION, KV_UNIFIED, SWA_FULL, CHECKPOINT_BYTES, OVERCOMMIT, CACHE_ENABLED, CACHE_MAX_CELLS,
+                CACHE_MIN_PREFIX_TOKENS, CACHE_CHECKPOINT_INTERVAL, ROUTING_PREFIX_TOKENS, STRATEGY, GRAMMAR, JSON_SCHEMA, CHAT_TEMPLATE, CHAT_SYSTEM, PROMPT_PREFIX, WIDTH,
                 MAX_NEW_TOKENS,
                 LENGTH_PENALTY, STOP, STOP_AT_EOG, RETURN_CANDIDATES, SEED, TEMPERATURE, TOP_K, TOP_P, MIN_P,
                 REPEAT_PENALTY, REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, TIMEOUT, CAPACITY, ORDERED);

@@ -47,6 +47,10 @@ public final class EngineMetricsBinding {
     public static final String CACHE_ENTRIES = "prefixCacheEntries";
     public static final String CACHE_CELLS = "prefixCacheCells";
     public static final String CACHE_EVICTIONS = "prefixCacheEvictions";
+    public static final String CHECKPOINTS = "checkpoints";
+    public static final String CHECKPOINT_BYTES = "checkpointBytes";
+    public static final String CHECKPOINT_RESTORES = "checkpointRestores";
+    public static final String REPLAYED_TOKENS = "replayedTokens";
 
     /** The codes of bad input; a code from a newer engine is not among them: counted as failed, never lost. */
     private static final Set<String> BAD_INPUT_CODES = Arrays.stream(ErrorCode.values()).filter(ErrorCode::isBadInput)
@@ -76,6 +80,10 @@ public final class EngineMetricsBinding {
         group.gauge(CACHE_ENTRIES, (Gauge<Integer>) engine::cacheEntries);
         group.gauge(CACHE_CELLS, (Gauge<Integer>) engine::cacheCells);
         group.gauge(CACHE_EVICTIONS, (Gauge<Long>) engine::cacheEvictions);
+        group.gauge(CHECKPOINTS, (Gauge<Integer>) engine::checkpoints);
+        group.gauge(CHECKPOINT_BYTES, (Gauge<Long>) engine::checkpointBytes);
+        group.gauge(CHECKPOINT_RESTORES, (Gauge<Long>) engine::checkpointRestores);
+        group.gauge(REPLAYED_TOKENS, (Gauge<Long>) engine::replayedTokens);
         completed = group.counter(REQUESTS_COMPLETED, new ThreadSafeSimpleCounter());
         rejected = group.counter(REQUESTS_REJECTED, new ThreadSafeSimpleCounter());
         failed = group.counter(REQUESTS_FAILED, new ThreadSafeSimpleCounter());

@@ -81,7 +81,8 @@ public final class SlotRuntime implements AutoCloseable {
         LlamaContext context = null;
         try {
             context = LlamaContext.create(lease.model(), config.contextParams(taskSlots));
-            SearchEngine engine = new SearchEngine(context, capacity, config.prefixCache());
+            SearchEngine engine = SearchEngine.builder(context).capacity(capacity).prefixCache(config.prefixCache())
+                    .checkpointBytes(config.checkpointBytes()).overcommit(config.overcommit()).build();
             EngineMetricsBinding metrics = EngineMetricsBinding.bind(metricGroup, engine.metrics());
             return new SlotRuntime(lease, context, engine, new RecordMapping(config, lease.model()), metrics);
         } catch (RuntimeException | Error e) {

@@ -23,6 +23,10 @@ public final class EngineMetrics {
     final AtomicLong cacheMisses = new AtomicLong();
     final AtomicLong cachedPromptTokens = new AtomicLong();
     final AtomicLong cacheEvictions = new AtomicLong();
+    volatile int checkpoints;
+    volatile long checkpointBytes;
+    volatile long checkpointRestores;
+    volatile long replayedTokens;
     volatile int cacheEntries;
     volatile int cacheCells;
     volatile int activeRequests;
@@ -154,6 +158,29 @@ public final class EngineMetrics {
     /** KV cells only the prefix cache holds now (no running request): what emptying it would free. */
     public int cacheCells() {
         return cacheCells;
+    }
+
+    /**
+     * Checkpoints held now: saved recurrent states and window cells (hybrid, recurrent and
+     * sliding-window models; always 0 on a dense one).
+     */
+    public int checkpoints() {
+        return checkpoints;
+    }
+
+    /** Bytes the checkpoints hold now (within the engine's checkpoint budget). */
+    public long checkpointBytes() {
+        return checkpointBytes;
+    }
+
+    /** Times a checkpoint was restored to start a branch below another's head (the prefix cache's hits on such models). */
+    public long checkpointRestores() {
+        return checkpointRestores;
+    }
+
+    /** Tokens decoded again from a checkpoint below the position asked for: what going back cost. */
+    public long replayedTokens() {
+        return replayedTokens;
     }
 
     /** Called on the engine thread with each step's decode time, in nanoseconds (for histograms). */

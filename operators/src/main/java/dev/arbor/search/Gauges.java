@@ -1,6 +1,6 @@
 package dev.arbor.search;
 
-/** Keeps the gauges of {@link EngineMetrics} (requests by state, branches, leases, cells, cache) after every pass. */
+/** Keeps the gauges of {@link EngineMetrics} (requests by state, branches, leases, cells, cache, checkpoints) after every pass. */
 final class Gauges implements EngineListener {
     private final EngineMetrics metrics;
 
@@ -17,5 +17,10 @@ final class Gauges implements EngineListener {
         metrics.kvCellsUsed = view.context().kvUsedCells();
         metrics.cacheEntries = view.cache().entries();
         metrics.cacheCells = view.cache().cells();
+        dev.arbor.kv.CheckpointStats checkpoints = view.store().checkpointStats();
+        metrics.checkpoints = checkpoints.live();
+        metrics.checkpointBytes = checkpoints.bytes();
+        metrics.checkpointRestores = checkpoints.restored();
+        metrics.replayedTokens = checkpoints.replayedTokens();
     }
 }

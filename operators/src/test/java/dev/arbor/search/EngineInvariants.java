@@ -47,9 +47,10 @@ final class EngineInvariants implements EngineListener {
             violations.add(leases + " leases, " + view.store().liveBranches() + " live branches, " + owned.size()
                     + " owned by requests and entries");
         }
+        boolean cellsPerPosition = view.store().memory().hasAttentionCells(); // a recurrent model has none
         for (int seq = 0; seq < view.store().nSeqMax(); seq++) {
             Branch branch = bySeq.get(seq);
-            int expected = branch == null ? 0 : branch.position();
+            int expected = branch == null || !cellsPerPosition ? 0 : branch.position();
             int cells = view.context().kvCellsOf(seq);
             if (cells != expected) {
                 violations.add("seq " + seq + " holds " + cells + " cells, expected " + expected);

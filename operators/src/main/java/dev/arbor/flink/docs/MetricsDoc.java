@@ -5,6 +5,10 @@ import static dev.arbor.flink.EngineMetricsBinding.CACHED_PROMPT_TOKENS;
 import static dev.arbor.flink.EngineMetricsBinding.CACHE_CELLS;
 import static dev.arbor.flink.EngineMetricsBinding.CACHE_ENTRIES;
 import static dev.arbor.flink.EngineMetricsBinding.CACHE_EVICTIONS;
+import static dev.arbor.flink.EngineMetricsBinding.CHECKPOINTS;
+import static dev.arbor.flink.EngineMetricsBinding.CHECKPOINT_BYTES;
+import static dev.arbor.flink.EngineMetricsBinding.CHECKPOINT_RESTORES;
+import static dev.arbor.flink.EngineMetricsBinding.REPLAYED_TOKENS;
 import static dev.arbor.flink.EngineMetricsBinding.CACHE_HITS;
 import static dev.arbor.flink.EngineMetricsBinding.CACHE_HIT_RATE;
 import static dev.arbor.flink.EngineMetricsBinding.CACHE_MISSES;
@@ -65,7 +69,15 @@ public final class MetricsDoc {
                 new Metric(CACHE_ENTRIES, "gauge", "Prefix cache entries held now (one sequence each)"),
                 new Metric(CACHE_CELLS, "gauge", "KV cells only the prefix cache holds now: what emptying it would free"),
                 new Metric(CACHE_EVICTIONS, "gauge", "Entries released so far to make room for requests or to stay "
-                        + "under `arbor.cache.max-cells`"));
+                        + "under `arbor.cache.max-cells`"),
+                new Metric(CHECKPOINTS, "gauge", "Checkpoints held now: saved recurrent states and window cells of "
+                        + "hybrid, recurrent and sliding-window models (0 on dense ones)"),
+                new Metric(CHECKPOINT_BYTES, "gauge", "Bytes the checkpoints hold now, within "
+                        + "`arbor.context.checkpoint-bytes`"),
+                new Metric(CHECKPOINT_RESTORES, "gauge", "Checkpoints restored so far to start a branch below "
+                        + "another's head (prefix cache hits on such models)"),
+                new Metric(REPLAYED_TOKENS, "gauge", "Tokens decoded again from a checkpoint below the position "
+                        + "asked for (what going back cost)"));
     }
 
     private static String badInputCodes() {
