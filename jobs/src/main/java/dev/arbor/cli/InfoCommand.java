@@ -60,11 +60,22 @@ final class InfoCommand implements Callable<Integer> {
                     loaded.parameterCount(), Files.size(file));
             System.out.printf("           vocabulary %,d tokens, embedding %d, trained context %,d%n", loaded.nVocab(),
                     loaded.nEmbd(), loaded.nCtxTrain());
+            System.out.printf("memory     %s (%s): %s%n", loaded.memory().describe(), loaded.memory().architecture(),
+                    whatIsExact(loaded.memory()));
             System.out.printf("sizing     %s%n", Sizing.of(loaded, slots).describe());
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
         return ExitCode.SUCCESS.code();
+    }
+
+    /** One phrase on what tree search can do exactly with this memory kind (docs/llama-cpp.md has the details). */
+    private static String whatIsExact(dev.arbor.llama.ModelMemory memory) {
+        return switch (memory.kind()) {
+            case DENSE -> "forks, cut-backs and the prefix cache share cells, all exact";
+            case SLIDING_WINDOW -> "forks exact; going back exact while the window is held, else from checkpoints";
+            case RECURRENT, HYBRID -> "forks exact; going back only from checkpoints (the prefix cache keeps them)";
+        };
     }
 
     private static void printLlama() {
