@@ -22,7 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * One beam search (width 4, 128-token prompt, 64 new tokens): Arbor's branch tree (one prefill,
  * forks share cells, one batched decode per step) against {@link NoSharingBeamSearch} (a copy of
  * the history per beam, beams decoded one by one). The KV cells each holds at its peak are a count,
- * not a time: {@link KvFootprintReport} prints them.
+ * not a time: {@link KvFootprintReport} prints them. {@code arch} picks the model's architecture
+ * (every memory kind: {@code QWEN35} a hybrid, {@code GEMMA3} a sliding window, {@code MAMBA2}
+ * recurrent); beam search only forks at the head, which is exact on all of them.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -35,6 +37,9 @@ public class BeamSearchBenchmark {
     @Param({"SMALL"})
     public String size;
 
+    @Param({"LLAMA"})
+    public String arch;
+
     private LlamaModel model;
     private LlamaContext arborContext;
     private LlamaContext baselineContext;
@@ -44,7 +49,7 @@ public class BeamSearchBenchmark {
 
     @Setup(Level.Trial)
     public void load() {
-        model = LlamaModel.load(BenchModels.file(size));
+        model = LlamaModel.load(BenchModels.file(arch, size));
         ContextParams params = BenchModels.context().nCtx(WIDTH * (PROMPT + NEW_TOKENS) + 64).nBatch(PROMPT)
                 .nSeqMax(WIDTH).build();
         arborContext = LlamaContext.create(model, params);

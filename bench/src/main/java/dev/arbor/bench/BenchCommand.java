@@ -31,12 +31,17 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--size", paramLabel = "TINY|SMALL", description = "Soak: the synthetic model (default TINY)")
     String size = "TINY";
 
+    @Option(names = "--arch", split = ",", paramLabel = "ARCH[,ARCH...]", description = "Benchmarks with an "
+            + "architecture parameter (BeamSearch, PrefixCache): the synthetic models' architectures to run, "
+            + "side by side, e.g. LLAMA,QWEN35,GEMMA3 (default LLAMA)")
+    List<String> architectures = new ArrayList<>();
+
     @Override
     public Integer call() throws Exception {
         List<String> jmh = new ArrayList<>(patterns);
         boolean soak = jmh.removeIf(SOAK::equalsIgnoreCase);
         if (!jmh.isEmpty() || !soak) {
-            dev.arbor.bench.BenchRunner.run(jmh, quick);
+            dev.arbor.bench.BenchRunner.run(jmh, quick, architectures);
         }
         if (soak) {
             dev.arbor.bench.SoakBenchmark.run(requests != null ? requests : quick ? 3000 : 10_000,

@@ -3,6 +3,7 @@ package dev.arbor.bench;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.FlashAttention;
 import dev.arbor.llama.ThreadPolicy;
+import dev.arbor.llama.gguf.SyntheticArchitecture;
 import dev.arbor.llama.gguf.SyntheticModel;
 import dev.arbor.llama.gguf.SyntheticModels;
 import java.nio.file.Path;
@@ -16,6 +17,15 @@ final class BenchModels {
     /** The synthetic F32 model of the named size, from the shared model cache. */
     static Path file(String size) {
         return SyntheticModels.cached(SyntheticModel.Size.valueOf(size), SyntheticModel.Precision.F32, SEED);
+    }
+
+    /**
+     * The synthetic F32 model of an architecture ({@code LLAMA}, {@code QWEN35}, {@code GEMMA3}, ...:
+     * every memory kind) and size, from the shared model cache; LLAMA is {@link #file(String)}'s.
+     */
+    static Path file(String arch, String size) {
+        return SyntheticModels.cached(SyntheticArchitecture.valueOf(arch), SyntheticModel.Size.valueOf(size),
+                SyntheticModel.Precision.F32, SEED);
     }
 
     /** A prompt of exactly {@code length} tokens (BOS, then ordinary words repeated). */

@@ -24,6 +24,11 @@ public final class BenchRunner {
     private BenchRunner() {}
 
     public static void run(List<String> patterns, boolean quick) {
+        run(patterns, quick, List.of());
+    }
+
+    /** As {@link #run(List, boolean)}, the benchmarks with an {@code arch} parameter run on each of {@code architectures}. */
+    public static void run(List<String> patterns, boolean quick, List<String> architectures) {
         List<Comparison> chosen = new ArrayList<>();
         for (Comparison comparison : Comparison.all()) {
             if (patterns.isEmpty() || patterns.stream().anyMatch(p -> comparison.benchmarkClass().contains(p))) {
@@ -43,6 +48,10 @@ public final class BenchRunner {
                 .shouldFailOnError(true);
         for (Comparison comparison : chosen) {
             options.include("\\." + comparison.benchmarkClass() + "\\.");
+        }
+        if (!architectures.isEmpty()) {
+            options.param("arch", architectures.stream().map(a -> a.strip().toUpperCase(java.util.Locale.ROOT))
+                    .toArray(String[]::new));
         }
         Collection<RunResult> results;
         try {

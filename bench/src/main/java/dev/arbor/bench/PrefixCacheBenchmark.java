@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -37,7 +38,10 @@ import org.openjdk.jmh.annotations.TearDown;
  *     but BOS: the cache finds nothing to keep, and the comparison shows what its bookkeeping
  *     costs.</li>
  * </ul>
- * Each iteration starts with a fresh context and engine (a cold cache).
+ * Each iteration starts with a fresh context and engine (a cold cache). {@code arch} picks the
+ * model's architecture (every memory kind: {@code -p arch=QWEN35} is a hybrid, {@code GEMMA3} a
+ * sliding window); on models whose decodes overwrite history the cache works from checkpoints, and
+ * the aux counter {@code checkpointPeakMiB} says what they held at most.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -54,6 +58,25 @@ public class PrefixCacheBenchmark {
     @Param({"SMALL"})
     public String size;
 
+    @Param({"LLAMA"})
+    public String arch;
+
+    /** What the cached engine's checkpoints held at most, per iteration. */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Checkpoints {
+        double peakMiB;
+
+        @Setup(Level.Iteration)
+        public void reset() {
+            peakMiB = 0;
+        }
+
+        public double checkpointPeakMiB() {
+            return peakMiB;
+        }
+    }
+
     private LlamaModel model;
     private List<SearchRequest> shared;
     private List<SearchRequest> distinct;
@@ -64,7 +87,7 @@ public class PrefixCacheBenchmark {
 
     @Setup(Level.Trial)
     public void load() {
-        model = LlamaModel.load(BenchModels.file(size));
+        model = LlamaModel.load(BenchModels.file(arch, size));
         int[] prefix = BenchModels.prompt(model, PREFIX);
         shared = new ArrayList<>(REQUESTS);
         distinct = new ArrayList<>(REQUESTS);
@@ -100,8 +123,10 @@ public class PrefixCacheBenchmark {
     }
 
     @Benchmark
-    public long sharedCached() throws Exception {
-        return run(cached, shared);
+    public long sharedCached(Checkpoints checkpoints) throws Exception {
+        long served = run(cached, shared);
+        checkpoints.peakMiB = cached.metrics().checkpointPeakBytes() / (1024.0 * 1024.0);
+        return served;
     }
 
     @Benchmark
@@ -110,8 +135,10 @@ public class PrefixCacheBenchmark {
     }
 
     @Benchmark
-    public long distinctCached() throws Exception {
-        return run(cached, distinct);
+    public long distinctCached(Checkpoints checkpoints) throws Exception {
+        long served = run(cached, distinct);
+        checkpoints.peakMiB = cached.metrics().checkpointPeakBytes() / (1024.0 * 1024.0);
+        return served;
     }
 
     @Benchmark

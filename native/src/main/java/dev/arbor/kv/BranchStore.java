@@ -100,7 +100,7 @@ public final class BranchStore implements AutoCloseable {
     /** What the checkpoints hold and what restoring them did, for metrics. */
     public CheckpointStats checkpointStats() {
         CheckpointPool pool = memory.checkpoints();
-        return new CheckpointStats(pool.live(), pool.bytes(), pool.maxBytes(), pool.taken(), pool.skipped(),
+        return new CheckpointStats(pool.live(), pool.bytes(), pool.peakBytes(), pool.maxBytes(), pool.taken(), pool.skipped(),
                 pool.restored(), pool.replayedTokens());
     }
 

@@ -16,6 +16,7 @@ final class CheckpointPool {
     private final LlamaContext context;
     private final long maxBytes;
     private long bytes;
+    private long peakBytes;
     private int live;
     private long taken;
     private long skipped;
@@ -42,6 +43,7 @@ final class CheckpointPool {
         }
         Checkpoint checkpoint = new Checkpoint(this, position, context.partialStateSave(seq));
         bytes += checkpoint.bytes();
+        peakBytes = Math.max(peakBytes, bytes);
         live++;
         taken++;
         return checkpoint;
@@ -68,6 +70,10 @@ final class CheckpointPool {
 
     long bytes() {
         return bytes;
+    }
+
+    long peakBytes() {
+        return peakBytes;
     }
 
     int live() {

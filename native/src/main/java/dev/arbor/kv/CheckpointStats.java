@@ -5,11 +5,12 @@ package dev.arbor.kv;
  *
  * @param live checkpoints held now (one shared by many branches counts once)
  * @param bytes what they hold
- * @param maxBytes the store's budget; {@code bytes <= maxBytes} always
+ * @param peakBytes the most they held at once over the store's life
+ * @param maxBytes the store's budget; {@code bytes <= peakBytes <= maxBytes} always
  * @param taken checkpoints taken over the store's life
  * @param skipped checkpoints not taken because the budget was spent
  * @param restored restores of a checkpoint into a sequence (forkAt and truncate below a head)
  * @param replayedTokens tokens decoded again from a checkpoint below the position asked for
  */
-public record CheckpointStats(int live, long bytes, long maxBytes, long taken, long skipped, long restored,
+public record CheckpointStats(int live, long bytes, long peakBytes, long maxBytes, long taken, long skipped, long restored,
         long replayedTokens) {}

@@ -25,6 +25,7 @@ public final class EngineMetrics {
     final AtomicLong cacheEvictions = new AtomicLong();
     volatile int checkpoints;
     volatile long checkpointBytes;
+    volatile long checkpointPeakBytes;
     volatile long checkpointRestores;
     volatile long replayedTokens;
     volatile int cacheEntries;
@@ -171,6 +172,11 @@ public final class EngineMetrics {
     /** Bytes the checkpoints hold now (within the engine's checkpoint budget). */
     public long checkpointBytes() {
         return checkpointBytes;
+    }
+
+    /** The most bytes the checkpoints held at once so far. */
+    public long checkpointPeakBytes() {
+        return checkpointPeakBytes;
     }
 
     /** Times a checkpoint was restored to start a branch below another's head (the prefix cache's hits on such models). */

@@ -20,6 +20,7 @@ final class Gauges implements EngineListener {
         dev.arbor.kv.CheckpointStats checkpoints = view.store().checkpointStats();
         metrics.checkpoints = checkpoints.live();
         metrics.checkpointBytes = checkpoints.bytes();
+        metrics.checkpointPeakBytes = checkpoints.peakBytes();
         metrics.checkpointRestores = checkpoints.restored();
         metrics.replayedTokens = checkpoints.replayedTokens();
     }
