@@ -14,8 +14,8 @@ final class Admission {
     /** While >= 0, admissions wait until fewer requests than this are running. */
     private int pausedWhileRunning = -1;
 
-    Admission(int leases, long cells) {
-        this.budget = new AdmissionBudget(leases, cells);
+    Admission(int leases, long cells, int verifierLeases, long verifierCells) {
+        this.budget = new AdmissionBudget(leases, cells, verifierLeases, verifierCells);
     }
 
     /** QUEUED → STARTING for the requests that fit now, their footprints reserved, in order. */

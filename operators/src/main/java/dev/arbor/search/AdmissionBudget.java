@@ -12,28 +12,46 @@ package dev.arbor.search;
 final class AdmissionBudget {
     private final int leases;
     private final long cells;
+    private final int verifierLeases;
+    private final long verifierCells;
     private int reservedLeases;
     private long reservedCells;
+    private int reservedVerifierLeases;
+    private long reservedVerifierCells;
 
     AdmissionBudget(int leases, long cells) {
+        this(leases, cells, 0, 0);
+    }
+
+    /** With a process reward model's context of {@code verifierLeases} sequences and {@code verifierCells} cells. */
+    AdmissionBudget(int leases, long cells, int verifierLeases, long verifierCells) {
         this.leases = leases;
         this.cells = cells;
+        this.verifierLeases = verifierLeases;
+        this.verifierCells = verifierCells;
     }
 
     /** Reserves the request's footprint if it fits now; false (and nothing reserved) otherwise. */
     boolean tryReserve(PreparedRequest request) {
         Footprint need = request.footprint();
-        if (need.leases() > spareLeases() || need.cells() > spareCells()) {
+        if (need.leases() > spareLeases() || need.cells() > spareCells()
+                || need.verifierLeases() > verifierLeases - reservedVerifierLeases
+                || need.verifierCells() > verifierCells - reservedVerifierCells) {
             return false;
         }
         reservedLeases += need.leases();
         reservedCells += need.cells();
+        reservedVerifierLeases += need.verifierLeases();
+        reservedVerifierCells += need.verifierCells();
         return true;
     }
 
     void release(PreparedRequest request) {
-        reservedLeases -= request.footprint().leases();
-        reservedCells -= request.footprint().cells();
+        Footprint held = request.footprint();
+        reservedLeases -= held.leases();
+        reservedCells -= held.cells();
+        reservedVerifierLeases -= held.verifierLeases();
+        reservedVerifierCells -= held.verifierCells();
     }
 
     /** Leases no admitted request has reserved: what the prefix cache's entries may hold. */
@@ -49,5 +67,7 @@ final class AdmissionBudget {
     void releaseAll() {
         reservedLeases = 0;
         reservedCells = 0;
+        reservedVerifierLeases = 0;
+        reservedVerifierCells = 0;
     }
 }

@@ -12,15 +12,18 @@ import java.util.List;
  * {@code n - 1} forks share its cells; each sample draws with its own seed, derived from
  * (request id, request seed, sample index), and stops on its own (end of generation, a stop
  * string, or {@code maxNewTokens}). Finished samples keep their branch until every sample is done;
- * then the {@link Scorer} ranks them (ties to the lower index). Under a grammar every sample draws
- * from its branch's masked logits, so it only ever writes what its grammar state allows.
+ * then the request's verifier ranks them (its {@link Scorer} by default; a process reward model or
+ * the policy model as a judge when it names one), ties to the lower index. Under a grammar every
+ * sample draws from its branch's masked logits, so it only ever writes what its grammar state allows.
  */
-final class BestOfN extends SearchTask {
-    private static final class Sample {
+class BestOfN extends SearchTask {
+    static final class Sample {
         final int index;
         final Branch branch;
         final Trajectory path = new Trajectory();
         Completion result;
+        /** The last token when it ended the sample without being decoded (a stop string, the token limit); -1 else. */
+        int undecoded = -1;
 
         Sample(int index, Branch branch) {
             this.index = index;
@@ -29,9 +32,17 @@ final class BestOfN extends SearchTask {
     }
 
     private final List<Sample> samples = new ArrayList<>();
+    private final Verifiers verifiers;
+    private int scorerCalls;
+    private long tokensScored;
 
     BestOfN(PreparedRequest prepared, BranchStore store) {
+        this(prepared, store, Verifiers.NONE);
+    }
+
+    BestOfN(PreparedRequest prepared, BranchStore store, Verifiers verifiers) {
         super(prepared, store);
+        this.verifiers = verifiers;
     }
 
     @Override
@@ -72,8 +83,10 @@ final class BestOfN extends SearchTask {
             if (request.stopAtEndOfGeneration() && model.isEndOfGeneration(token)) {
                 sample.result = sample.path.complete(StopReason.EOG, grammarCompleteAfter(sample.branch, token));
             } else if (stopped) {
+                sample.undecoded = token;
                 sample.result = sample.path.complete(StopReason.STOP, grammarCompleteAfter(sample.branch, token));
             } else if (sample.path.size() >= request.maxNewTokens()) {
+                sample.undecoded = token;
                 sample.result = sample.path.complete(StopReason.LENGTH, grammarCompleteAfter(sample.branch, token));
             } else {
                 commitLater(step, sample.branch, token);
@@ -93,12 +106,58 @@ final class BestOfN extends SearchTask {
 
     @Override
     List<RankedCompletion> ranked() {
+        double[] scores = scores();
         List<RankedCompletion> ranked = new ArrayList<>(samples.size());
-        for (Sample sample : samples) {
-            ranked.add(new RankedCompletion(sample.result, request.scorer().score(sample.result)));
+        for (int i = 0; i < samples.size(); i++) {
+            ranked.add(new RankedCompletion(samples.get(i).result, scores[i]));
         }
         // List.sort is stable: equal scores keep sample order.
         ranked.sort(Comparator.comparingDouble(RankedCompletion::score).reversed());
         return ranked;
+    }
+
+    /** The finished samples, in index order. */
+    final List<Sample> samples() {
+        return samples;
+    }
+
+    /**
+     * Each sample's score: the request's {@link Scorer}, or its model verifier on the whole solution
+     * (split into steps at the step delimiter for a process reward model), all samples in one batch.
+     */
+    final double[] scores() {
+        double[] scores = new double[samples.size()];
+        if (request.verifier().kind() == VerifierSpec.Kind.SCORER) {
+            for (int i = 0; i < scores.length; i++) {
+                scores[i] = request.scorer().score(samples.get(i).result);
+                scorerCalls++;
+            }
+            return scores;
+        }
+        List<SolutionNode> nodes = new ArrayList<>(samples.size());
+        for (Sample sample : samples) {
+            SolutionNode node = new SolutionNode(sample.index, null, 0, sample.branch, sample.path,
+                    request.steps().split(sample.result.text()), List.of());
+            if (sample.undecoded >= 0) {
+                node.addPending(sample.undecoded);
+            }
+            node.finished = true;
+            node.reason = sample.result.finishReason();
+            nodes.add(node);
+        }
+        Verifier verifier = verifiers.forRequest(request, store);
+        try {
+            scores = verifier.score(nodes);
+            scorerCalls += verifier.calls();
+            tokensScored += verifier.tokensScored();
+            return scores;
+        } finally {
+            verifier.close();
+        }
+    }
+
+    @Override
+    SearchDetails details() {
+        return new SearchDetails(List.of(), java.util.Map.of(), 0, 0, scorerCalls, tokensScored);
     }
 }

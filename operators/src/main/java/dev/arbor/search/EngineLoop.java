@@ -43,6 +43,7 @@ final class EngineLoop implements Runnable {
     private final RequestQueue queue = new RequestQueue();
     private final Admission admission;
     private final PrefixCache cache;
+    private final Verifiers verifiers;
     private final RequestEnds ends;
     private final EngineStep step;
     private final List<EngineListener> listeners;
@@ -56,12 +57,14 @@ final class EngineLoop implements Runnable {
      * @param listeners told after every pass, in order (the gauges first)
      */
     EngineLoop(LlamaContext context, EngineMetrics metrics, long admissionCells, PrefixCacheConfig cacheConfig,
-            long checkpointBytes, List<EngineListener> listeners) {
+            long checkpointBytes, ProcessRewardModel prm, List<EngineListener> listeners) {
         this.context = context;
         this.store = new BranchStore(context, checkpointBytes);
         this.metrics = metrics;
         this.outcomes = new Outcomes(metrics);
-        this.admission = new Admission(context.nSeqMax(), admissionCells);
+        this.verifiers = prm == null ? Verifiers.NONE : new Verifiers(prm, prm.newStore());
+        this.admission = prm == null ? new Admission(context.nSeqMax(), admissionCells, 0, 0)
+                : new Admission(context.nSeqMax(), admissionCells, prm.context().nSeqMax(), prm.context().nCtx());
         // The tree remembers a few contexts' worth of prompt tokens: enough to notice shared prefixes.
         this.cache = new PrefixCache(store, cacheConfig, metrics, 16L * context.nCtx());
         this.ends = new RequestEnds(queue, admission, cache, outcomes, metrics);
@@ -120,6 +123,7 @@ final class EngineLoop implements Runnable {
         } finally {
             answerAll(ErrorCode.CANCELLED, "the engine closed before the request finished");
             store.drain(); // releases the cache's entries too
+            verifiers.drain();
             cache.clear();
             tellListeners();
         }
@@ -155,7 +159,7 @@ final class EngineLoop implements Runnable {
         List<Grammar> grammars = new ArrayList<>(admitted.size());
         try {
             for (PendingRequest pending : admitted) {
-                SearchTask task = pending.prepared().request().strategy().start(pending.prepared(), store);
+                SearchTask task = pending.prepared().request().strategy().start(pending.prepared(), store, verifiers);
                 tasks.add(task);
                 samplers.add(task.rootSampler());
                 grammars.add(task.rootGrammar());

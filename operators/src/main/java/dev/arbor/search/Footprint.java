@@ -10,11 +10,22 @@ package dev.arbor.search;
  * @param cells KV cells at once: the prompt, shared by all branches, plus what each branch adds
  *     (in {@code long}, so that a huge request never wraps around to look small); 0 for a model
  *     without attention cells (a pure recurrent one)
+ * @param verifierLeases sequences of the slot's process reward model it holds at once (0 without one)
+ * @param verifierCells cells of the process reward model's context it holds at once
  */
-public record Footprint(int leases, long cells) {
+public record Footprint(int leases, long cells, int verifierLeases, long verifierCells) {
+    /** A footprint on the policy model's context alone. */
+    public Footprint(int leases, long cells) {
+        this(leases, cells, 0, 0);
+    }
+
+    /** The same, plus what a process reward model holds for the request. */
+    Footprint withVerifier(int prmLeases, long prmCells) {
+        return new Footprint(leases, cells, prmLeases, prmCells);
+    }
 
     /** The same leases and no cells: on a model whose memory has no attention cells to count. */
     Footprint withoutCells() {
-        return new Footprint(leases, 0);
+        return new Footprint(leases, 0, verifierLeases, verifierCells);
     }
 }

@@ -15,17 +15,19 @@ final class RequestValidator {
     private final int nCtx;
     private final long admissionCells;
     private final int nSeqMax;
+    private final ProcessRewardModel prm;
 
     /**
      * @param nCtx the context's cells: no prompt may fill them
      * @param admissionCells the cells admission hands out ({@code nCtx}, more when overcommitting):
      *     a request whose footprint exceeds them can never be admitted
      */
-    RequestValidator(LlamaModel model, int nCtx, long admissionCells, int nSeqMax) {
+    RequestValidator(LlamaModel model, int nCtx, long admissionCells, int nSeqMax, ProcessRewardModel prm) {
         this.model = model;
         this.nCtx = nCtx;
         this.admissionCells = admissionCells;
         this.nSeqMax = nSeqMax;
+        this.prm = prm;
     }
 
     /** Thrown with the error a request gets instead of a completion. */
@@ -52,7 +54,29 @@ final class RequestValidator {
                     + request.width() + " x " + request.maxNewTokens() + " new tokens needs " + footprint.cells()
                     + " KV cells; the context holds " + admissionCells);
         }
+        if (request.verifier().kind() == VerifierSpec.Kind.PRM) {
+            footprint = prmFootprint(request, footprint);
+        }
         return new PreparedRequest(request, prompt, now, deadline(request, now), null, footprint);
+    }
+
+    /** The request's footprint with what the process reward model holds for it, or the reason it cannot. */
+    private Footprint prmFootprint(SearchRequest request, Footprint policy) throws Rejected {
+        if (prm == null) {
+            throw invalid("the prm verifier needs a process reward model, and this engine has none "
+                    + "(arbor.verifier.prm-model)");
+        }
+        String problem = request.promptText() != null ? request.promptText() : model.detokenize(request.promptTokens());
+        int promptTokens = prm.model().tokenize(problem + prm.promptSuffix(), true, false).length;
+        int tagTokens = Math.max(1, prm.model().tokenize(prm.stepTag(), false, false).length);
+        Footprint footprint = PrmVerifier.footprint(policy, request, promptTokens, tagTokens);
+        if (footprint.verifierLeases() > prm.context().nSeqMax() || footprint.verifierCells() > prm.context().nCtx()) {
+            throw new Rejected(ErrorCode.WIDTH_TOO_LARGE, "scoring width " + request.width() + " with the process "
+                    + "reward model needs up to " + footprint.verifierLeases() + " of its sequences and "
+                    + footprint.verifierCells() + " of its cells; its context has " + prm.context().nSeqMax()
+                    + " and " + prm.context().nCtx());
+        }
+        return footprint;
     }
 
     /** The request's footprint under its strategy, on this model's memory (no cells to count on a recurrent one). */
@@ -107,6 +131,17 @@ final class RequestValidator {
         }
         if (request.timeout() != null && (request.timeout().isNegative() || request.timeout().isZero())) {
             throw invalid("timeout must be positive, was " + request.timeout());
+        }
+        String steps = request.steps().problem();
+        if (steps != null) {
+            throw invalid(steps);
+        }
+        if (request.answerPattern() != null) {
+            try {
+                java.util.regex.Pattern.compile(request.answerPattern());
+            } catch (java.util.regex.PatternSyntaxException e) {
+                throw invalid("answerPattern is not a regular expression: " + e.getDescription());
+            }
         }
         checkGrammar(request);
     }

@@ -1,12 +1,24 @@
 package dev.arbor.search;
 
 /**
- * Ranks the completions of a best-of-n request; higher is better. Implementations must be
- * deterministic and cheap: they run on the engine thread.
+ * Scores solutions; higher is better. Ranks the completions of best-of-n and self-consistency and,
+ * through {@link #scorePartial}, the partial solutions a step-level search keeps or drops. A user's
+ * own scorer (a regex against the record's reference answer, a unit-test runner) implements this
+ * interface and is named by its class (records, options, SQL). Implementations must be
+ * deterministic and should be quick: they run on the engine thread. One that throws fails only the
+ * request it was scoring.
  */
 @FunctionalInterface
 public interface Scorer {
     double score(Completion completion);
+
+    /**
+     * The score of a partial (or complete) solution of a step-level search; by default what
+     * {@link #score} gives the text generated so far.
+     */
+    default double scorePartial(PartialSolution solution) {
+        return score(solution.completion());
+    }
 
     /** Mean token logprob: prefers confident completions without favouring short ones (the default). */
     Scorer MEAN_LOGPROB = completion -> {

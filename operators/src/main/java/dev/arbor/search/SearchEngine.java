@@ -69,11 +69,12 @@ public final class SearchEngine implements AutoCloseable {
     private SearchEngine(Builder builder) {
         this.context = builder.context;
         long admissionCells = (long) Math.floor(context.nCtx() * builder.overcommit);
-        this.validator = new RequestValidator(context.model(), context.nCtx(), admissionCells, context.nSeqMax());
+        this.validator = new RequestValidator(context.model(), context.nCtx(), admissionCells, context.nSeqMax(),
+                builder.prm);
         this.capacity = builder.capacity;
         this.metrics.nCtx = context.nCtx();
         this.loop = new EngineLoop(context, metrics, admissionCells, builder.cache, builder.checkpointBytes,
-                builder.listeners);
+                builder.prm, builder.listeners);
         this.thread = new Thread(loop, "arbor-engine-" + THREADS.incrementAndGet());
         this.thread.setDaemon(true);
         this.thread.start();
@@ -94,6 +95,7 @@ public final class SearchEngine implements AutoCloseable {
         private PrefixCacheConfig cache = PrefixCacheConfig.DISABLED;
         private double overcommit = 1.0;
         private long checkpointBytes = BranchStore.DEFAULT_CHECKPOINT_BYTES;
+        private ProcessRewardModel prm;
         private final List<EngineListener> listeners = new ArrayList<>();
 
         private Builder(LlamaContext context) {
@@ -140,6 +142,15 @@ public final class SearchEngine implements AutoCloseable {
                 throw new IllegalArgumentException("checkpoint bytes must be >= 0, was " + bytes);
             }
             this.checkpointBytes = bytes;
+            return this;
+        }
+
+        /**
+         * A process reward model for requests whose verifier is {@code prm} (step_beam, dvts, best-of-n
+         * ranked by it); its context's sequences and cells are admitted like the policy's.
+         */
+        public Builder processRewardModel(ProcessRewardModel value) {
+            this.prm = value;
             return this;
         }
 

@@ -10,13 +10,20 @@ import java.util.List;
  * is empty unless the request asked for them and it succeeded.
  */
 public record SearchOutcome(String id, RankedCompletion winner, List<RankedCompletion> candidates, RunStats stats,
-        SearchFailure error) {
+        SearchFailure error, SearchDetails details) {
 
     public SearchOutcome {
         candidates = List.copyOf(candidates);
+        details = details == null ? SearchDetails.NONE : details;
         if ((winner == null) == (error == null)) {
             throw new IllegalArgumentException("a result has either a winner or an error");
         }
+    }
+
+    /** An outcome without step-level details. */
+    public SearchOutcome(String id, RankedCompletion winner, List<RankedCompletion> candidates, RunStats stats,
+            SearchFailure error) {
+        this(id, winner, candidates, stats, error, SearchDetails.NONE);
     }
 
     static SearchOutcome failure(String id, ErrorCode code, String message, RunStats stats) {

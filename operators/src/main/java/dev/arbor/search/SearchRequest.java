@@ -33,11 +33,18 @@ import java.util.List;
  * @param grammarRoot the rule the grammar starts from
  * @param promptMarkup whether {@code promptText} writes control tokens as text (a prompt rendered
  *     with a chat template: {@code <|im_start|>} and the like become the model's control tokens)
+ * @param steps what a reasoning step is, for the step-level strategies (step_beam, dvts)
+ * @param verifier what scores partial and complete solutions (the request's {@code scorer}, a process
+ *     reward model, or the policy model as a judge)
+ * @param answerPattern self-consistency: a regular expression whose first group (or whole match, the
+ *     last in the text) is a sample's final answer; null: the last non-blank line
+ * @param reference a reference answer a scorer may check against (e.g. an eval item's), or null
  */
 public record SearchRequest(String id, String promptText, int[] promptTokens, SearchStrategy strategy, int width,
         int maxNewTokens, List<String> stop, boolean stopAtEndOfGeneration, SamplerParams sampler, long seed,
         double lengthPenalty, Scorer scorer, boolean returnCandidates, Duration timeout, String grammar,
-        String grammarRoot, boolean promptMarkup) {
+        String grammarRoot, boolean promptMarkup, StepSpec steps, VerifierSpec verifier, String answerPattern,
+        String reference) {
 
     public SearchRequest {
         if (id == null) {
@@ -45,6 +52,18 @@ public record SearchRequest(String id, String promptText, int[] promptTokens, Se
         }
         stop = stop == null ? List.of() : List.copyOf(stop);
         promptTokens = promptTokens == null ? null : promptTokens.clone();
+        steps = steps == null ? StepSpec.DEFAULTS : steps;
+        verifier = verifier == null ? VerifierSpec.SCORER : verifier;
+    }
+
+    /** A request of the settings before step-level search existed (default steps and verifier). */
+    public SearchRequest(String id, String promptText, int[] promptTokens, SearchStrategy strategy, int width,
+            int maxNewTokens, List<String> stop, boolean stopAtEndOfGeneration, SamplerParams sampler, long seed,
+            double lengthPenalty, Scorer scorer, boolean returnCandidates, Duration timeout, String grammar,
+            String grammarRoot, boolean promptMarkup) {
+        this(id, promptText, promptTokens, strategy, width, maxNewTokens, stop, stopAtEndOfGeneration, sampler, seed,
+                lengthPenalty, scorer, returnCandidates, timeout, grammar, grammarRoot, promptMarkup, null, null, null,
+                null);
     }
 
     public static Builder builder(String id) {
@@ -84,6 +103,10 @@ public record SearchRequest(String id, String promptText, int[] promptTokens, Se
         private String grammar;
         private String grammarRoot = Grammar.DEFAULT_ROOT;
         private boolean promptMarkup;
+        private StepSpec steps = StepSpec.DEFAULTS;
+        private VerifierSpec verifier = VerifierSpec.SCORER;
+        private String answerPattern;
+        private String reference;
 
         private Builder(String id) {
             this.id = id;
@@ -177,10 +200,34 @@ public record SearchRequest(String id, String promptText, int[] promptTokens, Se
             return this;
         }
 
+        /** What a reasoning step is (step_beam, dvts). */
+        public Builder steps(StepSpec value) {
+            this.steps = value;
+            return this;
+        }
+
+        /** What scores partial and complete solutions. */
+        public Builder verifier(VerifierSpec value) {
+            this.verifier = value;
+            return this;
+        }
+
+        /** Self-consistency: the regular expression that finds a sample's final answer. */
+        public Builder answerPattern(String regex) {
+            this.answerPattern = regex;
+            return this;
+        }
+
+        /** A reference answer scorers may check against. */
+        public Builder reference(String value) {
+            this.reference = value;
+            return this;
+        }
+
         public SearchRequest build() {
             return new SearchRequest(id, promptText, promptTokens, strategy, width, maxNewTokens, stop,
                     stopAtEndOfGeneration, sampler, seed, lengthPenalty, scorer, returnCandidates, timeout, grammar,
-                    grammarRoot, promptMarkup);
+                    grammarRoot, promptMarkup, steps, verifier, answerPattern, reference);
         }
     }
 }

@@ -94,14 +94,23 @@ abstract class SearchTask {
      */
     final SearchOutcome finish(long queuedMs, long runMs, Predicate<Branch> keeper) {
         List<RankedCompletion> ranked = ranked();
+        SearchDetails details = details();
         releaseAll(keeper);
         RunStats stats = stats(queuedMs, runMs);
         if (ranked.isEmpty()) {
             return SearchOutcome.failure(request.id(), ErrorCode.FAILED, "the search kept no completion", stats);
         }
         List<RankedCompletion> candidates = request.returnCandidates() ? ranked : List.of();
-        return new SearchOutcome(request.id(), ranked.get(0), candidates, stats, null);
+        return new SearchOutcome(request.id(), ranked.get(0), candidates, stats, null, details);
     }
+
+    /** What the search tells besides its completions (a scored tree, a tally, counts); none by default. */
+    SearchDetails details() {
+        return SearchDetails.NONE;
+    }
+
+    /** Called once the task's branches are released (finished or aborted): what else it holds goes. */
+    void released() {}
 
     /** Releases every branch (cancellation, timeout, failure). */
     final void abort() {
@@ -213,6 +222,7 @@ abstract class SearchTask {
             ledger.release(branch);
         }
         live.clear();
+        released();
         Runnable hook = onRelease;
         onRelease = () -> { };
         hook.run();
