@@ -10,9 +10,10 @@ import java.util.List;
 /**
  * The policy model as a judge ({@link VerifierSpec.Kind#JUDGE}): each solution's branch is forked at
  * its head (its tokens are shared, never prefilled again), the question is prefilled on the forks,
- * all of them in one batch, and a solution scores P(yes) / (P(yes) + P(no)) of the first tokens of
- * the two answers; the forks are released at once. A solution's last sampled token, which its search
- * did not decode, is prefilled before the question.
+ * all of them in one batch, and a solution scores P(yes) / (P(yes) + P(no)) of the first tokens in
+ * which the two answers differ (tokens they begin with alike, such as a word-start piece, are
+ * prefilled after the question); the forks are released at once. A solution's last sampled token,
+ * which its search did not decode, is prefilled before the question.
  */
 final class JudgeVerifier implements Verifier {
     private final BranchStore store;
@@ -25,21 +26,21 @@ final class JudgeVerifier implements Verifier {
     JudgeVerifier(BranchStore store, VerifierSpec spec) {
         this.store = store;
         LlamaModel model = store.context().model();
-        this.question = model.tokenize(spec.question(), false, false);
-        this.yes = firstToken(model, spec.yes(), "yes");
-        this.no = firstToken(model, spec.no(), "no");
-        if (yes == no) {
+        int[] yesTokens = model.tokenize(spec.yes(), false, false);
+        int[] noTokens = model.tokenize(spec.no(), false, false);
+        int common = 0;
+        while (common < yesTokens.length && common < noTokens.length && yesTokens[common] == noTokens[common]) {
+            common++;
+        }
+        if (common == yesTokens.length || common == noTokens.length) {
             throw new RequestFailure(ErrorCode.INVALID_PARAMS, "the judge's answers '" + spec.yes() + "' and '"
-                    + spec.no() + "' start with the same token");
+                    + spec.no() + "' must differ in a token (one is the other's start)");
         }
-    }
-
-    private static int firstToken(LlamaModel model, String text, String what) {
-        int[] tokens = model.tokenize(text, false, false);
-        if (tokens.length == 0) {
-            throw new RequestFailure(ErrorCode.INVALID_PARAMS, "the judge's " + what + " answer has no token");
-        }
-        return tokens[0];
+        int[] asked = model.tokenize(spec.question(), false, false);
+        this.question = Arrays.copyOf(asked, asked.length + common);
+        System.arraycopy(yesTokens, 0, question, asked.length, common);
+        this.yes = yesTokens[common];
+        this.no = noTokens[common];
     }
 
     /** Extra tokens a judged solution holds while it is judged: what admission must count. */
