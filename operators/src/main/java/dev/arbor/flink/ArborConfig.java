@@ -3,7 +3,9 @@ package dev.arbor.flink;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.ModelParams;
+import dev.arbor.llama.LlamaContext;
 import dev.arbor.search.Footprint;
+import dev.arbor.search.ProcessRewardModel;
 import dev.arbor.search.SearchRequest;
 import dev.arbor.search.SearchStrategy;
 import dev.arbor.search.PrefixCacheConfig;
@@ -139,6 +141,32 @@ public final class ArborConfig implements Serializable {
         return get(ArborOptions.CHECKPOINT_BYTES).getBytes();
     }
 
+    /** The process reward model's file ({@link ArborOptions#PRM_MODEL}), or null without one. */
+    public String prmModelPath() {
+        String path = get(ArborOptions.PRM_MODEL);
+        return path == null || path.isBlank() ? null : path;
+    }
+
+    /** The registry key of the process reward model (loaded like the model). */
+    public ModelRegistry.Key prmModelKey() {
+        return new ModelRegistry.Key(java.nio.file.Path.of(prmModelPath()), modelParams());
+    }
+
+    /** Each slot's context of the process reward model: its own cells and sequences, the slot's threads. */
+    public ContextParams prmContextParams(int taskSlots) {
+        ContextParams policy = contextParams(taskSlots);
+        return policy.toBuilder().nCtx(get(ArborOptions.PRM_N_CTX)).nSeqMax(get(ArborOptions.PRM_N_SEQ_MAX))
+                .nUbatch(Math.min(policy.nUbatch(), get(ArborOptions.PRM_N_CTX)))
+                .nBatch(Math.min(policy.nBatch(), get(ArborOptions.PRM_N_CTX))).build();
+    }
+
+    /** The process reward model on {@code context}, with the configured tag and tokens. */
+    public ProcessRewardModel processRewardModel(LlamaContext context) {
+        String bad = get(ArborOptions.PRM_BAD);
+        return new ProcessRewardModel(context, get(ArborOptions.PRM_STEP_TAG), get(ArborOptions.PRM_GOOD),
+                bad == null || bad.isEmpty() ? null : bad, ProcessRewardModel.DEFAULT_PROMPT_SUFFIX);
+    }
+
     /** The admission overcommit factor ({@link ArborOptions#OVERCOMMIT}). */
     public double overcommit() {
         return get(ArborOptions.OVERCOMMIT);
@@ -174,6 +202,9 @@ public final class ArborConfig implements Serializable {
         atLeast(ArborOptions.CACHE_MAX_CELLS, 0);
         atLeast(ArborOptions.CACHE_MIN_PREFIX_TOKENS, 1);
         atLeast(ArborOptions.CACHE_CHECKPOINT_INTERVAL, 0);
+        atLeast(ArborOptions.PRM_N_CTX, 1);
+        atLeast(ArborOptions.PRM_N_SEQ_MAX, 1);
+        check(!get(ArborOptions.PRM_GOOD).isEmpty(), ArborOptions.PRM_GOOD.key() + " must not be empty");
         double overcommit = get(ArborOptions.OVERCOMMIT);
         check(overcommit >= 1.0 && !Double.isInfinite(overcommit), ArborOptions.OVERCOMMIT.key()
                 + " must be a finite factor >= 1, was " + overcommit);

@@ -7,6 +7,7 @@ import dev.arbor.llama.FlashAttention;
 import dev.arbor.llama.LoadMode;
 import dev.arbor.llama.ThreadPolicy;
 import dev.arbor.search.PrefixCacheConfig;
+import dev.arbor.search.ProcessRewardModel;
 import dev.arbor.search.SearchRequest;
 import dev.arbor.search.SearchStrategy;
 import java.time.Duration;
@@ -92,6 +93,32 @@ public final class ArborOptions {
                     + "max-new-tokens). A request whose cells then run out while others run is preempted and "
                     + "restarted later with the same result; one that cannot fit even alone fails. 1 reserves every "
                     + "worst case, so none is ever preempted.");
+
+    public static final ConfigOption<String> PRM_MODEL = ConfigOptions.key("arbor.verifier.prm-model").stringType()
+            .noDefaultValue().withDescription("A process reward model (a GGUF file) for requests whose scorer is prm: "
+                    + "loaded once per TaskManager like the model, with a context of its own in every slot; its "
+                    + "branches follow each search tree, so a step's score costs the step's tokens. Unset: no prm "
+                    + "scorer (requests naming it are rejected).");
+
+    public static final ConfigOption<String> PRM_STEP_TAG = ConfigOptions.key("arbor.verifier.prm-step-tag")
+            .stringType().defaultValue(ProcessRewardModel.DEFAULT_STEP_TAG).withDescription("Text the process "
+                    + "reward model reads after each step; the step's score is read right after it.");
+
+    public static final ConfigOption<String> PRM_GOOD = ConfigOptions.key("arbor.verifier.prm-good").stringType()
+            .defaultValue(ProcessRewardModel.DEFAULT_GOOD).withDescription("Text whose first token means a good "
+                    + "step to the process reward model: a step scores its probability after the tag.");
+
+    public static final ConfigOption<String> PRM_BAD = ConfigOptions.key("arbor.verifier.prm-bad").stringType()
+            .defaultValue(ProcessRewardModel.DEFAULT_BAD).withDescription("Text whose first token means a bad "
+                    + "step: a step scores P(good) / (P(good) + P(bad)); empty: P(good) over the whole vocabulary.");
+
+    public static final ConfigOption<Integer> PRM_N_CTX = ConfigOptions.key("arbor.verifier.prm-n-ctx").intType()
+            .defaultValue(ContextParams.DEFAULT_N_CTX).withDescription("KV cells of the process reward model's "
+                    + "context in each slot (admission counts what each request may hold there).");
+
+    public static final ConfigOption<Integer> PRM_N_SEQ_MAX = ConfigOptions.key("arbor.verifier.prm-n-seq-max")
+            .intType().defaultValue(2 * ContextParams.DEFAULT_N_SEQ_MAX + 1).withDescription("Sequences of the "
+                    + "process reward model's context: a step-level request holds up to 2 x width + 1 of them.");
 
     public static final ConfigOption<String> STRATEGY = ConfigOptions.key("arbor.search.strategy").stringType()
             .defaultValue(SearchRequest.DEFAULT_STRATEGY.name()).withDescription("The search strategy by name: "
@@ -213,7 +240,8 @@ public final class ArborOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(MODEL_PATH, GPU_LAYERS, LOAD_MODE, N_CTX, N_BATCH, N_SEQ_MAX, THREADS, THREAD_POLICY, CPU_POLL,
                 FLASH_ATTENTION, KV_UNIFIED, SWA_FULL, CHECKPOINT_BYTES, OVERCOMMIT, CACHE_ENABLED, CACHE_MAX_CELLS,
-                CACHE_MIN_PREFIX_TOKENS, CACHE_CHECKPOINT_INTERVAL, ROUTING_PREFIX_TOKENS, STRATEGY, GRAMMAR, JSON_SCHEMA, CHAT_TEMPLATE, CHAT_SYSTEM, PROMPT_PREFIX, WIDTH,
+                CACHE_MIN_PREFIX_TOKENS, CACHE_CHECKPOINT_INTERVAL, ROUTING_PREFIX_TOKENS, PRM_MODEL, PRM_STEP_TAG,
+                PRM_GOOD, PRM_BAD, PRM_N_CTX, PRM_N_SEQ_MAX, STRATEGY, GRAMMAR, JSON_SCHEMA, CHAT_TEMPLATE, CHAT_SYSTEM, PROMPT_PREFIX, WIDTH,
                 MAX_NEW_TOKENS,
                 LENGTH_PENALTY, STOP, STOP_AT_EOG, RETURN_CANDIDATES, SEED, TEMPERATURE, TOP_K, TOP_P, MIN_P,
                 REPEAT_PENALTY, REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, TIMEOUT, CAPACITY, ORDERED);

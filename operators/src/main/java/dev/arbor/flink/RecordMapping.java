@@ -6,12 +6,15 @@ import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchError;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.flink.records.SearchStats;
+import dev.arbor.flink.records.StepNode;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.LlamaModel;
 import dev.arbor.search.ErrorCode;
 import dev.arbor.search.LikelihoodResult;
 import dev.arbor.search.RankedCompletion;
 import dev.arbor.search.RunStats;
+import dev.arbor.search.ScoredStep;
+import dev.arbor.search.SearchDetails;
 import dev.arbor.search.SearchOutcome;
 import dev.arbor.search.SearchRequest;
 import dev.arbor.search.SearchStrategy;
@@ -190,11 +193,11 @@ public final class RecordMapping {
         String prompt = search != null && search.promptText() != null ? search.promptText() : request.getPrompt();
         if (result.isError()) {
             return withError(request, prompt, result.error().code().name(), result.error().message(),
-                    stats(result.stats()));
+                    stats(result.stats(), result.details()));
         }
         if (reference != null && reference.isError()) {
             return withError(request, prompt, reference.error().code().name(),
-                    "reference: " + reference.error().message(), stats(result.stats()));
+                    "reference: " + reference.error().message(), stats(result.stats(), result.details()));
         }
         List<Candidate> candidates = new ArrayList<>(result.candidates().size());
         for (int rank = 0; rank < result.candidates().size(); rank++) {
@@ -203,7 +206,11 @@ public final class RecordMapping {
         SearchResult.Builder builder = base(request, prompt)
                 .setWinner(candidate(result.winner(), 0))
                 .setCandidates(candidates)
-                .setStats(stats(result.stats()));
+                .setStats(stats(result.stats(), result.details()))
+                .setTally(new HashMap<>(result.details().tally()));
+        if (!result.candidates().isEmpty()) {
+            builder.setTree(tree(result.details()));
+        }
         if (reference != null) {
             builder.setReferenceLogprob(reference.sumLogprob()).setReferencePerplexity(reference.perplexity());
         }
@@ -255,12 +262,27 @@ public final class RecordMapping {
                 .build();
     }
 
+    /** The scored tree of a step-level search, in the order its steps were generated. */
+    private static List<StepNode> tree(SearchDetails details) {
+        List<StepNode> nodes = new ArrayList<>(details.tree().size());
+        for (ScoredStep step : details.tree()) {
+            nodes.add(StepNode.newBuilder().setId(step.id()).setParent(step.parent()).setRound(step.round())
+                    .setText(step.text()).setScore(step.score()).setKept(step.kept()).setFinished(step.finished())
+                    .build());
+        }
+        return nodes;
+    }
+
     /** Stats of a search that ran; null for one that never started (the records' documented meaning). */
-    private static SearchStats stats(RunStats stats) {
+    private static SearchStats stats(RunStats stats, SearchDetails details) {
         if (stats == null || stats.equals(NO_STATS)) {
             return null;
         }
         return SearchStats.newBuilder()
+                .setSteps(details.steps())
+                .setExpansions(details.expansions())
+                .setScorerCalls(details.scorerCalls())
+                .setTokensScored(details.tokensScored())
                 .setPromptTokens(stats.promptTokens())
                 .setCachedPromptTokens(stats.cachedPromptTokens())
                 .setGeneratedTokens(stats.generatedTokens())

@@ -38,15 +38,20 @@ public final class SlotRuntime implements AutoCloseable {
     private final SearchEngine engine;
     private final RecordMapping mapping;
     private final EngineMetricsBinding metrics;
+    /** The process reward model's lease and context, or null without one. */
+    private final ModelRegistry.Lease prmLease;
+    private final LlamaContext prmContext;
     private boolean closed;
 
     private SlotRuntime(ModelRegistry.Lease lease, LlamaContext context, SearchEngine engine, RecordMapping mapping,
-            EngineMetricsBinding metrics) {
+            EngineMetricsBinding metrics, ModelRegistry.Lease prmLease, LlamaContext prmContext) {
         this.lease = lease;
         this.context = context;
         this.engine = engine;
         this.mapping = mapping;
         this.metrics = metrics;
+        this.prmLease = prmLease;
+        this.prmContext = prmContext;
     }
 
     /**
@@ -79,18 +84,50 @@ public final class SlotRuntime implements AutoCloseable {
             throw new ModelLoadException("the model " + config.modelPath() + " cannot be loaded: " + e.getMessage(), e);
         }
         LlamaContext context = null;
+        ModelRegistry.Lease prmLease = null;
+        LlamaContext prmContext = null;
         try {
             context = LlamaContext.create(lease.model(), config.contextParams(taskSlots));
-            SearchEngine engine = SearchEngine.builder(context).capacity(capacity).prefixCache(config.prefixCache())
-                    .checkpointBytes(config.checkpointBytes()).overcommit(config.overcommit()).build();
-            EngineMetricsBinding metrics = EngineMetricsBinding.bind(metricGroup, engine.metrics());
-            return new SlotRuntime(lease, context, engine, new RecordMapping(config, lease.model()), metrics);
-        } catch (RuntimeException | Error e) {
-            if (context != null) {
-                context.close();
+            SearchEngine.Builder builder = SearchEngine.builder(context).capacity(capacity)
+                    .prefixCache(config.prefixCache()).checkpointBytes(config.checkpointBytes())
+                    .overcommit(config.overcommit());
+            if (config.prmModelPath() != null) {
+                prmLease = acquire(registry, config.prmModelKey(), config.prmModelPath());
+                prmContext = LlamaContext.create(prmLease.model(), config.prmContextParams(taskSlots));
+                builder.processRewardModel(config.processRewardModel(prmContext));
             }
+            SearchEngine engine = builder.build();
+            EngineMetricsBinding metrics = EngineMetricsBinding.bind(metricGroup, engine.metrics());
+            return new SlotRuntime(lease, context, engine, new RecordMapping(config, lease.model()), metrics,
+                    prmLease, prmContext);
+        } catch (RuntimeException | Error e) {
+            closeAll(context, prmContext, prmLease);
             lease.close();
             throw e;
+        }
+    }
+
+    private static ModelRegistry.Lease acquire(ModelRegistry registry, ModelRegistry.Key key, String path) {
+        try {
+            return registry.acquire(key);
+        } catch (LlamaException e) {
+            if (e.getCause() instanceof java.io.IOException) {
+                throw e;
+            }
+            throw new ModelLoadException("the process reward model " + path + " cannot be loaded: " + e.getMessage(),
+                    e);
+        }
+    }
+
+    private static void closeAll(LlamaContext context, LlamaContext prmContext, ModelRegistry.Lease prmLease) {
+        if (prmContext != null) {
+            prmContext.close();
+        }
+        if (prmLease != null) {
+            prmLease.close();
+        }
+        if (context != null) {
+            context.close();
         }
     }
 
@@ -185,7 +222,7 @@ public final class SlotRuntime implements AutoCloseable {
             engine.close();
         } finally {
             try {
-                context.close();
+                closeAll(context, prmContext, prmLease);
             } finally {
                 lease.close();
             }
