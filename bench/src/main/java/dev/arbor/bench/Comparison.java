@@ -53,6 +53,11 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
                         + "cache on vs off (ratio = the cache's cost; target 0.97)", "PrefixCacheBenchmark",
                         "distinctCached", "distinctUncached", 0.97, List.of(), PrefixCacheBenchmark.TOKENS_PER_OP,
                         "generated tokens"),
+                new Comparison("step_beam 4 beams x 4 expansions, 8 steps of 64 tokens, PRM scorer: Arbor (one request, "
+                        + "the tree in the KV cache) vs every step a new request re-sending the whole text (prefix "
+                        + "cache off)", "StepBeamBenchmark", "arbor", "resending", 5.0, List.of()),
+                new Comparison("step_beam as above: Arbor vs re-sending with the prefix cache on",
+                        "StepBeamBenchmark", "arbor", "resendingCached", 2.0, List.of()),
                 new Comparison("64 beam-search requests: a Flink job (parallelism 1) vs the engine alone "
                         + "(ratio = engine time / Flink time, i.e. Flink's throughput relative to the engine's)",
                         "FlinkOverheadBenchmark", "flinkJob", "engineAlone", 0.9, List.of()),

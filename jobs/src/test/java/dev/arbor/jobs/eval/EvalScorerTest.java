@@ -24,7 +24,7 @@ class EvalScorerTest {
                 List.of(-0.5f, -0.5f)).setSumLogprob(-1.0).setScore(-0.5).setFinishReason(FinishReason.LENGTH)
                 .setRank(0).build();
         return SearchResult.newBuilder().setId("i").setPrompt("p").setWinner(winner).setMetadata(metadata)
-                .setStats(new SearchStats(3, 7, 2, 1, 5, 0L, 12L, 0)).setReferenceLogprob(logprob)
+                .setStats(new SearchStats(3, 7, 2, 1, 5, 0L, 12L, 0, 0, 0, 0, 0L)).setReferenceLogprob(logprob)
                 .setReferencePerplexity(logprob == null ? null : Math.exp(-logprob / 2)).build();
     }
 
