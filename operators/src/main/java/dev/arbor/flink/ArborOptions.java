@@ -87,36 +87,36 @@ public final class ArborOptions {
                     + "that does not fit is not taken (the cache then starts from an earlier one, or not at all); "
                     + "results are the same either way.");
 
-    public static final ConfigOption<Double> OVERCOMMIT = ConfigOptions.key("arbor.admission.overcommit")
+    public static final ConfigOption<Double> OVERCOMMIT = ConfigOptions.key("arbor.context.overcommit")
             .doubleType().defaultValue(1.0).withDescription("Admit requests as if the context had this many times "
                     + "its KV cells, betting that most stop well before their worst case (prompt + width x "
                     + "max-new-tokens). A request whose cells then run out while others run is preempted and "
                     + "restarted later with the same result; one that cannot fit even alone fails. 1 reserves every "
                     + "worst case, so none is ever preempted.");
 
-    public static final ConfigOption<String> PRM_MODEL = ConfigOptions.key("arbor.verifier.prm-model").stringType()
+    public static final ConfigOption<String> PRM_MODEL = ConfigOptions.key("arbor.prm.model").stringType()
             .noDefaultValue().withDescription("A process reward model (a GGUF file) for requests whose scorer is prm: "
                     + "loaded once per TaskManager like the model, with a context of its own in every slot; its "
                     + "branches follow each search tree, so a step's score costs the step's tokens. Unset: no prm "
                     + "scorer (requests naming it are rejected).");
 
-    public static final ConfigOption<String> PRM_STEP_TAG = ConfigOptions.key("arbor.verifier.prm-step-tag")
+    public static final ConfigOption<String> PRM_STEP_TAG = ConfigOptions.key("arbor.prm.step-tag")
             .stringType().defaultValue(ProcessRewardModel.DEFAULT_STEP_TAG).withDescription("Text the process "
                     + "reward model reads after each step; the step's score is read right after it.");
 
-    public static final ConfigOption<String> PRM_GOOD = ConfigOptions.key("arbor.verifier.prm-good").stringType()
+    public static final ConfigOption<String> PRM_GOOD = ConfigOptions.key("arbor.prm.good").stringType()
             .defaultValue(ProcessRewardModel.DEFAULT_GOOD).withDescription("Text whose first token means a good "
                     + "step to the process reward model: a step scores its probability after the tag.");
 
-    public static final ConfigOption<String> PRM_BAD = ConfigOptions.key("arbor.verifier.prm-bad").stringType()
+    public static final ConfigOption<String> PRM_BAD = ConfigOptions.key("arbor.prm.bad").stringType()
             .defaultValue(ProcessRewardModel.DEFAULT_BAD).withDescription("Text whose first token means a bad "
                     + "step: a step scores P(good) / (P(good) + P(bad)); empty: P(good) over the whole vocabulary.");
 
-    public static final ConfigOption<Integer> PRM_N_CTX = ConfigOptions.key("arbor.verifier.prm-n-ctx").intType()
+    public static final ConfigOption<Integer> PRM_N_CTX = ConfigOptions.key("arbor.prm.n-ctx").intType()
             .defaultValue(ContextParams.DEFAULT_N_CTX).withDescription("KV cells of the process reward model's "
                     + "context in each slot (admission counts what each request may hold there).");
 
-    public static final ConfigOption<Integer> PRM_N_SEQ_MAX = ConfigOptions.key("arbor.verifier.prm-n-seq-max")
+    public static final ConfigOption<Integer> PRM_N_SEQ_MAX = ConfigOptions.key("arbor.prm.n-seq-max")
             .intType().defaultValue(2 * ContextParams.DEFAULT_N_SEQ_MAX + 1).withDescription("Sequences of the "
                     + "process reward model's context: a step-level request holds up to 2 x width + 1 of them.");
 

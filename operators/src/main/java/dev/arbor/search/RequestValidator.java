@@ -64,7 +64,7 @@ final class RequestValidator {
     private Footprint prmFootprint(SearchRequest request, Footprint policy) throws Rejected {
         if (prm == null) {
             throw invalid("the prm verifier needs a process reward model, and this engine has none "
-                    + "(arbor.verifier.prm-model)");
+                    + "(arbor.prm.model)");
         }
         String problem = request.promptText() != null ? request.promptText() : model.detokenize(request.promptTokens());
         int promptTokens = prm.model().tokenize(problem + prm.promptSuffix(), true, false).length;

@@ -26,6 +26,8 @@ final class SolutionNode {
     int[] pending = new int[0];
     boolean finished;
     StopReason reason;
+    /** Under a grammar: whether the finished text is a complete sentence of it; null without one. */
+    Boolean grammarComplete;
     double score = Double.NaN;
     /** The verifier's score of each step, for aggregation. */
     final List<Double> stepScores;
@@ -69,11 +71,10 @@ final class SolutionNode {
     }
 
     PartialSolution partial(SearchRequest request) {
-        return new PartialSolution(request.promptText(), steps, path.complete(reason == null ? StopReason.LENGTH
-                : reason), finished, request.reference());
+        return new PartialSolution(request.promptText(), steps, completion(), finished, request.reference());
     }
 
     Completion completion() {
-        return path.complete(reason == null ? StopReason.LENGTH : reason);
+        return path.complete(reason == null ? StopReason.LENGTH : reason, grammarComplete);
     }
 }

@@ -176,18 +176,26 @@ final class StepSearch extends SearchTask {
         boolean delimiter = child.currentStep.text().contains(spec.delimiter());
         child.stepTokens++;
         if (request.stopAtEndOfGeneration() && model.isEndOfGeneration(token)) {
+            child.grammarComplete = grammarCompleteAfter(child.branch, token);
             end(child, true, StopReason.EOG);
         } else if (stopped) {
+            child.grammarComplete = grammarCompleteAfter(child.branch, token);
             child.addPending(token);
             end(child, true, StopReason.STOP);
         } else if (child.path.size() >= request.maxNewTokens()) {
+            child.grammarComplete = grammarCompleteAfter(child.branch, token);
             child.addPending(token);
             end(child, true, StopReason.LENGTH);
         } else {
-            commitLater(step, child.branch, token);
             if (delimiter || child.stepTokens >= spec.maxStepTokens()) {
                 boolean last = child.steps.size() + 1 >= spec.maxSteps();
+                if (last) {
+                    child.grammarComplete = grammarCompleteAfter(child.branch, token);
+                }
+                commitLater(step, child.branch, token);
                 end(child, last, StopReason.LENGTH);
+            } else {
+                commitLater(step, child.branch, token);
             }
         }
     }

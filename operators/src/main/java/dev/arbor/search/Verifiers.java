@@ -30,7 +30,7 @@ final class Verifiers {
             case PRM -> {
                 if (prm == null) {
                     throw new RequestFailure(ErrorCode.INVALID_PARAMS, "the prm verifier needs a process reward "
-                            + "model, and this engine has none (arbor.verifier.prm-model)");
+                            + "model, and this engine has none (arbor.prm.model)");
                 }
                 yield new PrmVerifier(prm, prmStore, request, store.context().model());
             }
