@@ -63,10 +63,7 @@ final class JudgeVerifier implements Verifier {
             store.prefill(forks, runs);
             double[] scores = new double[nodes.size()];
             for (int i = 0; i < scores.length; i++) {
-                double logYes = forks.get(i).logprob(yes);
-                double logNo = forks.get(i).logprob(no);
-                double top = Math.max(logYes, logNo);
-                scores[i] = Math.exp(logYes - top) / (Math.exp(logYes - top) + Math.exp(logNo - top));
+                scores[i] = Verifier.preference(forks.get(i).logprob(yes), forks.get(i).logprob(no));
                 calls++;
             }
             return scores;

@@ -99,9 +99,7 @@ final class PrmVerifier implements Verifier {
         if (bad < 0) {
             return Math.exp(logGood);
         }
-        double logBad = branch.logprob(bad);
-        double top = Math.max(logGood, logBad);
-        return Math.exp(logGood - top) / (Math.exp(logGood - top) + Math.exp(logBad - top));
+        return Verifier.preference(logGood, branch.logprob(bad));
     }
 
     private double aggregate(List<Double> stepScores) {

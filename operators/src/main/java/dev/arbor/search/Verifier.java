@@ -20,6 +20,11 @@ interface Verifier {
     /** Releases everything the verifier holds for the request. */
     default void close() {}
 
+    /** P(a) / (P(a) + P(b)) from two log probabilities, without overflow: how a judge and a PRM weigh two answers. */
+    static double preference(double logA, double logB) {
+        return 1 / (1 + Math.exp(logB - logA));
+    }
+
     /** Solutions scored so far. */
     int calls();
 
