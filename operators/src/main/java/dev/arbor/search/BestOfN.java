@@ -13,25 +13,32 @@ import java.util.List;
  * (request id, request seed, sample index), and stops on its own (end of generation, a stop
  * string, or {@code maxNewTokens}). Finished samples keep their branch until every sample is done;
  * then the {@link Scorer} ranks them (ties to the lower index). Under a grammar every sample draws
- * from its branch's masked logits, so it only ever writes what its grammar state allows.
+ * from its branch's masked logits, so it only ever writes what its grammar state allows, and its
+ * {@link ClosingBudget} replaces a drawn token after which the document could no longer close in the
+ * tokens left by the first token of the shortest closing: samples reach {@code maxNewTokens} as
+ * complete documents ({@link StopReason#BUDGET}).
  */
 final class BestOfN extends SearchTask {
     private static final class Sample {
         final int index;
         final Branch branch;
         final Trajectory path = new Trajectory();
+        ClosingBudget.Path closing;
         Completion result;
 
-        Sample(int index, Branch branch) {
+        Sample(int index, Branch branch, ClosingBudget.Path closing) {
             this.index = index;
             this.branch = branch;
+            this.closing = closing;
         }
     }
 
     private final List<Sample> samples = new ArrayList<>();
+    private final ClosingBudget budget;
 
     BestOfN(PreparedRequest prepared, BranchStore store) {
         super(prepared, store);
+        this.budget = ClosingBudget.forRequest(request, model);
     }
 
     @Override
@@ -41,9 +48,9 @@ final class BestOfN extends SearchTask {
 
     @Override
     void begin(Branch root) {
-        samples.add(new Sample(0, root));
+        samples.add(new Sample(0, root, budget.start()));
         for (int i = 1; i < request.width(); i++) {
-            samples.add(new Sample(i, fork(root)));
+            samples.add(new Sample(i, fork(root), budget.start()));
         }
         for (Sample sample : samples) {
             sample.branch.reseed(Seeds.derive(request.id(), request.seed(), sample.index));
@@ -61,7 +68,10 @@ final class BestOfN extends SearchTask {
                 sample.result = sample.path.complete(StopReason.LENGTH, false);
                 continue;
             }
-            int token = sample.branch.sample();
+            ClosingBudget.Step choice = budget.step(sample.closing, sample.branch, sample.branch.sample(),
+                    request.maxNewTokens() - sample.path.size() - 1);
+            int token = choice.token();
+            sample.closing = choice.after();
             float logprob = (float) sample.branch.logprob(token);
             boolean stopped = sample.path.append(token, logprob, model.tokenPiece(token), request.stop());
             if (request.stopAtEndOfGeneration() && model.isEndOfGeneration(token)) {
@@ -69,7 +79,8 @@ final class BestOfN extends SearchTask {
             } else if (stopped) {
                 sample.result = sample.path.complete(StopReason.STOP, grammarCompleteAfter(sample.branch, token));
             } else if (sample.path.size() >= request.maxNewTokens()) {
-                sample.result = sample.path.complete(StopReason.LENGTH, grammarCompleteAfter(sample.branch, token));
+                Boolean complete = grammarCompleteAfter(sample.branch, token);
+                sample.result = sample.path.complete(budget.atLength(complete), complete);
             } else {
                 commitLater(step, sample.branch, token);
             }
