@@ -84,7 +84,8 @@ final class SchemaCommand implements Callable<Integer> {
                 cost = ClosingCost.of(loaded, grammar, GrammarSource.DEFAULT_ROOT);
             } catch (IllegalArgumentException e) {
                 out.printf("%-9s cannot be computed: %s; searches under it run without a closing budget, and a "
-                        + "completion cut short by max-new-tokens says grammarComplete: false%n", "closing", e.getMessage());
+                        + "completion cut short by max-new-tokens says grammarComplete: false%n", "closing",
+                        e.getMessage());
                 return ExitCode.SUCCESS.code();
             }
             String smallest = cost.smallestDocument();
