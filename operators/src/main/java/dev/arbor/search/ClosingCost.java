@@ -53,6 +53,8 @@ public final class ClosingCost {
     private ClosingCost(LlamaModel model, GrammarAutomaton automaton) {
         this.automaton = automaton;
         this.spelling = TokenSpelling.of(model);
+        // The one scan of the vocabulary happens here, on the submitting thread, not in a search step.
+        spelling.spellsEveryByte();
         this.start = automaton.start();
         this.smallestDocument = automaton.shortestSentence();
         this.smallestDocumentTokens = closingTokens(start);
