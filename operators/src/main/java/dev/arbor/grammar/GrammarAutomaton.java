@@ -123,11 +123,6 @@ public final class GrammarAutomaton {
         return shortestRule(root, 0);
     }
 
-    /** The number of rules, those llama.cpp synthesizes for groups and repetitions included. */
-    public int ruleCount() {
-        return alternatives.length;
-    }
-
     boolean isEndOfSequence(int p) {
         return type[p] == END || type[p] == ALT;
     }
@@ -302,11 +297,6 @@ public final class GrammarAutomaton {
             restBytes[p] = rest;
         }
         return rest;
-    }
-
-    /** Fewest bytes of rule {@code r}. */
-    int ruleBytes(int r) {
-        return ruleBytes[r];
     }
 
     /** A shortest text that completes the alternative from position {@code p}. */

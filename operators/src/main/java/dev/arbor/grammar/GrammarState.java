@@ -3,10 +3,8 @@ package dev.arbor.grammar;
 import static dev.arbor.grammar.GbnfReader.RULE_REF;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Set;
 
 /**
@@ -284,14 +282,5 @@ public final class GrammarState {
                 todo.push(automaton.isEndOfSequence(start) ? below : push(automaton, start, below));
             }
         }
-    }
-
-    /** The stacks' next positions, for tests and reports. */
-    List<Integer> tops() {
-        List<Integer> tops = new ArrayList<>();
-        for (Frame stack : stacks) {
-            tops.add(stack.pos);
-        }
-        return tops;
     }
 }
