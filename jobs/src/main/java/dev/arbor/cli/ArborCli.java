@@ -14,7 +14,7 @@ import picocli.CommandLine;
 @Command(name = "arbor", mixinStandardHelpOptions = true, version = "arbor 0.1.0",
         description = "LLM tree search (beam search, best-of-n) on Apache Flink and llama.cpp.",
         subcommands = {GenerateCommand.class, EvalCommand.class, KafkaDevCommand.class, SynthModelCommand.class,
-                InfoCommand.class, GpuCheckCommand.class, CommandLine.HelpCommand.class},
+                InfoCommand.class, SchemaCommand.class, GpuCheckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "In a source checkout, './arbor bench' runs the benchmarks and './arbor demo' the raw-API example."})
 public final class ArborCli implements Runnable {
     @CommandLine.Spec

@@ -12,7 +12,8 @@ public enum ExitCode {
     BAD_USAGE(2, "Bad usage or configuration, found before anything ran: an unknown flag or key, a bad value (the "
             + "message names the key, file and line), a model that cannot be loaded, an output directory that "
             + "holds an earlier run's outputs (without `--overwrite`), a Kafka broker that does not answer or a topic "
-            + "that does not exist (the message names the address or the topic)."),
+            + "that does not exist (the message names the address or the topic); for `schema`, a schema Arbor refuses "
+            + "or whose smallest document does not fit max-new-tokens."),
     NO_GPU(3, "`gpu-check` only: no GPU could be used; the message says why (for example, which CUDA library "
             + "is missing)."),
     INTERRUPTED(130, "Stopped by Ctrl-C. `eval` stops with a savepoint first; the same command resumes it.");

@@ -35,6 +35,7 @@ public final class LlamaModel implements AutoCloseable {
     private final boolean[] endOfGeneration;
     private final ModelMemory memory;
     private final AtomicReferenceArray<byte[]> pieces;
+    private final AtomicReferenceArray<byte[]> grammarPieces;
     private long handle; // guarded by lock; 0 once closed
     private volatile boolean closed;
     private int liveContexts; // guarded by lock
@@ -56,6 +57,7 @@ public final class LlamaModel implements AutoCloseable {
         this.endOfGeneration = LlamaNative.endOfGenerationFlags(handle);
         this.memory = readMemory(handle);
         this.pieces = new AtomicReferenceArray<>(nVocab);
+        this.grammarPieces = new AtomicReferenceArray<>(nVocab);
     }
 
     /** Loads a model for the CPU, memory-mapped. */
@@ -176,6 +178,29 @@ public final class LlamaModel implements AutoCloseable {
                 lock.readLock().unlock();
             }
             pieces.set(token, piece);
+        }
+        return piece.clone();
+    }
+
+    /**
+     * The bytes llama.cpp's grammar sampler matches a token against: its piece, except that a control
+     * token reads as its text ({@code <|im_start|>}) rather than as nothing, as llama.cpp's vocab
+     * caches it. Follow a grammar's state with these, never with {@link #tokenPiece}. A fresh copy.
+     */
+    public byte[] grammarPiece(int token) {
+        checkToken(token);
+        if (closed) {
+            throw new IllegalStateException("model " + path + " is closed");
+        }
+        byte[] piece = grammarPieces.get(token);
+        if (piece == null) {
+            lock.readLock().lock();
+            try {
+                piece = LlamaNative.tokenPiece(openHandle(), token, true);
+            } finally {
+                lock.readLock().unlock();
+            }
+            grammarPieces.set(token, piece);
         }
         return piece.clone();
     }

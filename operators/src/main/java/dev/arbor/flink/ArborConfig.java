@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.grammar.GbnfOptions;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.ModelParams;
@@ -172,6 +173,20 @@ public final class ArborConfig implements Serializable {
         return get(ArborOptions.OVERCOMMIT);
     }
 
+    /**
+     * The bounds JSON Schemas are converted with ({@link ArborOptions#SCHEMA_MAX_DIGITS} and the
+     * options beside it; 0 is no bound).
+     */
+    public GbnfOptions schemaBounds() {
+        return new GbnfOptions(bound(ArborOptions.SCHEMA_MAX_STRING_LENGTH), bound(ArborOptions.SCHEMA_MAX_ITEMS),
+                bound(ArborOptions.SCHEMA_MAX_DIGITS));
+    }
+
+    private Integer bound(ConfigOption<Integer> option) {
+        int value = get(option);
+        return value == 0 ? null : value;
+    }
+
     /** The default sampler (the record's seed is applied per request). */
     public SamplerParams sampler() {
         return SamplerParams.builder().temperature(get(ArborOptions.TEMPERATURE)).topK(get(ArborOptions.TOP_K))
@@ -213,6 +228,9 @@ public final class ArborConfig implements Serializable {
         strategy();
         check(values.getOptional(ArborOptions.GRAMMAR).isEmpty() || values.getOptional(ArborOptions.JSON_SCHEMA).isEmpty(),
                 ArborOptions.GRAMMAR.key() + " and " + ArborOptions.JSON_SCHEMA.key() + " exclude each other");
+        within(ArborOptions.SCHEMA_MAX_DIGITS, 0, GbnfOptions.MAX_BOUND);
+        within(ArborOptions.SCHEMA_MAX_STRING_LENGTH, 0, GbnfOptions.MAX_BOUND);
+        within(ArborOptions.SCHEMA_MAX_ITEMS, 0, GbnfOptions.MAX_BOUND);
         int width = get(ArborOptions.WIDTH);
         int nSeqMax = get(ArborOptions.N_SEQ_MAX);
         int nCtx = get(ArborOptions.N_CTX);
@@ -257,6 +275,11 @@ public final class ArborConfig implements Serializable {
     private void atLeast(ConfigOption<Integer> option, int min) {
         int value = get(option);
         check(value >= min, option.key() + " must be >= " + min + ", was " + value);
+    }
+
+    private void within(ConfigOption<Integer> option, int min, int max) {
+        int value = get(option);
+        check(value >= min && value <= max, option.key() + " must be in [" + min + ", " + max + "], was " + value);
     }
 
     private static void check(boolean ok, String message) {

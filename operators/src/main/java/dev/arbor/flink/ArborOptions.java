@@ -1,6 +1,7 @@
 package dev.arbor.flink;
 
 import dev.arbor.kv.BranchStore;
+import dev.arbor.grammar.GbnfOptions;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.FlashAttention;
@@ -134,6 +135,20 @@ public final class ArborOptions {
                     + "instance of, converted to a grammar; for records without a grammar or jsonSchema of their own. "
                     + "Unsupported keywords (pattern, not, if/then/else, ...) are errors that name them.");
 
+    public static final ConfigOption<Integer> SCHEMA_MAX_DIGITS = ConfigOptions.key("arbor.schema.max-digits")
+            .intType().defaultValue(GbnfOptions.DEFAULT_MAX_DIGITS).withDescription("JSON Schema: most digits of "
+                    + "an integer part, and of a fraction, where minimum/maximum set no bound (llama.cpp's own "
+                    + "bound); 0 = as many as the model writes.");
+
+    public static final ConfigOption<Integer> SCHEMA_MAX_STRING_LENGTH = ConfigOptions
+            .key("arbor.schema.max-string-length").intType().defaultValue(0).withDescription("JSON Schema: most "
+                    + "characters of a string without maxLength; 0 = as the schema says (the closing budget still "
+                    + "ends every string within max-new-tokens).");
+
+    public static final ConfigOption<Integer> SCHEMA_MAX_ITEMS = ConfigOptions.key("arbor.schema.max-items")
+            .intType().defaultValue(0).withDescription("JSON Schema: most items of an array without maxItems, "
+                    + "and most members of a map; 0 = as the schema says.");
+
     public static final ConfigOption<String> CHAT_TEMPLATE = ConfigOptions.key("arbor.chat.template").stringType()
             .noDefaultValue().withDescription("For records with messages: one of llama.cpp's built-in chat templates "
                     + "by name (chatml, llama3, gemma, ...) instead of the model's own; unset: the model's "
@@ -241,7 +256,8 @@ public final class ArborOptions {
         return List.of(MODEL_PATH, GPU_LAYERS, LOAD_MODE, N_CTX, N_BATCH, N_SEQ_MAX, THREADS, THREAD_POLICY, CPU_POLL,
                 FLASH_ATTENTION, KV_UNIFIED, SWA_FULL, CHECKPOINT_BYTES, OVERCOMMIT, CACHE_ENABLED, CACHE_MAX_CELLS,
                 CACHE_MIN_PREFIX_TOKENS, CACHE_CHECKPOINT_INTERVAL, ROUTING_PREFIX_TOKENS, PRM_MODEL, PRM_STEP_TAG,
-                PRM_GOOD, PRM_BAD, PRM_N_CTX, PRM_N_SEQ_MAX, STRATEGY, GRAMMAR, JSON_SCHEMA, CHAT_TEMPLATE, CHAT_SYSTEM, PROMPT_PREFIX, WIDTH,
+                PRM_GOOD, PRM_BAD, PRM_N_CTX, PRM_N_SEQ_MAX, STRATEGY, GRAMMAR, JSON_SCHEMA, SCHEMA_MAX_DIGITS,
+                SCHEMA_MAX_STRING_LENGTH, SCHEMA_MAX_ITEMS, CHAT_TEMPLATE, CHAT_SYSTEM, PROMPT_PREFIX, WIDTH,
                 MAX_NEW_TOKENS,
                 LENGTH_PENALTY, STOP, STOP_AT_EOG, RETURN_CANDIDATES, SEED, TEMPERATURE, TOP_K, TOP_P, MIN_P,
                 REPEAT_PENALTY, REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, TIMEOUT, CAPACITY, ORDERED);

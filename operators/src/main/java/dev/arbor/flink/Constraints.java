@@ -14,14 +14,15 @@ import java.util.Map;
  * The grammar a record's completions must follow: its own {@code grammar} (GBNF) or
  * {@code jsonSchema}, else the operator's default ({@code arbor.search.grammar} /
  * {@code arbor.search.json-schema}), else none. A JSON Schema becomes GBNF through
- * {@link SchemaToGbnf}; conversions are cached by schema text, since a dataset's records usually
- * share one schema. Thread-safe.
+ * {@link SchemaToGbnf} with the configured bounds ({@link ArborConfig#schemaBounds()}); conversions
+ * are cached by schema text, since a dataset's records usually share one schema. Thread-safe.
  */
 final class Constraints {
     private static final int CACHED_SCHEMAS = 64;
 
     private final String defaultGrammar;
     private final String defaultSchema;
+    private final GbnfOptions bounds;
     /** A schema's grammar, or why it has none. */
     private record Conversion(String gbnf, String problem) {}
 
@@ -36,6 +37,7 @@ final class Constraints {
     Constraints(ArborConfig config) {
         this.defaultGrammar = config.get(ArborOptions.GRAMMAR);
         this.defaultSchema = config.get(ArborOptions.JSON_SCHEMA);
+        this.bounds = config.schemaBounds();
     }
 
     /** The GBNF text for {@code record}, or null when nothing constrains it. */
@@ -55,16 +57,16 @@ final class Constraints {
     }
 
     private String fromSchema(String schema) throws RecordMapping.Rejected {
-        Conversion conversion = converted.computeIfAbsent(schema, Constraints::convert);
+        Conversion conversion = converted.computeIfAbsent(schema, this::convert);
         if (conversion.problem() != null) {
             throw new RecordMapping.Rejected(ErrorCode.INVALID_GRAMMAR, conversion.problem());
         }
         return conversion.gbnf();
     }
 
-    private static Conversion convert(String schema) {
+    private Conversion convert(String schema) {
         try {
-            GrammarSource grammar = SchemaToGbnf.convert(schema, GbnfOptions.UNBOUNDED);
+            GrammarSource grammar = SchemaToGbnf.convert(schema, bounds);
             return new Conversion(grammar.text(), null);
         } catch (InvalidSchemaException e) {
             return new Conversion(null, "jsonSchema: " + e.getMessage());

@@ -7,7 +7,8 @@ import java.util.function.Supplier;
 /**
  * Grammars for the string formats that can be matched exactly: {@code date} (RFC 3339 full-date,
  * month lengths and leap years included), {@code time} (full-time: seconds 00-59, an optional
- * fraction of 1 to 9 digits, {@code Z} or a numeric offset up to 18:00), {@code date-time} and {@code uuid}.
+ * fraction of 1 to 9 digits, {@code Z} or a numeric offset up to 18:00, never {@code -00:00}),
+ * {@code date-time} and {@code uuid}.
  * Output uses the upper-case {@code T} and {@code Z}, a subset of what RFC 3339 allows. Other
  * formats are refused, since checking them (e-mail, URI, ...) takes more than a grammar should hold.
  */
@@ -72,7 +73,8 @@ final class FormatRules {
     private Expr time() {
         return json.once("time", () -> {
             Expr fraction = Expr.seq(Expr.literal("."), digit().repeat(1, 9)).optional();
-            Expr offset = Expr.alt(List.of(Expr.literal("Z"), Expr.seq(Expr.charClass("[+\\x2D]"), offsetHours())));
+            Expr offset = Expr.alt(List.of(Expr.literal("Z"), Expr.seq(Expr.literal("+"), offsetHours()),
+                    Expr.seq(Expr.literal("-"), nonZeroOffset())));
             return Expr.seq(hour(), Expr.literal(":"), minute(), Expr.literal(":"), minute(), fraction, offset);
         });
     }
@@ -85,6 +87,19 @@ final class FormatRules {
         Expr upTo17 = Expr.alt(List.of(Expr.seq(Expr.literal("0"), digit()), Expr.seq(Expr.literal("1"),
                 Expr.charClass("[0-7]"))));
         return Expr.alt(List.of(Expr.seq(upTo17, Expr.literal(":"), minute()), Expr.literal("18:00")));
+    }
+
+    /**
+     * The offsets after a minus sign: RFC 3339 reads {@code -00:00} as "offset unknown", and Java
+     * validators refuse it, so a negative offset is never zero.
+     */
+    private Expr nonZeroOffset() {
+        Expr nonZeroMinute = Expr.alt(List.of(Expr.seq(Expr.literal("0"), Expr.charClass("[1-9]")),
+                Expr.seq(Expr.charClass("[1-5]"), digit())));
+        Expr nonZeroHour = Expr.alt(List.of(Expr.seq(Expr.literal("0"), Expr.charClass("[1-9]")),
+                Expr.seq(Expr.literal("1"), Expr.charClass("[0-7]"))));
+        return Expr.alt(List.of(Expr.seq(nonZeroHour, Expr.literal(":"), minute()),
+                Expr.seq(Expr.literal("00:"), nonZeroMinute), Expr.literal("18:00")));
     }
 
     private Expr hour() {

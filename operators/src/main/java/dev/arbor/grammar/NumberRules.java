@@ -63,7 +63,11 @@ final class NumberRules {
             throw new MalformedSchemaException(at.toString(), "no number lies between the minimum and the maximum");
         }
         List<Expr> parts = new ArrayList<>();
-        parts.add(nonNegative(lower, upper));
+        Expr nonNegative = nonNegative(lower, upper);
+        // EMPTY means "no such numbers"; as an alternative it would make the value optional.
+        if (!nonNegative.isEmpty()) {
+            parts.add(nonNegative);
+        }
         Expr negative = nonNegative(upper == null ? null : upper.negate(), lower == null ? null : lower.negate());
         if (!negative.isEmpty()) {
             parts.add(Expr.seq(Expr.literal("-"), negative));

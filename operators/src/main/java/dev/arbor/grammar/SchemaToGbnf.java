@@ -29,9 +29,9 @@ public final class SchemaToGbnf {
     private SchemaToGbnf() {
     }
 
-    /** The grammar for {@code schema}, following it exactly (no length caps). */
+    /** The grammar for {@code schema} with the default bounds ({@link GbnfOptions#DEFAULTS}). */
     public static GrammarSource convert(JsonNode schema) {
-        return convert(schema, GbnfOptions.UNBOUNDED);
+        return convert(schema, GbnfOptions.DEFAULTS);
     }
 
     /** The grammar for {@code schema}, with {@code options}' caps where the schema sets no bound. */

@@ -17,8 +17,11 @@ import java.util.List;
  * continuation and forks for the others; a beam with none is released (its live forks survive).
  *
  * <p>Under a grammar each beam's logits are masked by its own grammar state, so only continuations
- * it allows are ranked; a hypothesis cut short by {@code maxNewTokens} says whether it is a
- * complete sentence of the grammar.
+ * it allows are ranked, and its {@link ClosingBudget} drops those after which the document could no
+ * longer close in the tokens left; when that leaves nothing, the best beam takes the first token of
+ * its shortest closing. Hypotheses that reach {@code maxNewTokens} are then complete documents
+ * ({@link StopReason#BUDGET}). Under a grammar without a computable closing, a hypothesis cut
+ * short by {@code maxNewTokens} says whether it is a complete sentence of the grammar.
  *
  * <p>A finished hypothesis of {@code n} generated tokens (an end-of-generation token counts)
  * scores {@code sumLogprob / n^lengthPenalty}; the best {@code width} are kept. The search stops
@@ -31,10 +34,12 @@ final class BeamSearch extends SearchTask {
     private static final class Beam {
         final Branch branch;
         final Trajectory path;
+        final ClosingBudget.Path closing;
 
-        Beam(Branch branch, Trajectory path) {
+        Beam(Branch branch, Trajectory path, ClosingBudget.Path closing) {
             this.branch = branch;
             this.path = path;
+            this.closing = closing;
         }
     }
 
@@ -46,6 +51,7 @@ final class BeamSearch extends SearchTask {
 
     private final int width;
     private final Hypotheses hypotheses;
+    private final ClosingBudget budget;
     private List<Beam> beams = new ArrayList<>();
     private float[] logits;
     private boolean done;
@@ -54,6 +60,7 @@ final class BeamSearch extends SearchTask {
         super(prepared, store);
         this.width = request.width();
         this.hypotheses = new Hypotheses(width);
+        this.budget = ClosingBudget.forRequest(request, model);
     }
 
     /** At most {@code width} beams (released beams go before forks are made), each adding up to maxNewTokens cells. */
@@ -63,7 +70,7 @@ final class BeamSearch extends SearchTask {
 
     @Override
     void begin(Branch root) {
-        beams.add(new Beam(root, new Trajectory()));
+        beams.add(new Beam(root, new Trajectory(), budget.start()));
         logits = new float[model.nVocab()];
     }
 
@@ -76,13 +83,23 @@ final class BeamSearch extends SearchTask {
         int length = beams.get(0).path.size() + 1;
         List<Continuation> chosen = new ArrayList<>(width);
         List<Trajectory> chosenPaths = new ArrayList<>(width);
+        List<ClosingBudget.Path> chosenClosings = new ArrayList<>(width);
+        boolean overBudget = false;
+        boolean[] finished = new boolean[beams.size()];
         for (int rank = 0; rank < ranked.size() && chosen.size() < width; rank++) {
             Continuation next = ranked.get(rank);
+            ClosingBudget.Path closing = budget.after(beams.get(next.beam()).closing, next.token(),
+                    request.maxNewTokens() - length);
+            if (closing == null) {
+                overBudget = true; // its document could no longer close in the tokens left
+                continue;
+            }
             Trajectory path = beams.get(next.beam()).path.copy();
             boolean stopped = path.append(next.token(), next.logprob(), model.tokenPiece(next.token()), request.stop());
             boolean endOfGeneration = request.stopAtEndOfGeneration() && model.isEndOfGeneration(next.token());
             if (endOfGeneration || stopped) {
                 if (rank < width) {
+                    finished[next.beam()] = true;
                     Boolean complete = grammarCompleteAfter(beams.get(next.beam()).branch, next.token());
                     hypotheses.add(path.complete(endOfGeneration ? StopReason.EOG : StopReason.STOP, complete),
                             score(path.sumLogprob(), length));
@@ -91,26 +108,78 @@ final class BeamSearch extends SearchTask {
             }
             chosen.add(next);
             chosenPaths.add(path);
+            chosenClosings.add(closing);
+        }
+        if (chosen.size() < width && overBudget) {
+            fillWithClosings(length, finished, chosen, chosenPaths, chosenClosings);
         }
         if (length >= request.maxNewTokens() || chosen.isEmpty()) {
             for (int i = 0; i < chosenPaths.size(); i++) {
                 Trajectory path = chosenPaths.get(i);
                 Continuation last = chosen.get(i);
                 Boolean complete = grammarCompleteAfter(beams.get(last.beam()).branch, last.token());
-                hypotheses.add(path.complete(StopReason.LENGTH, complete), score(path.sumLogprob(), length));
+                hypotheses.add(path.complete(budget.atLength(complete), complete), score(path.sumLogprob(), length));
             }
             done = true;
             return;
         }
-        if (hypotheses.isFull() && hypotheses.worstScore() >= bestReachable(chosen.get(0).sum(), length)) {
+        if (hypotheses.isFull() && hypotheses.worstScore() >= bestReachable(bestSum(chosen), length)) {
             done = true;
             return;
         }
-        advance(step, chosen, chosenPaths);
+        advance(step, chosen, chosenPaths, chosenClosings);
+    }
+
+    /**
+     * When the budget dropped continuations and the beam is not full: beams, best first, take the
+     * first token of their shortest closing (which always keeps the budget), so the search never
+     * runs out of beams that can close. An end of generation, once a text is complete, finishes it
+     * as a hypothesis.
+     */
+    private void fillWithClosings(int length, boolean[] finished, List<Continuation> chosen,
+            List<Trajectory> chosenPaths, List<ClosingBudget.Path> chosenClosings) {
+        for (int b = 0; b < beams.size() && chosen.size() < width; b++) {
+            Beam beam = beams.get(b);
+            int token = budget.closingToken(beam.closing, beam.branch);
+            if (token < 0 || isChosen(chosen, b, token) || (finished[b] && model.isEndOfGeneration(token))) {
+                continue;
+            }
+            float logprob = (float) beam.branch.logprob(token);
+            Trajectory path = beam.path.copy();
+            boolean stopped = path.append(token, logprob, model.tokenPiece(token), request.stop());
+            boolean endOfGeneration = request.stopAtEndOfGeneration() && model.isEndOfGeneration(token);
+            if (endOfGeneration || stopped) {
+                Boolean complete = grammarCompleteAfter(beam.branch, token);
+                hypotheses.add(path.complete(endOfGeneration ? StopReason.EOG : StopReason.STOP, complete),
+                        score(path.sumLogprob(), length));
+                continue;
+            }
+            chosen.add(new Continuation(b, token, logprob, beam.path.sumLogprob() + logprob));
+            chosenPaths.add(path);
+            chosenClosings.add(budget.step(beam.closing, beam.branch, token, request.maxNewTokens() - length).after());
+        }
+    }
+
+    private static boolean isChosen(List<Continuation> chosen, int beam, int token) {
+        for (Continuation c : chosen) {
+            if (c.beam() == beam && c.token() == token) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static double bestSum(List<Continuation> chosen) {
+        double best = Double.NEGATIVE_INFINITY;
+        for (Continuation c : chosen) {
+            best = Math.max(best, c.sum());
+        }
+        return best;
     }
 
     /** Releases beams that lost every continuation, forks for extra ones, and plans the commits. */
-    private void advance(StepPlan step, List<Continuation> chosen, List<Trajectory> chosenPaths) {
+    private void advance(StepPlan step, List<Continuation> chosen, List<Trajectory> chosenPaths,
+            List<ClosingBudget.Path> chosenClosings) {
         boolean[] continues = new boolean[beams.size()];
         for (Continuation next : chosen) {
             continues[next.beam()] = true;
@@ -133,7 +202,7 @@ final class BeamSearch extends SearchTask {
             } else {
                 branch = fork(source.branch);
             }
-            next.add(new Beam(branch, chosenPaths.get(i)));
+            next.add(new Beam(branch, chosenPaths.get(i), chosenClosings.get(i)));
         }
         // A fork must share only the cells before this step, so commits wait until all forks exist.
         for (int i = 0; i < next.size(); i++) {

@@ -14,20 +14,25 @@ import java.util.List;
  * string, or {@code maxNewTokens}). Finished samples keep their branch until every sample is done;
  * then the request's verifier ranks them (its {@link Scorer} by default; a process reward model or
  * the policy model as a judge when it names one), ties to the lower index. Under a grammar every
- * sample draws from its branch's masked logits, so it only ever writes what its grammar state allows.
+ * sample draws from its branch's masked logits, so it only ever writes what its grammar state allows,
+ * and its {@link ClosingBudget} replaces a drawn token after which the document could no longer close
+ * in the tokens left by the first token of the shortest closing: samples reach {@code maxNewTokens} as
+ * complete documents ({@link StopReason#BUDGET}).
  */
 class BestOfN extends SearchTask {
     static final class Sample {
         final int index;
         final Branch branch;
         final Trajectory path = new Trajectory();
+        ClosingBudget.Path closing;
         Completion result;
         /** The last token when it ended the sample without being decoded (a stop string, the token limit); -1 else. */
         int undecoded = -1;
 
-        Sample(int index, Branch branch) {
+        Sample(int index, Branch branch, ClosingBudget.Path closing) {
             this.index = index;
             this.branch = branch;
+            this.closing = closing;
         }
     }
 
@@ -35,6 +40,7 @@ class BestOfN extends SearchTask {
     private final Verifiers verifiers;
     private int scorerCalls;
     private long tokensScored;
+    private final ClosingBudget budget;
 
     BestOfN(PreparedRequest prepared, BranchStore store) {
         this(prepared, store, Verifiers.NONE);
@@ -43,6 +49,7 @@ class BestOfN extends SearchTask {
     BestOfN(PreparedRequest prepared, BranchStore store, Verifiers verifiers) {
         super(prepared, store);
         this.verifiers = verifiers;
+        this.budget = ClosingBudget.forRequest(request, model);
     }
 
     @Override
@@ -57,9 +64,9 @@ class BestOfN extends SearchTask {
 
     @Override
     void begin(Branch root) {
-        samples.add(new Sample(0, root));
+        samples.add(new Sample(0, root, budget.start()));
         for (int i = 1; i < request.width(); i++) {
-            samples.add(new Sample(i, fork(root)));
+            samples.add(new Sample(i, fork(root), budget.start()));
         }
         for (Sample sample : samples) {
             sample.branch.reseed(Seeds.derive(request.id(), request.seed(), sample.index));
@@ -77,7 +84,10 @@ class BestOfN extends SearchTask {
                 sample.result = sample.path.complete(StopReason.LENGTH, false);
                 continue;
             }
-            int token = sample.branch.sample();
+            ClosingBudget.Step choice = budget.step(sample.closing, sample.branch, sample.branch.sample(),
+                    request.maxNewTokens() - sample.path.size() - 1);
+            int token = choice.token();
+            sample.closing = choice.after();
             float logprob = (float) sample.branch.logprob(token);
             boolean stopped = sample.path.append(token, logprob, model.tokenPiece(token), request.stop());
             if (request.stopAtEndOfGeneration() && model.isEndOfGeneration(token)) {
@@ -87,7 +97,8 @@ class BestOfN extends SearchTask {
                 sample.result = sample.path.complete(StopReason.STOP, grammarCompleteAfter(sample.branch, token));
             } else if (sample.path.size() >= request.maxNewTokens()) {
                 sample.undecoded = token;
-                sample.result = sample.path.complete(StopReason.LENGTH, grammarCompleteAfter(sample.branch, token));
+                Boolean complete = grammarCompleteAfter(sample.branch, token);
+                sample.result = sample.path.complete(budget.atLength(complete), complete);
             } else {
                 commitLater(step, sample.branch, token);
             }

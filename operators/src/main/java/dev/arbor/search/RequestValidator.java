@@ -42,7 +42,18 @@ final class RequestValidator {
     }
 
     PreparedRequest prepare(SearchRequest request, long now) throws Rejected {
+        return prepare(request, now, true);
+    }
+
+    /**
+     * @param search whether the request searches (false: it scores a given continuation, which
+     *     needs no room for the grammar's smallest document)
+     */
+    PreparedRequest prepare(SearchRequest request, long now, boolean search) throws Rejected {
         checkParameters(request);
+        if (search) {
+            checkClosing(request);
+        }
         int[] prompt = promptTokens(request);
         if (prompt.length >= nCtx) {
             throw new Rejected(ErrorCode.PROMPT_TOO_LONG, "prompt has " + prompt.length
@@ -156,6 +167,32 @@ final class RequestValidator {
         } catch (InvalidGrammarException e) {
             throw new Rejected(ErrorCode.INVALID_GRAMMAR, "invalid grammar: " + e.getMessage());
         }
+    }
+
+    /**
+     * Under a grammar whose closing cost is known ({@link ClosingCost}), the search can promise a
+     * complete document only if the smallest one fits in maxNewTokens: said here, before any decode.
+     */
+    private void checkClosing(SearchRequest request) throws Rejected {
+        if (request.grammar() == null) {
+            return;
+        }
+        ClosingCost cost;
+        try {
+            cost = ClosingCost.of(model, request.grammar(), request.grammarRoot());
+        } catch (IllegalArgumentException e) {
+            return; // no closing budget for this grammar: it runs as before, cut short when it must be
+        }
+        if (cost.smallestDocumentTokens() > request.maxNewTokens()) {
+            throw invalid("maxNewTokens " + request.maxNewTokens() + " is too small for the grammar: its smallest "
+                    + "document, " + preview(cost.smallestDocument()) + ", takes " + cost.smallestDocumentTokens()
+                    + " tokens; set maxNewTokens to at least " + cost.smallestDocumentTokens());
+        }
+    }
+
+    private static String preview(String document) {
+        String shown = document.length() <= 80 ? document : document.substring(0, 77) + "...";
+        return "'" + shown + "'";
     }
 
     private int[] promptTokens(SearchRequest request) throws Rejected {

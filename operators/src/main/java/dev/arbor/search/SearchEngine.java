@@ -187,7 +187,7 @@ public final class SearchEngine implements AutoCloseable {
             return future;
         }
         try {
-            PreparedRequest prepared = validator.prepare(request, System.nanoTime());
+            PreparedRequest prepared = validator.prepare(request, System.nanoTime(), forcedTokens == null);
             loop.submit(new PendingRequest(forcedTokens == null ? prepared : prepared.withForcedTokens(forcedTokens),
                     future));
         } catch (RequestValidator.Rejected rejected) {

@@ -33,6 +33,8 @@ final class SolutionNode {
     final List<Double> stepScores;
     /** What the verifier keeps for this node (a PRM's branch), released by {@link Verifier#forget}. */
     Object verifierState;
+    /** Where its text stands under the request's closing budget (a grammar's shortest completion). */
+    ClosingBudget.Path closing;
 
     SolutionNode(int id, SolutionNode parent, int round, Branch branch, Trajectory path, List<String> steps,
             List<Double> stepScores) {
@@ -49,6 +51,7 @@ final class SolutionNode {
     SolutionNode child(int childId, int childRound, Branch childBranch) {
         SolutionNode child = new SolutionNode(childId, this, childRound, childBranch, path.copy(), steps, stepScores);
         child.currentStep = new GeneratedText();
+        child.closing = closing;
         return child;
     }
 

@@ -28,6 +28,12 @@ import java.util.List;
  * derive from (request id, request seed, node id), so a request gives the same tree whatever runs
  * beside it. The search ends when no group keeps an open solution (each has reached its end, or
  * {@code maxSteps}); the kept finished solutions of all groups are ranked by score.
+ *
+ * <p>Under a grammar with a computable closing ({@link ClosingBudget}) a drawn token that would
+ * leave the document unable to close in the tokens left is replaced by the first token of its
+ * shortest closing, where the tokens left are bounded by {@code maxNewTokens} and, in a solution's
+ * last step (which then ignores the delimiter), by {@code maxStepTokens}: solutions end as complete
+ * documents, as best-of-n's do.
  */
 final class StepSearch extends SearchTask {
     private static final Comparator<SolutionNode> BEST_FIRST = Comparator.comparingDouble((SolutionNode n) -> n.score)
@@ -40,6 +46,7 @@ final class StepSearch extends SearchTask {
     }
 
     private final Verifiers verifiers;
+    private final ClosingBudget budget;
     private final StepSpec spec;
     private final int keep;
     private final int expansions;
@@ -59,6 +66,7 @@ final class StepSearch extends SearchTask {
     private StepSearch(PreparedRequest prepared, BranchStore store, Verifiers verifiers, int groupCount, int keep) {
         super(prepared, store);
         this.verifiers = verifiers;
+        this.budget = ClosingBudget.forRequest(request, model);
         this.spec = request.steps();
         this.keep = keep;
         this.expansions = spec.expansionsFor(request.width());
@@ -104,6 +112,7 @@ final class StepSearch extends SearchTask {
     void begin(Branch root) {
         verifier = verifiers.forRequest(request, store);
         rootNode = new SolutionNode(-1, null, -1, root, new Trajectory(), List.of(), List.of());
+        rootNode.closing = budget.start();
         expanding = true;
     }
 
@@ -168,7 +177,12 @@ final class StepSearch extends SearchTask {
             end(child, true, StopReason.LENGTH); // a grammar that allows nothing more
             return;
         }
-        int token = child.branch.sample();
+        boolean lastStep = child.steps.size() + 1 >= spec.maxSteps();
+        int stepLeft = lastStep ? spec.maxStepTokens() - child.stepTokens - 1 : Integer.MAX_VALUE;
+        ClosingBudget.Step choice = budget.step(child.closing, child.branch, child.branch.sample(),
+                Math.min(request.maxNewTokens() - child.path.size() - 1, stepLeft));
+        int token = choice.token();
+        child.closing = choice.after();
         float logprob = (float) child.branch.logprob(token);
         byte[] piece = model.tokenPiece(token);
         boolean stopped = child.path.append(token, logprob, piece, request.stop());
@@ -185,15 +199,16 @@ final class StepSearch extends SearchTask {
         } else if (child.path.size() >= request.maxNewTokens()) {
             child.grammarComplete = grammarCompleteAfter(child.branch, token);
             child.addPending(token);
-            end(child, true, StopReason.LENGTH);
+            end(child, true, budget.atLength(child.grammarComplete));
         } else {
-            if (delimiter || child.stepTokens >= spec.maxStepTokens()) {
-                boolean last = child.steps.size() + 1 >= spec.maxSteps();
-                if (last) {
+            // A budgeted last step runs to its token limit: a delimiter there could leave the document open.
+            boolean delimiterEnds = delimiter && !(lastStep && budget.isActive());
+            if (delimiterEnds || child.stepTokens >= spec.maxStepTokens()) {
+                if (lastStep) {
                     child.grammarComplete = grammarCompleteAfter(child.branch, token);
                 }
                 commitLater(step, child.branch, token);
-                end(child, last, StopReason.LENGTH);
+                end(child, lastStep, lastStep ? budget.atLength(child.grammarComplete) : StopReason.LENGTH);
             } else {
                 commitLater(step, child.branch, token);
             }

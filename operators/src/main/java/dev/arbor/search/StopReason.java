@@ -7,5 +7,10 @@ public enum StopReason {
     /** The text reached one of the request's stop strings (cut from the output). */
     STOP,
     /** It reached {@code maxNewTokens}. */
-    LENGTH
+    LENGTH,
+    /**
+     * It reached {@code maxNewTokens} as a complete document of its grammar: the search kept every
+     * branch able to close in the tokens left, and closed this one ({@link ClosingBudget}).
+     */
+    BUDGET
 }

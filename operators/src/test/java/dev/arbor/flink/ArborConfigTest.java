@@ -66,6 +66,16 @@ class ArborConfigTest {
     }
 
     @Test
+    void schemasAreConvertedWithLlamaCppsDigitBoundUnlessTheOptionsSayOtherwise() {
+        ArborConfig config = ArborConfig.builder().modelPath("/m.gguf").build();
+        assertThat(config.schemaBounds()).isEqualTo(dev.arbor.grammar.GbnfOptions.DEFAULTS);
+        assertThat(config.schemaBounds().maxDigits()).isEqualTo(16);
+        ArborConfig set = config.toBuilder().set(ArborOptions.SCHEMA_MAX_DIGITS, 0)
+                .set(ArborOptions.SCHEMA_MAX_STRING_LENGTH, 40).set(ArborOptions.SCHEMA_MAX_ITEMS, 5).build();
+        assertThat(set.schemaBounds()).isEqualTo(new dev.arbor.grammar.GbnfOptions(40, 5, null));
+    }
+
+    @Test
     void thePrefixCacheOptionsReachTheEngineConfig() {
         ArborConfig config = ArborConfig.builder().modelPath("/m.gguf").set(ArborOptions.CACHE_ENABLED, false)
                 .set(ArborOptions.CACHE_MAX_CELLS, 900).set(ArborOptions.CACHE_MIN_PREFIX_TOKENS, 32).build();
@@ -91,7 +101,9 @@ class ArborConfigTest {
                 Arguments.of(ArborOptions.REPEAT_LAST_N, -1, "arbor.sampler.repeat-last-n must be >= 0"),
                 Arguments.of(ArborOptions.LENGTH_PENALTY, Double.NaN, "arbor.search.length-penalty must be finite"),
                 Arguments.of(ArborOptions.STOP, List.of("ok", ""), "arbor.search.stop must not contain empty strings"),
-                Arguments.of(ArborOptions.TIMEOUT, Duration.ZERO, "arbor.request.timeout must be positive"));
+                Arguments.of(ArborOptions.TIMEOUT, Duration.ZERO, "arbor.request.timeout must be positive"),
+                Arguments.of(ArborOptions.SCHEMA_MAX_DIGITS, -1, "arbor.schema.max-digits must be in [0, 2000], was -1"),
+                Arguments.of(ArborOptions.SCHEMA_MAX_ITEMS, 2001, "arbor.schema.max-items must be in [0, 2000], was 2001"));
     }
 
     @ParameterizedTest(name = "{0} = {1}")

@@ -125,6 +125,24 @@ class ChatAndSchemaRecordsTest {
     }
 
     @Test
+    void aRecordWithAnUnboundedIntegerAndATightBudgetIsClosedAndSaysSo() throws Exception {
+        // The case: an integer without bounds, which random weights would write forever.
+        String schema = "{\"type\": \"object\", \"properties\": {\"days\": {\"type\": \"integer\"}}, "
+                + "\"required\": [\"days\"], \"additionalProperties\": false}";
+        ObjectMapper strict = new ObjectMapper().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        SearchResult result = run(qwen3, chat("days").setJsonSchema(schema).setWidth(2).setMaxNewTokens(9)
+                .setReturnCandidates(true).build());
+        assertThat(result.getError()).isNull();
+        for (Candidate candidate : result.getCandidates()) {
+            assertThat(candidate.getGrammarComplete()).isTrue();
+            assertThat(candidate.getFinishReason().name()).isIn("EOG", "BUDGET");
+            assertThat(strict.readTree(candidate.getText().toString()).get("days").isIntegralNumber()).isTrue();
+        }
+        assertRejected(qwen3, chat("too-tight").setJsonSchema(schema).setMaxNewTokens(2).build(), "INVALID_PARAMS",
+                "smallest document");
+    }
+
+    @Test
     void malformedRecordsAreRejectedWithTheirReasonAndTheSlotGoesOn() throws Exception {
         assertRejected(qwen3, chat("both").setPrompt("hi").build(), "INVALID_PARAMS", "prompt or messages");
         assertRejected(qwen3, chat("empty").setMessages(List.of()).build(), "INVALID_PARAMS", "messages is empty");

@@ -41,7 +41,7 @@ class NumberRangesTest {
                 "\"exclusiveMaximum\":0", "\"minimum\":0,\"maximum\":1", "\"exclusiveMinimum\":0,\"exclusiveMaximum\":1",
                 "\"minimum\":-1,\"exclusiveMaximum\":1", "\"exclusiveMinimum\":-10,\"maximum\":-2",
                 "\"minimum\":-3,\"maximum\":12,\"exclusiveMaximum\":12", "\"minimum\":5,\"maximum\":5",
-                "\"exclusiveMinimum\":99");
+                "\"exclusiveMinimum\":99", "\"maximum\":-3", "\"exclusiveMaximum\":-1,\"minimum\":-9");
         for (String b : bounds) {
             Check check = new Check("{\"type\":\"number\"," + b + "}");
             for (int whole = -14; whole <= 14; whole++) {
@@ -55,7 +55,7 @@ class NumberRangesTest {
             check.agrees("99.0");
             check.agrees("99.01");
             check.agrees("100");
-            check.rejects("1.", ".5", "01", "1e0", "-", "--1");
+            check.rejects("1.", ".5", "01", "1e0", "-", "--1", "");
         }
     }
 

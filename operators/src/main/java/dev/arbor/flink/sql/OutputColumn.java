@@ -19,7 +19,8 @@ public enum OutputColumn {
             + "best-of-n: mean token logprob).", r -> winner(r, Candidate::getScore)),
     SUM_LOGPROB("sum_logprob", "DOUBLE", "Sum of the winner's token log-probabilities.",
             r -> winner(r, Candidate::getSumLogprob)),
-    FINISH_REASON("finish_reason", "STRING", "Why the winner stopped: EOG, STOP or LENGTH.",
+    FINISH_REASON("finish_reason", "STRING", "Why the winner stopped: EOG, STOP, LENGTH or BUDGET (max-new-tokens "
+            + "reached with the grammar's document complete).",
             r -> winner(r, w -> StringData.fromString(w.getFinishReason().name()))),
     TOKEN_COUNT("token_count", "INT", "Tokens in the winner.", r -> winner(r, w -> w.getTokens().size())),
     GRAMMAR_COMPLETE("grammar_complete", "BOOLEAN", "Under a grammar or JSON schema: whether the winner is a "

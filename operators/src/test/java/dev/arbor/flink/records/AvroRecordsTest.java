@@ -315,7 +315,9 @@ class AvroRecordsTest {
     @Test
     void enumsHaveTheDocumentedSymbols() {
         assertThat(Strategy.values()).extracting(Enum::name).containsExactly("BEAM", "BEST_OF_N");
-        assertThat(FinishReason.values()).extracting(Enum::name).containsExactly("EOG", "STOP", "LENGTH");
+        assertThat(FinishReason.values()).extracting(Enum::name).containsExactly("EOG", "STOP", "LENGTH", "BUDGET");
+        assertThat(FinishReason.getClassSchema().getEnumDefault())
+                .as("readers take a finish reason they do not know for LENGTH").isEqualTo("LENGTH");
         assertThat(SearchError.getClassSchema().getField("code").schema().getType())
                 .as("error code is a string so that new codes never break old readers")
                 .isEqualTo(Schema.Type.STRING);
@@ -472,6 +474,27 @@ class AvroRecordsTest {
         Schema old = withoutField(current, "prompt");
         assertCompatible(current, old);
         assertCompatible(old, current);
+    }
+
+    @Test
+    void aReaderThatDoesNotKnowAFinishReasonReadsItAsTheDefault() throws IOException {
+        // What a reader one symbol behind sees: BUDGET (added by issue 23) becomes LENGTH, the rest survives.
+        Schema current = Candidate.getClassSchema();
+        Schema behind = new Schema.Parser().parse(current.toString().replace(", \"BUDGET\"", "")
+                .replace(",\"BUDGET\"", ""));
+        assertThat(behind.getField("finishReason").schema().getEnumSymbols()).containsExactly("EOG", "STOP", "LENGTH");
+        assertCompatible(behind, current);
+
+        Candidate closed = Candidate.newBuilder(candidate(0, FinishReason.BUDGET)).setGrammarComplete(true).build();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+        new SpecificDatumWriter<Candidate>(current).write(closed, encoder);
+        encoder.flush();
+        GenericRecord read = new GenericDatumReader<GenericRecord>(current, behind)
+                .read(null, DecoderFactory.get().binaryDecoder(out.toByteArray(), null));
+        assertThat(read.get("finishReason").toString()).isEqualTo("LENGTH");
+        assertThat(read.get("grammarComplete")).isEqualTo(true);
+        assertThat(read.get("text").toString()).isEqualTo(closed.getText());
     }
 
     @Test
