@@ -126,7 +126,7 @@ class ArborConfigTest {
                 "someone.else.key", "x"));
         assertThatThrownBy(() -> ArborConfig.from(flink)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("unknown Arbor option 'arbor.search.widht'")
-                .hasMessageContaining("valid keys: arbor.async.capacity, ").hasMessageEndingWith(", arbor.search.width");
+                .hasMessageContaining("valid keys: arbor.admission.overcommit, arbor.async.capacity, ").hasMessageEndingWith(", arbor.search.width");
         Configuration two = Configuration.fromMap(Map.of("arbor.model.path", "/m", "arbor.serach.width", "2",
                 "arbor.x", "1"));
         assertThatThrownBy(() -> ArborConfig.from(two)).hasMessageContaining("'arbor.serach.width', 'arbor.x'");
