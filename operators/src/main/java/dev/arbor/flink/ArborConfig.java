@@ -178,7 +178,8 @@ public final class ArborConfig implements Serializable {
      * The request a record without overrides becomes, with the shortest prompt (one token), so that
      * the engine's rules and the context's size can be checked on the configured values.
      *
-     * @throws IllegalArgumentException naming the option of a value the request cannot take (a sampler value out of range)
+     * @throws IllegalArgumentException naming the option of a value the request cannot take (a sampler
+     *     value out of range)
      */
     private SearchRequest defaultRequest() {
         SearchRequest.Builder builder = SearchRequest.builder("defaults").promptTokens(new int[] {0});

@@ -54,7 +54,15 @@ public final class RequestParameter<T> {
         return new RequestParameter<>(name, type, option, target, null, null);
     }
 
-    /** This parameter, also set by the SQL key {@code key} (in CREATE MODEL and per query). */
+    /**
+     * This parameter, also set in SQL (in CREATE MODEL and per query) by the last part of its option
+     * key ({@code arbor.search.max-new-tokens}: {@code max-new-tokens}), so that the two cannot drift.
+     */
+    RequestParameter<T> inSql() {
+        return inSql(option.key().substring(option.key().lastIndexOf('.') + 1));
+    }
+
+    /** This parameter, also set in SQL by {@code key}: only where the short name means something else there. */
     RequestParameter<T> inSql(String key) {
         return new RequestParameter<>(name, type, option, target, Objects.requireNonNull(key), record);
     }

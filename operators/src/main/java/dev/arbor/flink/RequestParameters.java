@@ -19,8 +19,9 @@ import java.util.stream.Collectors;
  * {@link RecordMapping#toSearchRequest} and the checks of {@link ArborConfig} (which name the option
  * of the parameter that the engine's {@code RequestChecks} or {@link SamplerParams} complain about).
  *
- * <p>A new parameter is: its field in {@code PromptRequest.avsc}, one row here, and the engine code
- * that reads it ({@link SearchRequest} and its consumer). Defaults come from the engine
+ * <p>A new parameter is: its field in {@code PromptRequest.avsc}, one row here (declared and listed in
+ * {@code ALL}), and the engine code that reads it ({@link SearchRequest} and its consumer, and its
+ * rule in {@code RequestChecks} if it has one). Defaults come from the engine
  * ({@link SearchRequest}'s constants, {@link SamplerParams#DEFAULTS}). The prompt, the grammar and
  * the JSON Schema are not rows: they are the request's subject rather than settings, and are read by
  * {@link RecordMapping} and {@code Constraints}.
@@ -32,41 +33,36 @@ public final class RequestParameters {
             "arbor.search.strategy", SearchRequest.DEFAULT_STRATEGY.name(), "The search strategy by name: "
                     + SearchStrategy.all().stream().map(s -> s.name() + " (" + s.description() + ")")
                             .collect(Collectors.joining(", ")) + ".",
-            Target.request((request, name) -> request.strategy(SearchStrategy.named(name))))
-            .inSql("strategy")
+            Target.request((request, name) -> request.strategy(SearchStrategy.named(name)))).inSql()
             .inRecords("strategyName", RequestParameters::strategyName, PromptRequest.Builder::setStrategyName,
                     OverrideReader::strategyName);
 
     public static final RequestParameter<Integer> WIDTH = RequestParameter.of("width", OptionType.INT,
             "arbor.search.width", SearchRequest.DEFAULT_WIDTH, "Beams (beam search) or samples (best-of-n).",
-            Target.request(SearchRequest.Builder::width))
-            .inSql("width")
+            Target.request(SearchRequest.Builder::width)).inSql()
             .inRecords(PromptRequest::getWidth, PromptRequest.Builder::setWidth, OverrideReader::int32);
 
     public static final RequestParameter<Integer> MAX_NEW_TOKENS = RequestParameter.of("maxNewTokens",
             OptionType.INT, "arbor.search.max-new-tokens", SearchRequest.DEFAULT_MAX_NEW_TOKENS,
-            "Most tokens generated per completion.", Target.request(SearchRequest.Builder::maxNewTokens))
-            .inSql("max-new-tokens")
+            "Most tokens generated per completion.", Target.request(SearchRequest.Builder::maxNewTokens)).inSql()
             .inRecords(PromptRequest::getMaxNewTokens, PromptRequest.Builder::setMaxNewTokens, OverrideReader::int32);
 
     public static final RequestParameter<Double> LENGTH_PENALTY = RequestParameter.of("lengthPenalty",
             OptionType.DOUBLE, "arbor.search.length-penalty", SearchRequest.DEFAULT_LENGTH_PENALTY,
             "Beam search scores sumLogprob / n^lengthPenalty.", Target.request(SearchRequest.Builder::lengthPenalty))
-            .inSql("length-penalty")
+            .inSql()
             .inRecords(PromptRequest::getLengthPenalty, PromptRequest.Builder::setLengthPenalty,
                     OverrideReader::float64);
 
     public static final RequestParameter<List<String>> STOP = RequestParameter.of("stop", OptionType.STRING_LIST,
             "arbor.search.stop", List.of(), "Stop strings, cut from the output.",
-            Target.request(SearchRequest.Builder::stop))
-            .inSql("stop")
+            Target.request(SearchRequest.Builder::stop)).inSql()
             .inRecords(PromptRequest::getStop, PromptRequest.Builder::setStop, OverrideReader::strings);
 
     public static final RequestParameter<Boolean> STOP_AT_EOG = RequestParameter.of("stopAtEndOfGeneration",
             OptionType.BOOLEAN, "arbor.search.stop-at-eog", SearchRequest.DEFAULT_STOP_AT_END_OF_GENERATION,
             "End a completion at an end-of-generation token.",
-            Target.request(SearchRequest.Builder::stopAtEndOfGeneration))
-            .inSql("stop-at-eog")
+            Target.request(SearchRequest.Builder::stopAtEndOfGeneration)).inSql()
             .inRecords(PromptRequest::getStopAtEndOfGeneration, PromptRequest.Builder::setStopAtEndOfGeneration,
                     OverrideReader::bool);
 
@@ -80,59 +76,52 @@ public final class RequestParameters {
 
     public static final RequestParameter<Long> SEED = RequestParameter.of("seed", OptionType.LONG,
             "arbor.search.seed", 0L, "Default seed; sampling seeds derive from (record id, seed, branch index).",
-            Target.request(SearchRequest.Builder::seed))
-            .inSql("seed")
+            Target.request(SearchRequest.Builder::seed)).inSql()
             .inRecords(PromptRequest::getSeed, PromptRequest.Builder::setSeed, OverrideReader::int64);
 
     public static final RequestParameter<Float> TEMPERATURE = RequestParameter.of("temperature", OptionType.FLOAT,
             "arbor.sampler.temperature", SamplerParams.DEFAULTS.temperature(),
-            "Best-of-n sampling temperature; 0 = greedy.", Target.sampler(SamplerParams.Builder::temperature))
-            .inSql("temperature")
+            "Best-of-n sampling temperature; 0 = greedy.", Target.sampler(SamplerParams.Builder::temperature)).inSql()
             .inRecords(PromptRequest::getTemperature, PromptRequest.Builder::setTemperature, OverrideReader::float32);
 
     public static final RequestParameter<Integer> TOP_K = RequestParameter.of("topK", OptionType.INT,
             "arbor.sampler.top-k", SamplerParams.DEFAULTS.topK(), "Keep the k most likely tokens; 0 = off.",
-            Target.sampler(SamplerParams.Builder::topK))
-            .inSql("top-k")
+            Target.sampler(SamplerParams.Builder::topK)).inSql()
             .inRecords(PromptRequest::getTopK, PromptRequest.Builder::setTopK, OverrideReader::int32);
 
     public static final RequestParameter<Float> TOP_P = RequestParameter.of("topP", OptionType.FLOAT,
             "arbor.sampler.top-p", SamplerParams.DEFAULTS.topP(), "Nucleus sampling mass; 1 = off.",
-            Target.sampler(SamplerParams.Builder::topP))
-            .inSql("top-p")
+            Target.sampler(SamplerParams.Builder::topP)).inSql()
             .inRecords(PromptRequest::getTopP, PromptRequest.Builder::setTopP, OverrideReader::float32);
 
     public static final RequestParameter<Float> MIN_P = RequestParameter.of("minP", OptionType.FLOAT,
             "arbor.sampler.min-p", SamplerParams.DEFAULTS.minP(),
             "Drop tokens less likely than min-p x the most likely; 0 = off.",
-            Target.sampler(SamplerParams.Builder::minP))
-            .inSql("min-p")
+            Target.sampler(SamplerParams.Builder::minP)).inSql()
             .inRecords(PromptRequest::getMinP, PromptRequest.Builder::setMinP, OverrideReader::float32);
 
     public static final RequestParameter<Float> REPEAT_PENALTY = RequestParameter.of("repeatPenalty",
             OptionType.FLOAT, "arbor.sampler.repeat-penalty", SamplerParams.DEFAULTS.repeatPenalty(),
             "Penalty on recently generated tokens; 1 = off.", Target.sampler(SamplerParams.Builder::repeatPenalty))
-            .inSql("repeat-penalty")
+            .inSql()
             .inRecords(PromptRequest::getRepeatPenalty, PromptRequest.Builder::setRepeatPenalty,
                     OverrideReader::float32);
 
     public static final RequestParameter<Integer> REPEAT_LAST_N = RequestParameter.of("repeatLastN", OptionType.INT,
             "arbor.sampler.repeat-last-n", SamplerParams.DEFAULTS.repeatLastN(),
-            "How many recent tokens the penalties look at.", Target.sampler(SamplerParams.Builder::repeatLastN))
-            .inSql("repeat-last-n")
+            "How many recent tokens the penalties look at.", Target.sampler(SamplerParams.Builder::repeatLastN)).inSql()
             .inRecords(PromptRequest::getRepeatLastN, PromptRequest.Builder::setRepeatLastN, OverrideReader::int32);
 
     public static final RequestParameter<Float> FREQUENCY_PENALTY = RequestParameter.of("frequencyPenalty",
             OptionType.FLOAT, "arbor.sampler.frequency-penalty", SamplerParams.DEFAULTS.frequencyPenalty(),
-            "Subtracted per occurrence in the window.", Target.sampler(SamplerParams.Builder::frequencyPenalty))
-            .inSql("frequency-penalty")
+            "Subtracted per occurrence in the window.", Target.sampler(SamplerParams.Builder::frequencyPenalty)).inSql()
             .inRecords(PromptRequest::getFrequencyPenalty, PromptRequest.Builder::setFrequencyPenalty,
                     OverrideReader::float32);
 
     public static final RequestParameter<Float> PRESENCE_PENALTY = RequestParameter.of("presencePenalty",
             OptionType.FLOAT, "arbor.sampler.presence-penalty", SamplerParams.DEFAULTS.presencePenalty(),
             "Subtracted once for any occurrence in the window.", Target.sampler(SamplerParams.Builder::presencePenalty))
-            .inSql("presence-penalty")
+            .inSql()
             .inRecords(PromptRequest::getPresencePenalty, PromptRequest.Builder::setPresencePenalty,
                     OverrideReader::float32);
 

@@ -41,6 +41,15 @@ class RequestParametersTest {
     }
 
     @Test
+    void everyDescriptorConstantIsARowOfTheTable() throws Exception {
+        for (Field field : RequestParameters.class.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == RequestParameter.class) {
+                assertThat(ALL).as(field.getName()).contains((RequestParameter<?>) field.get(null));
+            }
+        }
+    }
+
+    @Test
     void everyParameterIsTheArborOptionOfItsPublicConstantAndListedInAllInTableOrder() throws Exception {
         Map<String, Object> constants = new HashMap<>();
         for (Field field : ArborOptions.class.getFields()) {
