@@ -7,13 +7,11 @@ import dev.arbor.llama.ModelParams;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.search.Footprint;
 import dev.arbor.search.ProcessRewardModel;
+import dev.arbor.search.RequestChecks;
 import dev.arbor.search.SearchRequest;
 import dev.arbor.search.SearchStrategy;
 import dev.arbor.search.PrefixCacheConfig;
 import java.io.Serializable;
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.Configuration;
@@ -31,17 +29,6 @@ import org.apache.flink.configuration.ReadableConfig;
  */
 public final class ArborConfig implements Serializable {
     private static final long serialVersionUID = 1L;
-
-    /** Sampler field names, as {@link SamplerParams} names them in its messages, to their option. */
-    private static final Map<String, ConfigOption<?>> SAMPLER_FIELDS = Map.of(
-            "temperature", ArborOptions.TEMPERATURE,
-            "topK", ArborOptions.TOP_K,
-            "topP", ArborOptions.TOP_P,
-            "minP", ArborOptions.MIN_P,
-            "repeatPenalty", ArborOptions.REPEAT_PENALTY,
-            "repeatLastN", ArborOptions.REPEAT_LAST_N,
-            "frequencyPenalty", ArborOptions.FREQUENCY_PENALTY,
-            "presencePenalty", ArborOptions.PRESENCE_PENALTY);
 
     // Only ArborOptions are ever stored here (see from/Builder.set), with values of their own type.
     private final Configuration values;
@@ -189,21 +176,7 @@ public final class ArborConfig implements Serializable {
 
     /** The default sampler (the record's seed is applied per request). */
     public SamplerParams sampler() {
-        return SamplerParams.builder().temperature(get(ArborOptions.TEMPERATURE)).topK(get(ArborOptions.TOP_K))
-                .topP(get(ArborOptions.TOP_P)).minP(get(ArborOptions.MIN_P))
-                .repeatPenalty(get(ArborOptions.REPEAT_PENALTY)).repeatLastN(get(ArborOptions.REPEAT_LAST_N))
-                .frequencyPenalty(get(ArborOptions.FREQUENCY_PENALTY))
-                .presencePenalty(get(ArborOptions.PRESENCE_PENALTY)).build();
-    }
-
-    /**
-     * Turns a {@link SamplerParams} complaint ("topP must be in (0, 1] ...") into one that names
-     * the option key ("arbor.sampler.top-p must be ..."); other messages pass through.
-     */
-    static String samplerMessageWithKey(String message) {
-        int space = message.indexOf(' ');
-        ConfigOption<?> option = space < 0 ? null : SAMPLER_FIELDS.get(message.substring(0, space));
-        return option == null ? message : option.key() + message.substring(space);
+        return RequestParameters.configuredSampler(this);
     }
 
     private void validate() {
@@ -224,43 +197,46 @@ public final class ArborConfig implements Serializable {
         check(overcommit >= 1.0 && !Double.isInfinite(overcommit), ArborOptions.OVERCOMMIT.key()
                 + " must be a finite factor >= 1, was " + overcommit);
         atLeast(ArborOptions.ROUTING_PREFIX_TOKENS, 0);
-        atLeast(ArborOptions.WIDTH, 1);
         strategy();
         check(values.getOptional(ArborOptions.GRAMMAR).isEmpty() || values.getOptional(ArborOptions.JSON_SCHEMA).isEmpty(),
                 ArborOptions.GRAMMAR.key() + " and " + ArborOptions.JSON_SCHEMA.key() + " exclude each other");
         within(ArborOptions.SCHEMA_MAX_DIGITS, 0, GbnfOptions.MAX_BOUND);
         within(ArborOptions.SCHEMA_MAX_STRING_LENGTH, 0, GbnfOptions.MAX_BOUND);
         within(ArborOptions.SCHEMA_MAX_ITEMS, 0, GbnfOptions.MAX_BOUND);
-        int width = get(ArborOptions.WIDTH);
+        SearchRequest defaults = defaultRequest();
+        RequestChecks.Problem problem = RequestChecks.firstProblem(defaults);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem.message(RequestParameters.optionKey(problem.parameter())));
+        }
+        int width = defaults.width();
         int nSeqMax = get(ArborOptions.N_SEQ_MAX);
         int nCtx = get(ArborOptions.N_CTX);
-        // The default request with the shortest prompt (one token) must fit the context, or every record
-        // using the defaults would be rejected: fail the job instead. The strategy states what it needs.
-        SearchRequest defaults = SearchRequest.builder("defaults").promptTokens(new int[] {0}).strategy(strategy())
-                .width(width).maxNewTokens(get(ArborOptions.MAX_NEW_TOKENS)).build();
-        Footprint footprint = strategy().footprint(defaults, 1);
+        // The default request must fit the context, or every record using the defaults would be
+        // rejected: fail the job instead. The strategy states what it needs.
+        Footprint footprint = defaults.strategy().footprint(defaults, 1);
         check(footprint.leases() <= nSeqMax, ArborOptions.WIDTH.key() + " must be <= " + ArborOptions.N_SEQ_MAX.key()
                 + " (" + nSeqMax + "), was " + width);
-        atLeast(ArborOptions.MAX_NEW_TOKENS, 1);
         long newTokens = footprint.cells() - 1;
         check(newTokens < nCtx, ArborOptions.MAX_NEW_TOKENS.key() + " x " + ArborOptions.WIDTH.key() + " ("
-                + get(ArborOptions.MAX_NEW_TOKENS) + " x " + width + " = " + newTokens
+                + defaults.maxNewTokens() + " x " + width + " = " + newTokens
                 + " KV cells) must leave room for a prompt in " + ArborOptions.N_CTX.key() + " (" + nCtx + ")");
-        double lengthPenalty = get(ArborOptions.LENGTH_PENALTY);
-        check(Double.isFinite(lengthPenalty), ArborOptions.LENGTH_PENALTY.key() + " must be finite, was "
-                + lengthPenalty);
-        List<String> stop = get(ArborOptions.STOP);
-        check(stop.stream().noneMatch(s -> s == null || s.isEmpty()), ArborOptions.STOP.key()
-                + " must not contain empty strings, was " + stop);
-        try {
-            sampler();
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(samplerMessageWithKey(e.getMessage()), e);
-        }
-        Duration timeout = get(ArborOptions.TIMEOUT);
-        check(!timeout.isNegative() && !timeout.isZero(), ArborOptions.TIMEOUT.key() + " must be positive, was "
-                + timeout);
         atLeast(ArborOptions.CAPACITY, 0);
+    }
+
+    /**
+     * The request a record without overrides becomes, with the shortest prompt (one token), so that
+     * the engine's rules and the context's size can be checked on the configured values.
+     *
+     * @throws IllegalArgumentException naming the option of a value the request cannot take (a sampler
+     *     value out of range)
+     */
+    private SearchRequest defaultRequest() {
+        SearchRequest.Builder builder = SearchRequest.builder("defaults").promptTokens(new int[] {0});
+        try {
+            return RequestParameters.apply(this, null, builder).build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(RequestParameters.withOptionKey(e.getMessage()), e);
+        }
     }
 
     /** The default search strategy ({@link ArborOptions#STRATEGY}). */

@@ -2,16 +2,14 @@ package dev.arbor.flink;
 
 import dev.arbor.kv.BranchStore;
 import dev.arbor.grammar.GbnfOptions;
-import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.FlashAttention;
 import dev.arbor.llama.LoadMode;
 import dev.arbor.llama.ThreadPolicy;
 import dev.arbor.search.PrefixCacheConfig;
 import dev.arbor.search.ProcessRewardModel;
-import dev.arbor.search.SearchRequest;
-import dev.arbor.search.SearchStrategy;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -121,11 +119,6 @@ public final class ArborOptions {
             .intType().defaultValue(2 * ContextParams.DEFAULT_N_SEQ_MAX + 1).withDescription("Sequences of the "
                     + "process reward model's context: a step-level request holds up to 2 x width + 1 of them.");
 
-    public static final ConfigOption<String> STRATEGY = ConfigOptions.key("arbor.search.strategy").stringType()
-            .defaultValue(SearchRequest.DEFAULT_STRATEGY.name()).withDescription("The search strategy by name: "
-                    + SearchStrategy.all().stream().map(s -> s.name() + " (" + s.description() + ")")
-                            .collect(java.util.stream.Collectors.joining(", ")) + ".");
-
     public static final ConfigOption<String> GRAMMAR = ConfigOptions.key("arbor.search.grammar").stringType()
             .noDefaultValue().withDescription("GBNF grammar (root rule: root) that every completion must follow, "
                     + "for records without a grammar or jsonSchema of their own; unset: none.");
@@ -193,56 +186,25 @@ public final class ArborOptions {
                     + "records sharing a prefix meet in one subtask. 0 = no routing: records go where Flink "
                     + "sends them.");
 
-    public static final ConfigOption<Integer> WIDTH = ConfigOptions.key("arbor.search.width").intType()
-            .defaultValue(SearchRequest.DEFAULT_WIDTH).withDescription("Beams (beam search) or samples (best-of-n).");
+    // The request parameters: defined once, with their SQL keys and record fields, in RequestParameters.
 
-    public static final ConfigOption<Integer> MAX_NEW_TOKENS = ConfigOptions.key("arbor.search.max-new-tokens")
-            .intType().defaultValue(SearchRequest.DEFAULT_MAX_NEW_TOKENS).withDescription("Most tokens generated per completion.");
-
-    public static final ConfigOption<Double> LENGTH_PENALTY = ConfigOptions.key("arbor.search.length-penalty")
-            .doubleType().defaultValue(SearchRequest.DEFAULT_LENGTH_PENALTY).withDescription("Beam search scores sumLogprob / n^lengthPenalty.");
-
-    public static final ConfigOption<List<String>> STOP = ConfigOptions.key("arbor.search.stop").stringType()
-            .asList().defaultValues().withDescription("Stop strings, cut from the output.");
-
-    public static final ConfigOption<Boolean> STOP_AT_EOG = ConfigOptions.key("arbor.search.stop-at-eog")
-            .booleanType().defaultValue(SearchRequest.DEFAULT_STOP_AT_END_OF_GENERATION).withDescription("End a completion at an end-of-generation token.");
-
-    public static final ConfigOption<Boolean> RETURN_CANDIDATES = ConfigOptions
-            .key("arbor.search.return-candidates").booleanType().defaultValue(false)
-            .withDescription("Also return every kept completion, ranked, losers included.");
-
-    public static final ConfigOption<Long> SEED = ConfigOptions.key("arbor.search.seed").longType().defaultValue(0L)
-            .withDescription("Default seed; sampling seeds derive from (record id, seed, branch index).");
-
-    public static final ConfigOption<Float> TEMPERATURE = ConfigOptions.key("arbor.sampler.temperature").floatType()
-            .defaultValue(SamplerParams.DEFAULTS.temperature()).withDescription("Best-of-n sampling temperature; 0 = greedy.");
-
-    public static final ConfigOption<Integer> TOP_K = ConfigOptions.key("arbor.sampler.top-k").intType()
-            .defaultValue(SamplerParams.DEFAULTS.topK()).withDescription("Keep the k most likely tokens; 0 = off.");
-
-    public static final ConfigOption<Float> TOP_P = ConfigOptions.key("arbor.sampler.top-p").floatType()
-            .defaultValue(SamplerParams.DEFAULTS.topP()).withDescription("Nucleus sampling mass; 1 = off.");
-
-    public static final ConfigOption<Float> MIN_P = ConfigOptions.key("arbor.sampler.min-p").floatType()
-            .defaultValue(SamplerParams.DEFAULTS.minP()).withDescription("Drop tokens less likely than min-p x the most likely; 0 = off.");
-
-    public static final ConfigOption<Float> REPEAT_PENALTY = ConfigOptions.key("arbor.sampler.repeat-penalty")
-            .floatType().defaultValue(SamplerParams.DEFAULTS.repeatPenalty()).withDescription("Penalty on recently generated tokens; 1 = off.");
-
-    public static final ConfigOption<Integer> REPEAT_LAST_N = ConfigOptions.key("arbor.sampler.repeat-last-n")
-            .intType().defaultValue(SamplerParams.DEFAULTS.repeatLastN()).withDescription("How many recent tokens the penalties look at.");
-
-    public static final ConfigOption<Float> FREQUENCY_PENALTY = ConfigOptions
-            .key("arbor.sampler.frequency-penalty").floatType().defaultValue(SamplerParams.DEFAULTS.frequencyPenalty())
-            .withDescription("Subtracted per occurrence in the window.");
-
-    public static final ConfigOption<Float> PRESENCE_PENALTY = ConfigOptions.key("arbor.sampler.presence-penalty")
-            .floatType().defaultValue(SamplerParams.DEFAULTS.presencePenalty()).withDescription("Subtracted once for any occurrence in the window.");
-
-    public static final ConfigOption<Duration> TIMEOUT = ConfigOptions.key("arbor.request.timeout").durationType()
-            .defaultValue(Duration.ofMinutes(10)).withDescription("Per record; a record that takes longer yields "
-                    + "an error result with code TIMEOUT.");
+    public static final ConfigOption<String> STRATEGY = RequestParameters.STRATEGY.option();
+    public static final ConfigOption<Integer> WIDTH = RequestParameters.WIDTH.option();
+    public static final ConfigOption<Integer> MAX_NEW_TOKENS = RequestParameters.MAX_NEW_TOKENS.option();
+    public static final ConfigOption<Double> LENGTH_PENALTY = RequestParameters.LENGTH_PENALTY.option();
+    public static final ConfigOption<List<String>> STOP = RequestParameters.STOP.option();
+    public static final ConfigOption<Boolean> STOP_AT_EOG = RequestParameters.STOP_AT_EOG.option();
+    public static final ConfigOption<Boolean> RETURN_CANDIDATES = RequestParameters.RETURN_CANDIDATES.option();
+    public static final ConfigOption<Long> SEED = RequestParameters.SEED.option();
+    public static final ConfigOption<Float> TEMPERATURE = RequestParameters.TEMPERATURE.option();
+    public static final ConfigOption<Integer> TOP_K = RequestParameters.TOP_K.option();
+    public static final ConfigOption<Float> TOP_P = RequestParameters.TOP_P.option();
+    public static final ConfigOption<Float> MIN_P = RequestParameters.MIN_P.option();
+    public static final ConfigOption<Float> REPEAT_PENALTY = RequestParameters.REPEAT_PENALTY.option();
+    public static final ConfigOption<Integer> REPEAT_LAST_N = RequestParameters.REPEAT_LAST_N.option();
+    public static final ConfigOption<Float> FREQUENCY_PENALTY = RequestParameters.FREQUENCY_PENALTY.option();
+    public static final ConfigOption<Float> PRESENCE_PENALTY = RequestParameters.PRESENCE_PENALTY.option();
+    public static final ConfigOption<Duration> TIMEOUT = RequestParameters.TIMEOUT.option();
 
     public static final ConfigOption<Integer> CAPACITY = ConfigOptions.key("arbor.async.capacity").intType()
             .defaultValue(0).withDescription("Records in flight per subtask; 0 = what the engine can hold "
@@ -251,15 +213,27 @@ public final class ArborOptions {
     public static final ConfigOption<Boolean> ORDERED = ConfigOptions.key("arbor.async.ordered").booleanType()
             .defaultValue(false).withDescription("Emit results in input order (default: as they complete).");
 
-    /** Every option, for validation of configuration files and for documentation. */
+    /**
+     * Every option, for validation of configuration files and for documentation: the operator's own,
+     * then the request parameters ({@link RequestParameters#all()}, in their order), then the async
+     * operator's.
+     */
     public static List<ConfigOption<?>> all() {
-        return List.of(MODEL_PATH, GPU_LAYERS, LOAD_MODE, N_CTX, N_BATCH, N_SEQ_MAX, THREADS, THREAD_POLICY, CPU_POLL,
-                FLASH_ATTENTION, KV_UNIFIED, SWA_FULL, CHECKPOINT_BYTES, OVERCOMMIT, CACHE_ENABLED, CACHE_MAX_CELLS,
-                CACHE_MIN_PREFIX_TOKENS, CACHE_CHECKPOINT_INTERVAL, ROUTING_PREFIX_TOKENS, PRM_MODEL, PRM_STEP_TAG,
-                PRM_GOOD, PRM_BAD, PRM_N_CTX, PRM_N_SEQ_MAX, STRATEGY, GRAMMAR, JSON_SCHEMA, SCHEMA_MAX_DIGITS,
-                SCHEMA_MAX_STRING_LENGTH, SCHEMA_MAX_ITEMS, CHAT_TEMPLATE, CHAT_SYSTEM, PROMPT_PREFIX, WIDTH,
-                MAX_NEW_TOKENS,
-                LENGTH_PENALTY, STOP, STOP_AT_EOG, RETURN_CANDIDATES, SEED, TEMPERATURE, TOP_K, TOP_P, MIN_P,
-                REPEAT_PENALTY, REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, TIMEOUT, CAPACITY, ORDERED);
+        return ALL;
+    }
+
+    private static final List<ConfigOption<?>> ALL = allOptions();
+
+    private static List<ConfigOption<?>> allOptions() {
+        List<ConfigOption<?>> options = new ArrayList<>(List.<ConfigOption<?>>of(MODEL_PATH, GPU_LAYERS, LOAD_MODE,
+                N_CTX, N_BATCH, N_SEQ_MAX, THREADS, THREAD_POLICY, CPU_POLL, FLASH_ATTENTION, KV_UNIFIED, SWA_FULL,
+                CHECKPOINT_BYTES, OVERCOMMIT, CACHE_ENABLED, CACHE_MAX_CELLS, CACHE_MIN_PREFIX_TOKENS,
+                CACHE_CHECKPOINT_INTERVAL, ROUTING_PREFIX_TOKENS, PRM_MODEL, PRM_STEP_TAG, PRM_GOOD, PRM_BAD, PRM_N_CTX,
+                PRM_N_SEQ_MAX, GRAMMAR, JSON_SCHEMA, SCHEMA_MAX_DIGITS, SCHEMA_MAX_STRING_LENGTH, SCHEMA_MAX_ITEMS,
+                CHAT_TEMPLATE, CHAT_SYSTEM, PROMPT_PREFIX));
+        RequestParameters.all().forEach(parameter -> options.add(parameter.option()));
+        options.add(CAPACITY);
+        options.add(ORDERED);
+        return List.copyOf(options);
     }
 }

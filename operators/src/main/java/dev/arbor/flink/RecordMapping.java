@@ -7,7 +7,6 @@ import dev.arbor.flink.records.SearchError;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.flink.records.SearchStats;
 import dev.arbor.flink.records.StepNode;
-import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.LlamaModel;
 import dev.arbor.search.ErrorCode;
 import dev.arbor.search.LikelihoodResult;
@@ -17,8 +16,6 @@ import dev.arbor.search.ScoredStep;
 import dev.arbor.search.SearchDetails;
 import dev.arbor.search.SearchOutcome;
 import dev.arbor.search.SearchRequest;
-import dev.arbor.search.SearchStrategy;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -38,9 +35,6 @@ public final class RecordMapping {
     private static final RunStats NO_STATS = new RunStats(0, 0, 0, 0, 0, 0, 0, 0);
 
     private final ArborConfig config;
-    private final SamplerParams sampler;
-    private final SearchStrategy strategy;
-    private final Duration timeout;
     private final Constraints constraints;
     private final ChatPrompts chat;
     /** Put before every record's prompt ({@code arbor.prompt.prefix}); empty: none. */
@@ -58,9 +52,6 @@ public final class RecordMapping {
      */
     public RecordMapping(ArborConfig config, LlamaModel model) {
         this.config = config;
-        this.sampler = config.sampler();
-        this.strategy = config.strategy();
-        this.timeout = config.get(ArborOptions.TIMEOUT);
         this.constraints = new Constraints(config);
         this.chat = model == null ? null : ChatPrompts.of(model, config.get(ArborOptions.CHAT_TEMPLATE),
                 config.get(ArborOptions.CHAT_SYSTEM));
@@ -83,23 +74,6 @@ public final class RecordMapping {
     }
 
     /**
-     * The record's strategy: {@code strategyName}, else the deprecated {@code strategy} enum of
-     * older records, else the configured default.
-     */
-    private SearchStrategy strategyOf(PromptRequest record) throws Rejected {
-        String name = record.getStrategyName() != null ? record.getStrategyName()
-                : record.getStrategy() != null ? record.getStrategy().name() : null;
-        if (name == null) {
-            return strategy;
-        }
-        try {
-            return SearchStrategy.named(name);
-        } catch (IllegalArgumentException e) {
-            throw new Rejected(ErrorCode.INVALID_PARAMS, e.getMessage());
-        }
-    }
-
-    /**
      * The engine request for a record. The engine itself checks what it can (prompt, width,
      * maxNewTokens, stop strings, grammar syntax, ...); this checks what must be known to build the
      * request: the id, the sampler overrides, the prompt or the chat messages (rendered here), and
@@ -111,7 +85,6 @@ public final class RecordMapping {
         if (record.getId() == null) {
             throw new Rejected(ErrorCode.INVALID_PARAMS, "id is required");
         }
-        long seed = or(record.getSeed(), config.get(ArborOptions.SEED));
         SearchRequest.Builder builder = SearchRequest.builder(record.getId());
         PromptText prompt = promptText(record);
         if (prompt.markup()) {
@@ -119,19 +92,14 @@ public final class RecordMapping {
         } else {
             builder.prompt(prompt.text());
         }
-        return builder
-                .grammar(constraints.grammar(record))
-                .strategy(strategyOf(record))
-                .width(or(record.getWidth(), config.get(ArborOptions.WIDTH)))
-                .maxNewTokens(or(record.getMaxNewTokens(), config.get(ArborOptions.MAX_NEW_TOKENS)))
-                .stop(record.getStop() == null ? config.get(ArborOptions.STOP) : record.getStop())
-                .stopAtEndOfGeneration(or(record.getStopAtEndOfGeneration(), config.get(ArborOptions.STOP_AT_EOG)))
-                .sampler(sampler(record, seed))
-                .seed(seed)
-                .lengthPenalty(or(record.getLengthPenalty(), config.get(ArborOptions.LENGTH_PENALTY)))
-                .returnCandidates(or(record.getReturnCandidates(), config.get(ArborOptions.RETURN_CANDIDATES)))
-                .timeout(timeout)
-                .build();
+        builder.grammar(constraints.grammar(record));
+        try {
+            // Every parameter: the record's override, else the configured value (RequestParameters).
+            return RequestParameters.apply(config, record, builder).build();
+        } catch (IllegalArgumentException e) {
+            // The message names the record's field ("topP must be in (0, 1] ...", "unknown strategy 'x' ...").
+            throw new Rejected(ErrorCode.INVALID_PARAMS, e.getMessage());
+        }
     }
 
     /**
@@ -154,23 +122,6 @@ public final class RecordMapping {
         }
         String prompt = record.getPrompt();
         return new PromptText(prompt == null || prompt.isBlank() ? prompt : promptPrefix + prompt, false);
-    }
-
-    private SamplerParams sampler(PromptRequest r, long seed) throws Rejected {
-        try {
-            // SamplerParams names the field in its message ("topP must be in (0, 1] ..."), as the record does.
-            return new SamplerParams(or(r.getTemperature(), sampler.temperature()), or(r.getTopK(), sampler.topK()),
-                    or(r.getTopP(), sampler.topP()), or(r.getMinP(), sampler.minP()),
-                    or(r.getRepeatPenalty(), sampler.repeatPenalty()), or(r.getRepeatLastN(), sampler.repeatLastN()),
-                    or(r.getFrequencyPenalty(), sampler.frequencyPenalty()),
-                    or(r.getPresencePenalty(), sampler.presencePenalty()), seed);
-        } catch (IllegalArgumentException e) {
-            throw new Rejected(ErrorCode.INVALID_PARAMS, e.getMessage());
-        }
-    }
-
-    private static <T> T or(T override, T fallback) {
-        return override == null ? fallback : override;
     }
 
     /**

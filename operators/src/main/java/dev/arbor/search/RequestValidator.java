@@ -111,37 +111,23 @@ final class RequestValidator {
     }
 
     private void checkParameters(SearchRequest request) throws Rejected {
-        if (request.strategy() == null) {
-            throw invalid("strategy is required");
+        RequestChecks.Problem problem = RequestChecks.firstProblem(request);
+        if (problem != null) {
+            throw invalid(problem.message());
         }
-        if (request.width() < 1) {
-            throw invalid("width must be >= 1, was " + request.width());
+        if (request.sampler() == null || request.scorer() == null) {
+            throw invalid("sampler and scorer are required");
         }
         int leases = request.strategy().footprint(request, 0).leases();
         if (leases > nSeqMax) {
             throw new Rejected(ErrorCode.WIDTH_TOO_LARGE, "width " + request.width() + " needs " + leases
                     + " sequences at once; the context has nSeqMax = " + nSeqMax);
         }
-        if (request.maxNewTokens() < 1) {
-            throw invalid("maxNewTokens must be >= 1, was " + request.maxNewTokens());
-        }
-        if (request.sampler() == null || request.scorer() == null) {
-            throw invalid("sampler and scorer are required");
-        }
-        if (!Double.isFinite(request.lengthPenalty())) {
-            throw invalid("lengthPenalty must be finite, was " + request.lengthPenalty());
-        }
         for (String stop : request.stop()) {
-            if (stop == null || stop.isEmpty()) {
-                throw invalid("stop strings must not be empty");
+            String invalidText = TextCheck.problem(stop);
+            if (invalidText != null) {
+                throw new Rejected(ErrorCode.INVALID_TEXT, "a stop string is not valid Unicode text: " + invalidText);
             }
-            String problem = TextCheck.problem(stop);
-            if (problem != null) {
-                throw new Rejected(ErrorCode.INVALID_TEXT, "a stop string is not valid Unicode text: " + problem);
-            }
-        }
-        if (request.timeout() != null && (request.timeout().isNegative() || request.timeout().isZero())) {
-            throw invalid("timeout must be positive, was " + request.timeout());
         }
         String steps = request.steps().problem();
         if (steps != null) {

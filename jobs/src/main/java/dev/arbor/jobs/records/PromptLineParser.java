@@ -2,10 +2,11 @@ package dev.arbor.jobs.records;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbor.flink.RequestParameter;
+import dev.arbor.flink.RequestParameters;
 import dev.arbor.flink.records.ChatMessage;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.jobs.io.JsonLines;
-import dev.arbor.search.SearchStrategy;
 import dev.arbor.search.TextCheck;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -13,7 +14,6 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
@@ -37,10 +37,6 @@ public final class PromptLineParser implements Serializable {
         GENERATE,
         EVAL
     }
-
-    private static final Set<String> OVERRIDES = Set.of("strategy", "width", "maxNewTokens", "temperature", "topK",
-            "topP", "minP", "repeatPenalty", "repeatLastN", "frequencyPenalty", "presencePenalty", "seed",
-            "lengthPenalty", "stop", "stopAtEndOfGeneration", "returnCandidates");
 
     private final Mode mode;
 
@@ -101,10 +97,10 @@ public final class PromptLineParser implements Serializable {
                 if (regex != null) {
                     metadata.put(RecordTags.REGEX, regex(regex));
                 }
-            } else if (OVERRIDES.contains(name)) {
-                override(builder, name, root.get(name));
             } else {
-                throw new IllegalArgumentException("unknown field '" + name + "'");
+                RequestParameter<?> parameter = RequestParameters.recordOverride(name)
+                        .orElseThrow(() -> new IllegalArgumentException("unknown field '" + name + "'"));
+                override(builder, parameter, root.get(name));
             }
         }
         if (mode == Mode.EVAL) {
@@ -152,29 +148,12 @@ public final class PromptLineParser implements Serializable {
         return value.toString();
     }
 
-    private static void override(PromptRequest.Builder builder, String name, JsonNode value) {
+    /** A request parameter's override (RequestParameters says how its value is read and stored). */
+    private static void override(PromptRequest.Builder builder, RequestParameter<?> parameter, JsonNode value) {
         if (value.isNull()) {
             return; // null means "the configured default", as in the Avro record
         }
-        switch (name) {
-            case "strategy" -> builder.setStrategyName(strategy(value));
-            case "width" -> builder.setWidth(JsonNumbers.int32(name, value));
-            case "maxNewTokens" -> builder.setMaxNewTokens(JsonNumbers.int32(name, value));
-            case "topK" -> builder.setTopK(JsonNumbers.int32(name, value));
-            case "repeatLastN" -> builder.setRepeatLastN(JsonNumbers.int32(name, value));
-            case "temperature" -> builder.setTemperature(JsonNumbers.float32(name, value));
-            case "topP" -> builder.setTopP(JsonNumbers.float32(name, value));
-            case "minP" -> builder.setMinP(JsonNumbers.float32(name, value));
-            case "repeatPenalty" -> builder.setRepeatPenalty(JsonNumbers.float32(name, value));
-            case "frequencyPenalty" -> builder.setFrequencyPenalty(JsonNumbers.float32(name, value));
-            case "presencePenalty" -> builder.setPresencePenalty(JsonNumbers.float32(name, value));
-            case "lengthPenalty" -> builder.setLengthPenalty(JsonNumbers.float64(name, value));
-            case "seed" -> builder.setSeed(JsonNumbers.int64(name, value));
-            case "stop" -> builder.setStop(stop(value));
-            case "stopAtEndOfGeneration" -> builder.setStopAtEndOfGeneration(bool(name, value));
-            case "returnCandidates" -> builder.setReturnCandidates(bool(name, value));
-            default -> throw new IllegalStateException(name);
-        }
+        parameter.overrideFromJson(builder, new JsonOverride(parameter.name(), value));
     }
 
     private static String text(JsonNode root, String name, boolean required) {
@@ -198,7 +177,7 @@ public final class PromptLineParser implements Serializable {
      * Text that cannot be encoded as UTF-8 (an unpaired surrogate from a JSON escape) would turn into
      * '?' on its way through the job: reject it instead.
      */
-    private static String validText(String name, String text) {
+    static String validText(String name, String text) {
         String problem = TextCheck.problem(text);
         if (problem != null) {
             throw new IllegalArgumentException("field '" + name + "' is not valid Unicode text: " + problem);
@@ -233,43 +212,6 @@ public final class PromptLineParser implements Serializable {
             metadata.put(key, validText("metadata." + key, value.asText()));
         });
         return metadata;
-    }
-
-    /** The strategy's canonical name (any the registry knows). */
-    private static String strategy(JsonNode value) {
-        if (value.isTextual()) {
-            try {
-                return SearchStrategy.named(value.asText()).name();
-            } catch (IllegalArgumentException e) {
-                // the message below names the known strategies too
-            }
-        }
-        throw wrongType("strategy", "one of " + SearchStrategy.names(), value);
-    }
-
-    private static boolean bool(String name, JsonNode value) {
-        if (!value.isBoolean()) {
-            throw wrongType(name, "true or false", value);
-        }
-        return value.booleanValue();
-    }
-
-    private static List<String> stop(JsonNode value) {
-        List<String> stops = new ArrayList<>();
-        if (value.isTextual()) {
-            stops.add(validText("stop", value.asText()));
-            return stops;
-        }
-        if (value.isArray()) {
-            for (JsonNode item : value) {
-                if (!item.isTextual()) {
-                    throw wrongType("stop", "a string or a list of strings", value);
-                }
-                stops.add(validText("stop", item.asText()));
-            }
-            return stops;
-        }
-        throw wrongType("stop", "a string or a list of strings", value);
     }
 
     private static String regex(String regex) {

@@ -2,11 +2,14 @@ package dev.arbor.flink.sql;
 
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
+import dev.arbor.flink.RequestParameter;
+import dev.arbor.flink.RequestParameters;
 import dev.arbor.flink.UnknownKeys;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
@@ -35,33 +38,31 @@ public final class SqlOptions {
     public static final ConfigOption<String> MODEL_PATH = ConfigOptions.key("model-path").stringType()
             .noDefaultValue().withDescription(ArborOptions.MODEL_PATH.description());
 
-    private static final List<Mapping<?>> MAPPINGS = List.of(
-            new Mapping<>(MODEL_PATH, ArborOptions.MODEL_PATH, false),
-            fixed(ConfigOptions.key("gpu-layers").intType().noDefaultValue(), ArborOptions.GPU_LAYERS),
-            fixed(ConfigOptions.key("n-ctx").intType().noDefaultValue(), ArborOptions.N_CTX),
-            fixed(ConfigOptions.key("n-batch").intType().noDefaultValue(), ArborOptions.N_BATCH),
-            fixed(ConfigOptions.key("n-seq-max").intType().noDefaultValue(), ArborOptions.N_SEQ_MAX),
-            fixed(ConfigOptions.key("threads").intType().noDefaultValue(), ArborOptions.THREADS),
-            query(ConfigOptions.key("strategy").stringType().noDefaultValue(), ArborOptions.STRATEGY),
-            query(ConfigOptions.key("width").intType().noDefaultValue(), ArborOptions.WIDTH),
-            query(ConfigOptions.key("max-new-tokens").intType().noDefaultValue(), ArborOptions.MAX_NEW_TOKENS),
-            query(ConfigOptions.key("length-penalty").doubleType().noDefaultValue(), ArborOptions.LENGTH_PENALTY),
-            query(ConfigOptions.key("stop").stringType().asList().noDefaultValue(), ArborOptions.STOP),
-            query(ConfigOptions.key("stop-at-eog").booleanType().noDefaultValue(), ArborOptions.STOP_AT_EOG),
-            query(ConfigOptions.key("seed").longType().noDefaultValue(), ArborOptions.SEED),
-            query(ConfigOptions.key("temperature").floatType().noDefaultValue(), ArborOptions.TEMPERATURE),
-            query(ConfigOptions.key("top-k").intType().noDefaultValue(), ArborOptions.TOP_K),
-            query(ConfigOptions.key("top-p").floatType().noDefaultValue(), ArborOptions.TOP_P),
-            query(ConfigOptions.key("min-p").floatType().noDefaultValue(), ArborOptions.MIN_P),
-            query(ConfigOptions.key("repeat-penalty").floatType().noDefaultValue(), ArborOptions.REPEAT_PENALTY),
-            query(ConfigOptions.key("repeat-last-n").intType().noDefaultValue(), ArborOptions.REPEAT_LAST_N),
-            query(ConfigOptions.key("frequency-penalty").floatType().noDefaultValue(),
-                    ArborOptions.FREQUENCY_PENALTY),
-            query(ConfigOptions.key("presence-penalty").floatType().noDefaultValue(), ArborOptions.PRESENCE_PENALTY),
-            query(ConfigOptions.key("request-timeout").durationType().noDefaultValue(), ArborOptions.TIMEOUT),
-            query(ConfigOptions.key("grammar").stringType().noDefaultValue(), ArborOptions.GRAMMAR),
-            query(ConfigOptions.key("json-schema").stringType().noDefaultValue(), ArborOptions.JSON_SCHEMA),
-            fixed(ConfigOptions.key("chat-template").stringType().noDefaultValue(), ArborOptions.CHAT_TEMPLATE));
+    private static final List<Mapping<?>> MAPPINGS = mappingsInOrder();
+
+    /** Model and context keys, then the request parameters' keys (RequestParameters), then grammar and chat. */
+    private static List<Mapping<?>> mappingsInOrder() {
+        List<Mapping<?>> mappings = new ArrayList<>(List.of(
+                new Mapping<>(MODEL_PATH, ArborOptions.MODEL_PATH, false),
+                fixed(ConfigOptions.key("gpu-layers").intType().noDefaultValue(), ArborOptions.GPU_LAYERS),
+                fixed(ConfigOptions.key("n-ctx").intType().noDefaultValue(), ArborOptions.N_CTX),
+                fixed(ConfigOptions.key("n-batch").intType().noDefaultValue(), ArborOptions.N_BATCH),
+                fixed(ConfigOptions.key("n-seq-max").intType().noDefaultValue(), ArborOptions.N_SEQ_MAX),
+                fixed(ConfigOptions.key("threads").intType().noDefaultValue(), ArborOptions.THREADS)));
+        for (RequestParameter<?> parameter : RequestParameters.all()) {
+            perQuery(parameter).ifPresent(mappings::add);
+        }
+        mappings.add(query(ConfigOptions.key("grammar").stringType().noDefaultValue(), ArborOptions.GRAMMAR));
+        mappings.add(query(ConfigOptions.key("json-schema").stringType().noDefaultValue(), ArborOptions.JSON_SCHEMA));
+        mappings.add(fixed(ConfigOptions.key("chat-template").stringType().noDefaultValue(),
+                ArborOptions.CHAT_TEMPLATE));
+        return List.copyOf(mappings);
+    }
+
+    /** A request parameter's SQL key, which a query may override, if it has one. */
+    private static <T> Optional<Mapping<T>> perQuery(RequestParameter<T> parameter) {
+        return parameter.sqlOption().map(sql -> new Mapping<>(sql, parameter.option(), true));
+    }
 
     private static <T> Mapping<T> fixed(ConfigOption<T> sql, ConfigOption<T> arbor) {
         return new Mapping<>(sql.withDescription(arbor.description()), arbor, false);
