@@ -42,8 +42,16 @@ final class JobFlags {
     @Option(names = "--grammar", paramLabel = "FILE", description = "search.grammar: a GBNF file every completion follows")
     java.nio.file.Path grammar;
 
-    @Option(names = "--strategy", paramLabel = "beam|best_of_n", description = "search.strategy")
+    @Option(names = "--strategy", paramLabel = "NAME",
+            description = "search.strategy: beam, best_of_n, step_beam, dvts or self_consistency")
     String strategy;
+
+    @Option(names = "--scorer", paramLabel = "NAME",
+            description = "search.scorer: logprob, logprob_sum, prm, judge or a Scorer class name")
+    String scorer;
+
+    @Option(names = "--prm-model", paramLabel = "GGUF", description = "prm.model: the process reward model (scorer prm)")
+    String prmModel;
 
     @Option(names = {"-n", "--width"}, paramLabel = "N", description = "search.width: beams or samples")
     String width;
@@ -86,6 +94,8 @@ final class JobFlags {
         put(overrides, "search.json-schema", read(jsonSchema));
         put(overrides, "search.grammar", read(grammar));
         put(overrides, "search.strategy", strategy);
+        put(overrides, "search.scorer", scorer);
+        put(overrides, "prm.model", prmModel);
         put(overrides, "search.width", width);
         put(overrides, "search.max-new-tokens", maxNewTokens);
         put(overrides, "sampler.temperature", temperature);

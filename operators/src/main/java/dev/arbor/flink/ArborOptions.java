@@ -204,6 +204,14 @@ public final class ArborOptions {
     public static final ConfigOption<Integer> REPEAT_LAST_N = RequestParameters.REPEAT_LAST_N.option();
     public static final ConfigOption<Float> FREQUENCY_PENALTY = RequestParameters.FREQUENCY_PENALTY.option();
     public static final ConfigOption<Float> PRESENCE_PENALTY = RequestParameters.PRESENCE_PENALTY.option();
+    public static final ConfigOption<String> SCORER = RequestParameters.SCORER.option();
+    public static final ConfigOption<String> STEP_DELIMITER = RequestParameters.STEP_DELIMITER.option();
+    public static final ConfigOption<Integer> MAX_STEP_TOKENS = RequestParameters.MAX_STEP_TOKENS.option();
+    public static final ConfigOption<Integer> MAX_STEPS = RequestParameters.MAX_STEPS.option();
+    public static final ConfigOption<Integer> EXPANSIONS = RequestParameters.EXPANSIONS.option();
+    public static final ConfigOption<String> AGGREGATION = RequestParameters.AGGREGATION.option();
+    public static final ConfigOption<String> ANSWER_PATTERN = RequestParameters.ANSWER_PATTERN.option();
+    public static final ConfigOption<String> JUDGE_QUESTION = RequestParameters.JUDGE_QUESTION.option();
     public static final ConfigOption<Duration> TIMEOUT = RequestParameters.TIMEOUT.option();
 
     public static final ConfigOption<Integer> CAPACITY = ConfigOptions.key("arbor.async.capacity").intType()

@@ -27,6 +27,9 @@ public interface OverrideReader {
     /** {@code true} or {@code false}. */
     boolean bool();
 
+    /** One string of valid Unicode text. */
+    String text();
+
     /** One string, or a list of strings; each valid Unicode text. */
     List<String> strings();
 

@@ -93,6 +93,7 @@ public final class RecordMapping {
             builder.prompt(prompt.text());
         }
         builder.grammar(constraints.grammar(record));
+        builder.reference(record.getReference()); // scorers may check against it
         try {
             // Every parameter: the record's override, else the configured value (RequestParameters).
             return RequestParameters.apply(config, record, builder).build();

@@ -6,6 +6,8 @@ import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.search.SearchRequest;
 import dev.arbor.search.SearchStrategy;
+import dev.arbor.search.StepSpec;
+import dev.arbor.search.VerifierSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -125,6 +127,59 @@ public final class RequestParameters {
             .inRecords(PromptRequest::getPresencePenalty, PromptRequest.Builder::setPresencePenalty,
                     OverrideReader::float32);
 
+    public static final RequestParameter<String> SCORER = RequestParameter.of("scorer", OptionType.STRING,
+            "arbor.search.scorer", "logprob", "What scores solutions (best_of_n, self_consistency's ties, the "
+                    + "step-level strategies' partial solutions): logprob (mean token logprob), logprob_sum, prm "
+                    + "(the slot's process reward model, arbor.prm.model), judge (the model asked "
+                    + "arbor.search.judge-question about each solution), or a class implementing "
+                    + "dev.arbor.search.Scorer (a user's Java scorer on the TaskManagers' classpath).",
+            Target.request(SearchRequest.Builder::scorerNamed)).inSql()
+            .inRecords(PromptRequest::getScorer, PromptRequest.Builder::setScorer, OverrideReader::text);
+
+    public static final RequestParameter<String> STEP_DELIMITER = RequestParameter.of("stepDelimiter",
+            OptionType.STRING, "arbor.search.step-delimiter", StepSpec.DEFAULT_DELIMITER, "step_beam, dvts: the "
+                    + "text that ends a reasoning step (the token that completes it is the step's last).",
+            Target.request(SearchRequest.Builder::stepDelimiter)).inSql()
+            .inRecords(PromptRequest::getStepDelimiter, PromptRequest.Builder::setStepDelimiter, OverrideReader::text);
+
+    public static final RequestParameter<Integer> MAX_STEP_TOKENS = RequestParameter.of("maxStepTokens",
+            OptionType.INT, "arbor.search.max-step-tokens", StepSpec.DEFAULT_MAX_STEP_TOKENS,
+            "step_beam, dvts: most tokens of one step (it ends there if no delimiter came).",
+            Target.request(SearchRequest.Builder::maxStepTokens)).inSql()
+            .inRecords(PromptRequest::getMaxStepTokens, PromptRequest.Builder::setMaxStepTokens,
+                    OverrideReader::int32);
+
+    public static final RequestParameter<Integer> MAX_STEPS = RequestParameter.of("maxSteps", OptionType.INT,
+            "arbor.search.max-steps", StepSpec.DEFAULT_MAX_STEPS, "step_beam, dvts: most steps of one solution.",
+            Target.request(SearchRequest.Builder::maxSteps)).inSql()
+            .inRecords(PromptRequest::getMaxSteps, PromptRequest.Builder::setMaxSteps, OverrideReader::int32);
+
+    public static final RequestParameter<Integer> EXPANSIONS = RequestParameter.of("expansions", OptionType.INT,
+            "arbor.search.expansions", 0, "step_beam, dvts: next steps sampled from each kept partial solution; "
+                    + "step_beam keeps width / expansions of them, dvts runs width / expansions subtrees. 0: "
+                    + StepSpec.DEFAULT_EXPANSIONS + " (or the width when smaller).",
+            Target.request(SearchRequest.Builder::expansions)).inSql()
+            .inRecords(PromptRequest::getExpansions, PromptRequest.Builder::setExpansions, OverrideReader::int32);
+
+    public static final RequestParameter<String> AGGREGATION = RequestParameter.of("aggregation", OptionType.STRING,
+            "arbor.search.aggregation", "last", "scorer prm: how a solution's step scores make its score: last "
+                    + "(the newest step's), min (the weakest step's) or product.",
+            Target.request(SearchRequest.Builder::aggregation)).inSql()
+            .inRecords(PromptRequest::getAggregation, PromptRequest.Builder::setAggregation, OverrideReader::text);
+
+    public static final RequestParameter<String> ANSWER_PATTERN = RequestParameter.of("answerPattern",
+            OptionType.STRING, "arbor.search.answer-pattern", null, "self_consistency: a regular expression whose "
+                    + "first group (or whole match, the last one in a sample) is the sample's final answer; unset: "
+                    + "the last non-blank line.",
+            Target.request(SearchRequest.Builder::answerPattern)).inSql()
+            .inRecords(PromptRequest::getAnswerPattern, PromptRequest.Builder::setAnswerPattern, OverrideReader::text);
+
+    /** Not a record field: the judge is the operator's to phrase. */
+    public static final RequestParameter<String> JUDGE_QUESTION = RequestParameter.of("judgeQuestion",
+            OptionType.STRING, "arbor.search.judge-question", VerifierSpec.DEFAULT_QUESTION, "scorer judge: the "
+                    + "question put after each solution; a solution scores P(yes) / (P(yes) + P(no)) of the answer "
+                    + "that follows it.", Target.request(SearchRequest.Builder::judgeQuestion)).inSql();
+
     /**
      * Not a record field: a record's time is the operator's to bound. The SQL key is
      * {@code request-timeout} because ML_PREDICT's own {@code timeout} is the planner's async timeout.
@@ -136,7 +191,8 @@ public final class RequestParameters {
 
     private static final List<RequestParameter<?>> ALL = List.of(STRATEGY, WIDTH, MAX_NEW_TOKENS, LENGTH_PENALTY,
             STOP, STOP_AT_EOG, RETURN_CANDIDATES, SEED, TEMPERATURE, TOP_K, TOP_P, MIN_P, REPEAT_PENALTY,
-            REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, TIMEOUT);
+            REPEAT_LAST_N, FREQUENCY_PENALTY, PRESENCE_PENALTY, SCORER, STEP_DELIMITER, MAX_STEP_TOKENS, MAX_STEPS,
+            EXPANSIONS, AGGREGATION, ANSWER_PATTERN, JUDGE_QUESTION, TIMEOUT);
 
     /** Every parameter, in the order the documentation lists them. */
     public static List<RequestParameter<?>> all() {

@@ -212,6 +212,69 @@ public record SearchRequest(String id, String promptText, int[] promptTokens, Se
             return this;
         }
 
+        /** The step delimiter (step_beam, dvts); the other step settings are kept. */
+        public Builder stepDelimiter(String value) {
+            this.steps = steps.withDelimiter(value);
+            return this;
+        }
+
+        /** Most tokens of one step. */
+        public Builder maxStepTokens(int value) {
+            this.steps = steps.withMaxStepTokens(value);
+            return this;
+        }
+
+        /** Most steps of one solution. */
+        public Builder maxSteps(int value) {
+            this.steps = steps.withMaxSteps(value);
+            return this;
+        }
+
+        /** Next steps sampled from each kept partial solution (0: the default). */
+        public Builder expansions(int value) {
+            this.steps = steps.withExpansions(value);
+            return this;
+        }
+
+        /**
+         * The scorer by name: {@code logprob} (mean token logprob, the default), {@code logprob_sum},
+         * {@code prm} (the slot's process reward model), {@code judge} (the policy model asked a yes/no
+         * question), or the name of a class implementing {@link Scorer} (a public no-argument
+         * constructor; one instance serves the JVM, so it must be thread-safe).
+         *
+         * @throws IllegalArgumentException naming the scorer, when it is none of these
+         */
+        public Builder scorerNamed(String name) {
+            Scorers.apply(this, name);
+            return this;
+        }
+
+        /** How a process reward model's step scores make a solution's: last, min or product. */
+        public Builder aggregation(String name) {
+            VerifierSpec.Aggregation chosen;
+            try {
+                chosen = VerifierSpec.Aggregation.named(name == null ? "" : name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("aggregation must be last, min or product, was '" + name + "'");
+            }
+            this.verifier = new VerifierSpec(verifier.kind(), chosen, verifier.question(), verifier.yes(),
+                    verifier.no());
+            return this;
+        }
+
+        /** The judge's question (its answer, yes or no, starts where it ends). */
+        public Builder judgeQuestion(String question) {
+            this.verifier = verifier.withQuestion(question == null ? VerifierSpec.DEFAULT_QUESTION : question);
+            return this;
+        }
+
+        /** The kind of verifier, keeping the aggregation and the judge's question. */
+        Builder verifierKind(VerifierSpec.Kind kind) {
+            this.verifier = new VerifierSpec(kind, verifier.aggregation(), verifier.question(), verifier.yes(),
+                    verifier.no());
+            return this;
+        }
+
         /** Self-consistency: the regular expression that finds a sample's final answer. */
         public Builder answerPattern(String regex) {
             this.answerPattern = regex;

@@ -124,6 +124,6 @@ public final class JobOptions {
 
     /** Options whose values are file paths: relative ones in a YAML file resolve against its directory. */
     public static List<String> pathKeys() {
-        return List.of("arbor.model.path", INPUT_PATH.key(), OUTPUT_PATH.key(), JAR.key());
+        return List.of("arbor.model.path", "arbor.prm.model", INPUT_PATH.key(), OUTPUT_PATH.key(), JAR.key());
     }
 }

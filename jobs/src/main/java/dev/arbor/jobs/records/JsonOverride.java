@@ -45,6 +45,14 @@ record JsonOverride(String name, JsonNode value) implements OverrideReader {
         return value.booleanValue();
     }
 
+    @Override
+    public String text() {
+        if (!value.isTextual()) {
+            throw PromptLineParser.wrongType(name, "a string", value);
+        }
+        return PromptLineParser.validText(name, value.asText());
+    }
+
     /** A string or a list of strings; a lone string is a list of one. */
     @Override
     public List<String> strings() {

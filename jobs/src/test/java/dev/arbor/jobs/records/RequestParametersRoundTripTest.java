@@ -54,7 +54,26 @@ class RequestParametersRoundTripTest {
             Map.entry("repeatLastN", new Probe(32, r -> r.sampler().repeatLastN())),
             Map.entry("frequencyPenalty", new Probe(0.25f, r -> r.sampler().frequencyPenalty())),
             Map.entry("presencePenalty", new Probe(0.5f, r -> r.sampler().presencePenalty())),
+            Map.entry("scorer", new Probe("judge", RequestParametersRoundTripTest::scorerName)),
+            Map.entry("stepDelimiter", new Probe("\n---\n", r -> r.steps().delimiter())),
+            Map.entry("maxStepTokens", new Probe(33, r -> r.steps().maxStepTokens())),
+            Map.entry("maxSteps", new Probe(5, r -> r.steps().maxSteps())),
+            Map.entry("expansions", new Probe(3, r -> r.steps().expansions())),
+            Map.entry("aggregation", new Probe("min", r -> r.verifier().aggregation().name().toLowerCase())),
+            Map.entry("answerPattern", new Probe("Answer: (\\d+)", SearchRequest::answerPattern)),
+            Map.entry("judgeQuestion", new Probe(" Right?", r -> r.verifier().question())),
             Map.entry("timeout", new Probe(Duration.ofSeconds(90), SearchRequest::timeout)));
+
+    /** What scores the request, by the name a record gives it. */
+    private static Object scorerName(SearchRequest request) {
+        return switch (request.verifier().kind()) {
+            case PRM -> "prm";
+            case JUDGE -> "judge";
+            case SCORER -> request.scorer() == dev.arbor.search.Scorer.MEAN_LOGPROB ? "logprob"
+                    : request.scorer() == dev.arbor.search.Scorer.SUM_LOGPROB ? "logprob_sum"
+                    : request.scorer().getClass().getName();
+        };
+    }
 
     private static final ArborConfig DEFAULTS = ArborConfig.builder().modelPath("/m.gguf").build();
     private final PromptLineParser parser = new PromptLineParser(PromptLineParser.Mode.GENERATE);
