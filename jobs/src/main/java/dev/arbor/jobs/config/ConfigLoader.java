@@ -246,7 +246,8 @@ public final class ConfigLoader {
     }
 
     private static String resolvePath(String key, String value, Path base) {
-        if (!JobOptions.pathKeys().contains(key) || URI_SCHEME.matcher(value).matches()) {
+        if (!JobOptions.pathKeys().contains(key) || URI_SCHEME.matcher(value).matches()
+                || value.equals(ModelChoice.SYNTHETIC_PRM) || value.startsWith(ModelChoice.SYNTHETIC_PRM + ":")) {
             return value;
         }
         return base.resolve(value).toAbsolutePath().normalize().toString();

@@ -31,9 +31,13 @@ public final class JobSetup {
      */
     public static Operator operator(Configuration config, boolean local, UnaryOperator<ArborConfig.Builder> adjust) {
         ModelChoice model = ModelChoice.resolve(config, local);
+        String prm = ModelChoice.resolvePrm(config, local);
         try {
-            return new Operator(model, adjust.apply(ArborConfig.builder().setAll(config).modelPath(model.path()))
-                    .build());
+            ArborConfig.Builder builder = ArborConfig.builder().setAll(config).modelPath(model.path());
+            if (prm != null) {
+                builder.set(dev.arbor.flink.ArborOptions.PRM_MODEL, prm);
+            }
+            return new Operator(model, adjust.apply(builder).build());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid configuration: " + e.getMessage(), e);
         }
