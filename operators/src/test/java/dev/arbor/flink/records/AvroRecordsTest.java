@@ -340,7 +340,11 @@ class AvroRecordsTest {
         assertThat(v0.getField("messages")).isNull(); // added by issue 12, with grammar and jsonSchema
         assertThat(v0.getField("jsonSchema")).isNull();
         assertThat(v0.getField("prefixKey")).isNull(); // added by issue 13
-        assertThat(v0.getFields()).hasSize(PromptRequest.getClassSchema().getFields().size() - 9);
+        for (String stepLevel : List.of("scorer", "stepDelimiter", "maxStepTokens", "maxSteps", "expansions",
+                "aggregation", "answerPattern")) {
+            assertThat(v0.getField(stepLevel)).as(stepLevel).isNull(); // added by issue 24
+        }
+        assertThat(v0.getFields()).hasSize(PromptRequest.getClassSchema().getFields().size() - 16);
     }
 
     @Test
