@@ -77,15 +77,30 @@ public final class ConfigLoader {
         }
         overrides.forEach((key, value) -> {
             String fullKey = fullKey(key.trim(), "the command line");
-            if (value == null || value.isBlank()) {
+            String written = value == null ? "" : asWritten(fullKey, value);
+            if (written.isEmpty()) {
                 config.removeKey(fullKey);
                 return;
             }
-            config.setString(fullKey, resolvePath(fullKey, value.trim(), Path.of("")));
+            config.setString(fullKey, resolvePath(fullKey, written, Path.of("")));
             origins.put(fullKey, "the command line");
         });
         validate(config);
         return config;
+    }
+
+    /**
+     * A command-line value as the option will read it: text options (and Flink's own keys) exactly as
+     * written, spaces included ({@code --set 'prompt.prefix=Review: '} keeps its space, as YAML does;
+     * lists and maps too, whose items may be text); numbers, durations, booleans and choices without
+     * the blanks around them, which cannot matter. An empty value unsets the key.
+     */
+    private String asWritten(String fullKey, String value) {
+        ConfigOption<?> option = options.get(fullKey);
+        Object sample = option == null || !option.hasDefaultValue() ? "" : option.defaultValue();
+        boolean scalar = sample instanceof Number || sample instanceof Boolean || sample instanceof Enum<?>
+                || sample instanceof java.time.Duration;
+        return scalar ? value.strip() : value;
     }
 
     /** The user-facing name of a key: {@code search.width} for {@code arbor.search.width}. */

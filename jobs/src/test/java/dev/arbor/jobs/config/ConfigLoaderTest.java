@@ -101,6 +101,27 @@ class ConfigLoaderTest {
                 .hasMessageContaining("'kafka.client-properties' must hold plain values").hasMessageContaining("line 3");
     }
 
+    /** Issue 22: {@code --set} keeps a text value exactly as the shell passed it, as YAML does. */
+    @Test
+    void aCommandLineValueIsKeptExactlyAsWritten() throws IOException {
+        Configuration fromYaml = new ConfigLoader().load(yaml("prompt:", "  prefix: \"Review: \""), Map.of());
+        Configuration fromFlag = new ConfigLoader().load(null, overrides("prompt.prefix", "Review: ",
+                "chat.system", "  two leading spaces, 'quotes' and = signs ", "search.stop", "[\" END\", \"\\n\\n\"]",
+                "search.width", " 8 ", "job.checkpoint-interval", "2 s "));
+        assertThat(fromFlag.get(ArborOptions.PROMPT_PREFIX)).isEqualTo("Review: ")
+                .isEqualTo(fromYaml.get(ArborOptions.PROMPT_PREFIX));
+        assertThat(fromFlag.get(ArborOptions.CHAT_SYSTEM)).isEqualTo("  two leading spaces, 'quotes' and = signs ");
+        assertThat(fromFlag.get(ArborOptions.STOP)).containsExactly(" END", "\n\n");
+        assertThat(fromFlag.get(ArborOptions.WIDTH)).as("blanks around a number do not matter").isEqualTo(8);
+        assertThat(fromFlag.get(JobOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(2));
+
+        Configuration unset = new ConfigLoader().load(yaml("prompt:", "  prefix: \"Review: \""),
+                overrides("prompt.prefix", ""));
+        assertThat(unset.getOptional(ArborOptions.PROMPT_PREFIX)).as("an empty value unsets the key").isEmpty();
+        Configuration blank = new ConfigLoader().load(null, overrides("prompt.prefix", " "));
+        assertThat(blank.get(ArborOptions.PROMPT_PREFIX)).as("a blank is a value").isEqualTo(" ");
+    }
+
     @Test
     void unknownKeysAreErrorsNamingTheKey() throws IOException {
         Path typo = yaml("search:", "  widht: 3");
