@@ -15,7 +15,9 @@ public enum ExitCode {
             + "that does not exist (the message names the address or the topic)."),
     NO_GPU(3, "`gpu-check` only: no GPU could be used; the message says why (for example, which CUDA library "
             + "is missing)."),
-    INTERRUPTED(130, "Stopped by Ctrl-C. `eval` stops with a savepoint first; the same command resumes it.");
+    INTERRUPTED(130, "Stopped by Ctrl-C. `eval` stops with a savepoint first; the same command resumes it."),
+    TERMINATED(143, "Stopped by SIGTERM (`kill PID`, a container or service manager stopping it): the same as "
+            + "Ctrl-C, a savepoint first for `eval`.");
 
     private final int code;
     private final String meaning;

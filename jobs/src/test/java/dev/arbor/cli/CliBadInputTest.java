@@ -69,6 +69,39 @@ class CliBadInputTest {
                 .contains("the command line");
     }
 
+    /** Issue 22, defect 8: an output the input would read back is refused before anything runs. */
+    @Test
+    void anOutputInsideTheInputDirectoryIsRefused() throws Exception {
+        Path inputs = Files.createDirectories(dir.resolve("inputs"));
+        Files.copy(input(), inputs.resolve("prompts.jsonl"));
+        Run generate = run("generate", "--model", model().toString(), "--input", inputs.toString(), "--output",
+                inputs.resolve("out").toString());
+        assertThat(generate.code()).as(generate.err()).isEqualTo(ExitCode.BAD_USAGE.code());
+        assertThat(generate.err()).contains("is inside the input directory " + inputs).contains("--output")
+                .hasLineCount(1);
+        assertThat(inputs.resolve("out")).as("nothing written").doesNotExist();
+
+        Run eval = run("eval", "--model", model().toString(), "--input", inputs.toString(), "--output",
+                inputs.resolve("scores").toString());
+        assertThat(eval.code()).as(eval.err()).isEqualTo(ExitCode.BAD_USAGE.code());
+        assertThat(eval.err()).contains("is inside the input directory");
+
+        Run hidden = run("generate", "--model", model().toString(), "--input", inputs.toString(), "--output",
+                inputs.resolve(".out").toString(), "--max-new-tokens", "4", "--set", "context.threads=1");
+        assertThat(hidden.code()).as("a hidden output is never read as input: " + hidden.err()).isZero();
+    }
+
+    /** Issue 22, defect 9: a missing file says so once, naming the flag. */
+    @Test
+    void aMissingFlagFileIsNamedOnceWithTheFlag() throws Exception {
+        Path missing = dir.resolve("schema.json");
+        Run run = run("generate", "--model", model().toString(), "--input", input().toString(), "--output",
+                dir.resolve("out").toString(), "--json-schema", missing.toString());
+        assertThat(run.code()).isEqualTo(ExitCode.BAD_USAGE.code());
+        assertThat(run.err()).contains("cannot read " + missing + " (--json-schema): no such file or directory")
+                .hasLineCount(1);
+    }
+
     @Test
     void aModelThatCannotLoadFailsOnceWithExitCode2() throws Exception {
         Path model = model();

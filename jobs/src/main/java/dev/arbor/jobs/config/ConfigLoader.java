@@ -3,6 +3,7 @@ package dev.arbor.jobs.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
+import dev.arbor.jobs.io.IoProblems;
 import dev.arbor.jobs.io.JsonLines;
 import java.io.IOException;
 import java.io.Reader;
@@ -149,7 +150,7 @@ public final class ConfigLoader {
             LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).build();
             root = new Compose(settings).composeReader(reader).orElse(null);
         } catch (IOException e) {
-            throw new ConfigException("cannot read the configuration file " + file + ": " + e, e);
+            throw new ConfigException("cannot read the configuration file " + file + ": " + IoProblems.describe(e), e);
         } catch (YamlEngineException e) {
             throw new ConfigException("the configuration file " + file + " is not valid YAML: " + e.getMessage(), e);
         }

@@ -48,7 +48,7 @@ public record ModelChoice(String path, boolean synthetic) {
                 throw new ConfigException("the model file " + file + " is not a GGUF file (model.path)");
             }
         } catch (IOException e) {
-            throw new ConfigException("cannot read the model file " + file + " (model.path): " + e.getMessage(), e);
+            throw new ConfigException("cannot read the model file " + file + " (model.path): " + dev.arbor.jobs.io.IoProblems.describe(e), e);
         }
     }
 

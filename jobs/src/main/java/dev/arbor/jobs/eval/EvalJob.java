@@ -11,6 +11,7 @@ import dev.arbor.jobs.io.InputFiles;
 import dev.arbor.jobs.io.InputRecord;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputLayout;
+import dev.arbor.jobs.io.OutputLock;
 import dev.arbor.jobs.io.Sinks;
 import dev.arbor.jobs.io.Sources;
 import dev.arbor.jobs.kafka.KafkaSettings;
@@ -21,6 +22,7 @@ import dev.arbor.jobs.run.Environments;
 import dev.arbor.jobs.run.JobInput;
 import dev.arbor.jobs.run.JobRunner;
 import dev.arbor.jobs.run.JobSetup;
+import dev.arbor.jobs.run.LockedJobClient;
 import dev.arbor.jobs.run.LiveTokens;
 import dev.arbor.jobs.run.ProgressReporter;
 import java.io.IOException;
@@ -66,10 +68,11 @@ public final class EvalJob {
      * @param input the watched directory; empty when the items come from Kafka
      * @param kafka the topics, when the items come from Kafka (then {@code output} holds only state)
      * @param resumeFrom the restore point of an earlier run this one continues, if any
+     * @param lock the output (or, with Kafka, state) directory held for this run: close it when the job has ended
      */
     public record Plan(Configuration config, Optional<JobInput> input, Optional<KafkaSettings> kafka,
-            OutputLayout output, ArborConfig arbor,
-            ModelChoice model, EvalScorer scorer, Duration window, EvalState state, Optional<Path> resumeFrom) {
+            OutputLayout output, ArborConfig arbor, ModelChoice model, EvalScorer scorer, Duration window,
+            EvalState state, Optional<Path> resumeFrom, OutputLock lock) {
         public String jobName() {
             return JobSetup.jobName(config, "arbor-eval");
         }
@@ -83,9 +86,10 @@ public final class EvalJob {
     }
 
     /**
-     * Validates and prepares a run: watched directory, output directory, model, scorer. When the
-     * output holds the state of an earlier run that stopped (or crashed), this run resumes it,
-     * keeping its outputs; with {@code output.overwrite} it starts afresh instead.
+     * Validates and prepares a run: watched directory, model, settings and scorer checked, then the
+     * output directory locked for this run and made ready. When the output holds the state of an
+     * earlier run that stopped (or crashed), this run resumes it, keeping its outputs; with {@code
+     * output.overwrite} it starts afresh instead. Every check comes before the output is touched.
      */
     public static Plan prepare(Configuration config, boolean local) {
         if (config.get(JobOptions.CHECKPOINT_INTERVAL).isZero()) {
@@ -96,12 +100,16 @@ public final class EvalJob {
                 : Optional.empty();
         kafka.ifPresent(KafkaEvalPipeline::check); // before anything of an earlier run is touched
         Optional<JobInput> input = kafka.isPresent() ? Optional.empty() : Optional.of(JobInput.watched(config));
+        JobSetup.Operator operator = JobSetup.operator(config, local, builder -> builder);
+        EvalScorer scorer = new EvalScorer(config.get(JobOptions.EVAL_METRIC), config.get(JobOptions.EVAL_REGEX));
         List<String> fileOutputs = kafka.isPresent() ? List.of() : List.of(SCORES, AGGREGATES, REJECTED);
         Path root = JobSetup.outputRoot(config);
+        input.ifPresent(watched -> JobSetup.checkOutputOutsideInput(watched, root));
         List<OutputLayout.Entry> entries = new ArrayList<>();
         fileOutputs.forEach(name -> entries.add(OutputLayout.Entry.parts(name, name, ".jsonl")));
         entries.add(OutputLayout.Entry.state(EvalState.DIRECTORY));
         OutputLayout output = new OutputLayout(root, entries);
+        OutputLock lock = JobSetup.lock(output, kafka.isPresent() ? "arbor eval (Kafka)" : "arbor eval");
         Optional<Path> resumeFrom;
         EvalState state;
         try {
@@ -115,13 +123,12 @@ public final class EvalJob {
                 output.prepare(overwrite);
             }
             output.createDirectories(fileOutputs);
-        } catch (IOException e) {
-            throw new ConfigException(e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e instanceof IOException ? new ConfigException(e.getMessage(), e) : (RuntimeException) e;
         }
-        JobSetup.Operator operator = JobSetup.operator(config, local, builder -> builder);
-        EvalScorer scorer = new EvalScorer(config.get(JobOptions.EVAL_METRIC), config.get(JobOptions.EVAL_REGEX));
         return new Plan(config, input, kafka, output, operator.arbor(), operator.model(), scorer,
-                config.get(JobOptions.EVAL_WINDOW), state, resumeFrom);
+                config.get(JobOptions.EVAL_WINDOW), state, resumeFrom, lock);
     }
 
     /** Adds the job to {@code env}. */
@@ -155,12 +162,21 @@ public final class EvalJob {
                 .name("Write rejected records").uid("rejected");
     }
 
-    /** Prepares, builds and submits the job; the caller stops it (for tests and embedding). */
+    /**
+     * Prepares, builds and submits the job; the caller stops it (for tests and embedding). The output
+     * stays locked until the job ends; stopping or cancelling through the returned client completes
+     * once it is released ({@link LockedJobClient}).
+     */
     public static JobClient start(Configuration config) throws Exception {
         Plan plan = prepare(config, Environments.isLocal(Environments.create(config)));
-        StreamExecutionEnvironment env = Environments.create(plan.withState());
-        build(env, plan);
-        return env.executeAsync(plan.jobName());
+        try {
+            StreamExecutionEnvironment env = Environments.create(plan.withState());
+            build(env, plan);
+            return new LockedJobClient(env.executeAsync(plan.jobName()), plan.lock());
+        } catch (Exception | Error e) {
+            plan.lock().close();
+            throw e;
+        }
     }
 
     /**
@@ -169,6 +185,13 @@ public final class EvalJob {
      */
     public static void run(Configuration config, PrintStream progress) throws Exception {
         Plan plan = prepare(config, Environments.isLocal(Environments.create(config)));
+        try (OutputLock held = plan.lock()) {
+            run(plan, progress);
+        }
+    }
+
+    private static void run(Plan plan, PrintStream progress) throws Exception {
+        Configuration config = plan.config();
         StreamExecutionEnvironment env = Environments.create(plan.withState());
         describe(plan, progress);
         if (plan.resumeFrom().isPresent()) {
@@ -180,7 +203,7 @@ public final class EvalJob {
                 ProgressReporter.evaluation(progress, ProgressReporter.isTerminal(), LiveTokens::total),
                 JobRunner.OnExit.suspend(() -> committed(plan) + " committed; items in flight and "
                         + (plan.kafka().isPresent() ? "messages" : "lines") + " not read yet are kept: run the same "
-                        + "command to resume (--overwrite starts afresh)"));
+                        + "command to resume (--overwrite starts afresh)").releasing(plan.lock()));
     }
 
     private static void describe(Plan plan, PrintStream progress) {

@@ -40,6 +40,29 @@ public final class InputFiles {
         return name.startsWith(here) ? name.substring(here.length()) : name;
     }
 
+    /**
+     * Whether files written under {@code directory} would be read as input of {@code root}: it is the
+     * root or lies under it, with no hidden name (see {@link #accepts}) on the way. An output there
+     * would be read back as input by the next run (or, watched, by the same one).
+     */
+    public static boolean readsFrom(Path root, Path directory) {
+        String input = trailingSlash(root.toUri().getPath());
+        String candidate = trailingSlash(directory.toUri().getPath());
+        if (!candidate.startsWith(input)) {
+            return false;
+        }
+        for (String name : candidate.substring(input.length()).split("/")) {
+            if (name.startsWith(".") || name.startsWith("_")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String trailingSlash(String path) {
+        return path.endsWith("/") ? path : path + "/";
+    }
+
     /** Whether a file in a directory is read as {@code format}. */
     public static boolean accepts(String name, RecordFormat format) {
         if (name.startsWith(".") || name.startsWith("_")) {
@@ -132,8 +155,8 @@ public final class InputFiles {
                     total += new LineSplitter(in).countRemaining();
                 }
             } catch (IOException e) {
-                throw e.getMessage() != null && e.getMessage().contains(name) ? e
-                        : new IOException("cannot read " + name + ": " + e, e);
+                throw e.getMessage() != null && e.getMessage().startsWith("cannot read " + name) ? e
+                        : new IOException("cannot read " + name + ": " + IoProblems.describe(e), e);
             }
         }
         return total;

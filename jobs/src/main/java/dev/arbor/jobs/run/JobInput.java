@@ -3,6 +3,7 @@ package dev.arbor.jobs.run;
 import dev.arbor.jobs.config.ConfigException;
 import dev.arbor.jobs.config.JobOptions;
 import dev.arbor.jobs.io.InputFiles;
+import dev.arbor.jobs.io.IoProblems;
 import dev.arbor.jobs.io.RecordFormat;
 import java.io.IOException;
 import java.util.List;
@@ -64,7 +65,7 @@ public record JobInput(Path path, RecordFormat format, long total) {
                 }
             }
         } catch (IOException e) {
-            throw new ConfigException("cannot use the watched directory " + shown + ": " + e.getMessage(), e);
+            throw new ConfigException("cannot use the watched directory " + shown + ": " + IoProblems.describe(e), e);
         }
         return new JobInput(path, RecordFormat.JSONL, -1);
     }

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.run;
 
+import dev.arbor.jobs.io.OutputLock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -38,15 +39,17 @@ public final class JobRunner {
     public static final class OnExit {
         private final boolean suspend;
         private final Supplier<String> report;
+        private final OutputLock lock;
 
-        private OnExit(boolean suspend, Supplier<String> report) {
+        private OnExit(boolean suspend, Supplier<String> report, OutputLock lock) {
             this.suspend = suspend;
             this.report = report;
+            this.lock = lock;
         }
 
         /** Cancel the job (a bounded job: its uncommitted outputs are dropped). */
         public static OnExit cancel() {
-            return new OnExit(false, () -> "job cancelled");
+            return new OnExit(false, () -> "job cancelled", null);
         }
 
         /**
@@ -56,7 +59,15 @@ public final class JobRunner {
          * says afterwards what is done and how to go on.
          */
         public static OnExit suspend(Supplier<String> report) {
-            return new OnExit(true, report);
+            return new OnExit(true, report, null);
+        }
+
+        /**
+         * The same, and {@code lock} (the job's output) released once the job is stopped, not before:
+         * a second job must not start on the output while this one still commits to it.
+         */
+        public OnExit releasing(OutputLock lock) {
+            return new OnExit(suspend, report, lock);
         }
     }
 
@@ -98,6 +109,9 @@ public final class JobRunner {
         CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
         Thread hook = new Thread(() -> stop(client, result, onExit), "arbor-stop-job");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (onExit.lock != null) {
+            onExit.lock.releaseOnShutdown(); // from now on the stop above releases it, once the job is stopped
+        }
         try {
             while (!result.isDone()) {
                 try {
@@ -131,6 +145,16 @@ public final class JobRunner {
     }
 
     private static void stop(JobClient client, CompletableFuture<JobExecutionResult> result, OnExit onExit) {
+        try {
+            stopJob(client, result, onExit);
+        } finally {
+            if (onExit.lock != null) {
+                onExit.lock.close();
+            }
+        }
+    }
+
+    private static void stopJob(JobClient client, CompletableFuture<JobExecutionResult> result, OnExit onExit) {
         if (result.isDone()) {
             return;
         }

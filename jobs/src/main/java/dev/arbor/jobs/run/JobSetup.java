@@ -4,6 +4,10 @@ import dev.arbor.flink.ArborConfig;
 import dev.arbor.jobs.config.ConfigException;
 import dev.arbor.jobs.config.JobOptions;
 import dev.arbor.jobs.config.ModelChoice;
+import dev.arbor.jobs.io.InputFiles;
+import dev.arbor.jobs.io.OutputLayout;
+import dev.arbor.jobs.io.OutputLock;
+import java.io.IOException;
 import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.Path;
@@ -36,6 +40,28 @@ public final class JobSetup {
                     .build());
         } catch (IllegalArgumentException e) {
             throw new ConfigException("invalid configuration: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Refuses an output directory whose files the input would read: they would come back as input,
+     * by the next run or, for a watched directory, by this one.
+     */
+    public static void checkOutputOutsideInput(JobInput input, Path output) {
+        if (InputFiles.readsFrom(input.path(), output)) {
+            String in = InputFiles.displayName(input.path());
+            throw new ConfigException("the output directory " + InputFiles.displayName(output) + " is inside the input "
+                    + "directory " + in + ", so its files would be read as input; choose an output outside " + in
+                    + " (--output), or a hidden one such as " + in + "/.out");
+        }
+    }
+
+    /** Locks the job's output for this run ({@link OutputLayout#lock}); a refusal is a {@link ConfigException}. */
+    public static OutputLock lock(OutputLayout output, String command) {
+        try {
+            return output.lock(command);
+        } catch (IOException e) {
+            throw new ConfigException(e.getMessage(), e);
         }
     }
 

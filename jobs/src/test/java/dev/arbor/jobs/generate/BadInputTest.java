@@ -165,7 +165,7 @@ class BadInputTest {
                 .hasMessageContaining("output.overwrite");
         Map<String, String> overwrite = overrides(input, used);
         overwrite.put("output.overwrite", "true");
-        GenerateJob.prepare(JobFixtures.config(overwrite), true);
+        GenerateJob.prepare(JobFixtures.config(overwrite), true).lock().close();
         assertThat(used.resolve(GenerateJob.JSONL)).isEmptyDirectory();
 
         Map<String, String> missingModel = overrides(input, dir.resolve("out2"));
