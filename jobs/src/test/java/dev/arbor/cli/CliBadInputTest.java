@@ -3,6 +3,7 @@ package dev.arbor.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.arbor.flink.ModelRegistry;
+import dev.arbor.jobs.JobFixtures;
 import dev.arbor.llama.gguf.SyntheticModel;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -100,6 +101,40 @@ class CliBadInputTest {
         assertThat(run.code()).isEqualTo(ExitCode.BAD_USAGE.code());
         assertThat(run.err()).contains("cannot read " + missing + " (--json-schema): no such file or directory")
                 .hasLineCount(1);
+    }
+
+    /** Issue 22, defect 4: input lost to a cut-off file is not a success. */
+    @Test
+    void aCutOffAvroInputEndsWithExitCode4() throws Exception {
+        Path avro = dir.resolve("requests.avro");
+        JobFixtures.writeAvroRequests(avro, 30);
+        try (RandomAccessFile file = new RandomAccessFile(avro.toFile(), "rw")) {
+            file.setLength(file.length() - 10);
+        }
+        Run run = run("generate", "--model", model().toString(), "--input", avro.toString(), "--output",
+                dir.resolve("out").toString(), "--max-new-tokens", "2", "--set", "context.threads=1");
+        assertThat(run.code()).as(run.err()).isEqualTo(ExitCode.INCOMPLETE.code());
+    }
+
+    /** Issue 22, defect 5: a run in which not one record became a result is not a success. */
+    @Test
+    void aRunInWhichEveryRecordWasRejectedEndsWithExitCode4() throws Exception {
+        Path input = dir.resolve("wide.jsonl");
+        Files.writeString(input, "{\"id\": \"a\", \"prompt\": \"x\", \"width\": 64}\n"
+                + "{\"id\": \"b\", \"prompt\": \"y\", \"width\": 64}\n");
+        PrintStream original = System.out;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        int code;
+        try {
+            code = ArborCli.commandLine().execute("generate", "--model", model().toString(), "--input",
+                    input.toString(), "--output", dir.resolve("out").toString(), "--set", "context.threads=1");
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(code).isEqualTo(ExitCode.INCOMPLETE.code());
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("NO RESULTS: every record was rejected, 2 of 2 with "
+                + "WIDTH_TOO_LARGE");
     }
 
     @Test

@@ -20,6 +20,7 @@ import dev.arbor.jobs.io.Sources;
 import dev.arbor.jobs.kafka.KafkaResultSink;
 import dev.arbor.jobs.kafka.KafkaSettings;
 import dev.arbor.jobs.records.PromptLineParser;
+import dev.arbor.jobs.records.RejectedRecord;
 import dev.arbor.jobs.records.RequestAdmission;
 import dev.arbor.jobs.records.ResultRouter;
 import dev.arbor.jobs.run.Environments;
@@ -187,6 +188,10 @@ public final class GenerateJob {
         progress.println("arbor generate: " + (total >= 0 ? total + " records" : "records") + " from "
                 + InputFiles.consoleName(plan.input().path()) + " (" + plan.input().format() + ")");
         progress.println("  model " + plan.model().describe());
+        for (String damage : plan.input().damage()) {
+            progress.println("  WARNING " + damage + " (what can be read is; the rest goes to rejected/ as "
+                    + RejectedRecord.DAMAGED + ")");
+        }
         plan.kafka().ifPresent(kafka -> progress.println("  results also to Kafka topic " + kafka.outputTopic()
                 + " at " + kafka.bootstrap()));
         build(env, plan);

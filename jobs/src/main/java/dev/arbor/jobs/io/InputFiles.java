@@ -1,12 +1,10 @@
 package dev.arbor.jobs.io;
 
-import dev.arbor.flink.records.PromptRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.avro.file.DataFileStream;
+import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -132,24 +130,33 @@ public final class InputFiles {
     }
 
     /**
-     * The number of records in {@code files}: non-blank lines for JSONL, records for Avro (which
-     * also proves every Avro file readable as PromptRequests).
+     * What input files hold, as the job will read them.
      *
-     * @throws IOException naming the file that cannot be read
+     * @param records non-blank lines for JSONL; for Avro, records plus one per damaged stretch (the job
+     *     reads each as one lost record)
+     * @param damage each damaged stretch: "file: what and where"
      */
-    public static long count(List<FileStatus> files, RecordFormat format) throws IOException {
+    public record Count(long records, List<String> damage) {}
+
+    /**
+     * Counts the records of {@code files} (which also proves every Avro file one of PromptRequests).
+     *
+     * @throws IOException naming the file that cannot be read at all
+     */
+    public static Count count(List<FileStatus> files, RecordFormat format) throws IOException {
         long total = 0;
+        List<String> damage = new ArrayList<>();
         for (FileStatus file : files) {
             String name = displayName(file.getPath());
-            try (InputStream in = file.getPath().getFileSystem().open(file.getPath())) {
+            try (FSDataInputStream in = file.getPath().getFileSystem().open(file.getPath())) {
                 if (format == RecordFormat.AVRO) {
-                    try (DataFileStream<PromptRequest> records = AvroRequestFormat.open(in, name)) {
-                        while (records.hasNext()) {
-                            records.next();
+                    try (AvroRequestFile records = AvroRequestFile.open(in, file.getLen(), name)) {
+                        for (AvroRequestFile.Item item = records.next(); item != null; item = records.next()) {
                             total++;
+                            if (item instanceof AvroRequestFile.Damaged damaged) {
+                                damage.add(name + ": " + damaged.describe());
+                            }
                         }
-                    } catch (RuntimeException e) {
-                        throw new IOException("cannot read " + name + ": " + e.getMessage(), e);
                     }
                 } else {
                     total += new LineSplitter(in).countRemaining();
@@ -159,6 +166,6 @@ public final class InputFiles {
                         : new IOException("cannot read " + name + ": " + IoProblems.describe(e), e);
             }
         }
-        return total;
+        return new Count(total, List.copyOf(damage));
     }
 }

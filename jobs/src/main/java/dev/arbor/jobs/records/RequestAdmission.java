@@ -45,6 +45,11 @@ public final class RequestAdmission extends ProcessFunction<InputRecord, PromptR
     @Override
     public void processElement(InputRecord record, Context context, Collector<PromptRequest> out) {
         recordsIn.add(1);
+        if (record.lost) {
+            invalid.add(1);
+            context.output(REJECTED, RejectedRecord.damaged(record.source, record.position, record.problem));
+            return;
+        }
         try {
             if (record.problem != null) {
                 throw new InvalidRecordException(record.problem, JsonProblems.readableId(record.text));
