@@ -221,8 +221,8 @@ public final class EvalJob {
         }
         progress.println("arbor eval: watching " + InputFiles.displayName(plan.input().orElseThrow().path())
                 + " for *.jsonl items (a file is read once it has not changed for "
-                + plan.config().get(JobOptions.INPUT_SETTLE_TIME).toMillis() + " ms; Ctrl-C stops, the same command "
-                + "resumes)");
+                + plan.config().get(JobOptions.INPUT_SETTLE_TIME).toMillis() + " ms, and once per content: the same "
+                + "name with new content is read again; Ctrl-C stops, the same command resumes)");
         progress.println("  model " + plan.model().describe());
         progress.println("  scores, aggregates (every " + plan.window().toSeconds() + " s) and rejected items in "
                 + InputFiles.displayName(plan.output().root()) + "/, committed every " + commitEvery + " s");
