@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * {@code ./arbor ARGS} as a process of its own, without the build wrapper: the CLI in a child JVM on
- * the test class path, its output and errors in files. For tests that need what only a separate
+ * the test class path with the command's own logging configuration, its output and errors in files. For tests that need what only a separate
  * process shows: its exit code, signals, two jobs at once.
  */
 final class ChildCli {
@@ -29,9 +29,11 @@ final class ChildCli {
      * {@code conf/} holds the default job files).
      */
     static ChildCli start(Path workdir, List<String> args) throws IOException {
+        // The command's own logging (the test class path would give the tests' configuration).
+        Path logging = Path.of("src", "main", "resources", "log4j2.properties").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx1g", "-Darbor.home=" + workdir, "-cp", System.getProperty("java.class.path"),
-                ArborCli.class.getName()));
+                .toString(), "-Xmx1g", "-Darbor.home=" + workdir, "-Dlog4j2.configurationFile=" + logging, "-cp",
+                System.getProperty("java.class.path"), ArborCli.class.getName()));
         command.addAll(args);
         Path out = Files.createTempFile(workdir, "out", ".txt");
         Path err = Files.createTempFile(workdir, "err", ".txt");

@@ -13,6 +13,10 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -57,7 +61,8 @@ class CliBadInputTest {
         Run run = run("generate", "--model", model().toString(), "--input", input().toString(), "--output",
                 dir.resolve("out").toString(), "--max-new-tokens", "600000000");
         assertThat(run.code()).isEqualTo(ExitCode.BAD_USAGE.code());
-        assertThat(run.err()).contains("arbor.search.max-new-tokens x arbor.search.width (600000000 x 4 = 2400000000")
+        assertThat(run.err()).contains("search.max-new-tokens x search.width (600000000 x 4 = 2400000000")
+                .doesNotContain("arbor.search")
                 .contains("the command line").doesNotContain("\tat ");
     }
 
@@ -101,6 +106,55 @@ class CliBadInputTest {
         assertThat(run.code()).isEqualTo(ExitCode.BAD_USAGE.code());
         assertThat(run.err()).contains("cannot read " + missing + " (--json-schema): no such file or directory")
                 .hasLineCount(1);
+    }
+
+    /**
+     * Issue 22, defect 5: a job-wide chat template, grammar or JSON Schema that can never work stops
+     * the command before anything runs, with exit code 2 and one line naming the key.
+     */
+    @Test
+    void jobWideSettingsThatCanNeverWorkAreRefusedUpFront() throws Exception {
+        Map<String[], String> cases = new LinkedHashMap<>();
+        cases.put(new String[] {"--chat-template", "nope"}, "chat.template (--chat-template) 'nope' is not one of "
+                + "llama.cpp's built-in chat templates (");
+        cases.put(new String[] {"--grammar", file("empty-class.gbnf", "root ::= \"a\" [z-a]")},
+                "search.grammar (--grammar) accepts no text: rule 'root' can never be completed");
+        cases.put(new String[] {"--grammar", file("circular.gbnf", "root ::= a\na ::= \"x\" root")},
+                "accepts no text");
+        cases.put(new String[] {"--grammar", file("unclosed.gbnf", "root ::= \"a")},
+                "invalid grammar in search.grammar (--grammar): line 1, column 10");
+        cases.put(new String[] {"--grammar", file("left.gbnf", "root ::= root \"a\" | \"b\"")},
+                "invalid grammar in search.grammar (--grammar)");
+        cases.put(new String[] {"--json-schema", file("cut.json", "{\"type\": ")},
+                "invalid search.json-schema (--json-schema)");
+        cases.put(new String[] {"--json-schema", file("pattern.json", "{\"type\": \"string\", \"pattern\": \"a+\"}")},
+                "pattern");
+        cases.put(new String[] {"--json-schema", file("schema.json", "{\"type\": \"string\"}"), "--grammar",
+            file("g.gbnf", "root ::= \"x\"")}, "search.grammar and search.json-schema exclude each other");
+        for (Map.Entry<String[], String> c : cases.entrySet()) {
+            List<String> args = new ArrayList<>(List.of("generate", "--model", model().toString(), "--input",
+                    input().toString(), "--output", dir.resolve("out").toString()));
+            args.addAll(List.of(c.getKey()));
+            Run run = run(args.toArray(String[]::new));
+            assertThat(run.code()).as(String.join(" ", c.getKey()) + ": " + run.err()).isEqualTo(ExitCode.BAD_USAGE.code());
+            assertThat(run.err()).as(String.join(" ", c.getKey())).contains(c.getValue()).hasLineCount(1);
+            assertThat(dir.resolve("out")).as("nothing written").doesNotExist();
+        }
+    }
+
+    /** Issue 22, defect 9: llama.cpp's own error about a grammar is in the message, not an extra ERROR line. */
+    @Test
+    void aLeftRecursiveGrammarPrintsOneLineAndNoNativeErrorLine() throws Exception {
+        ChildCli child = ChildCli.start(dir, List.of("generate", "--model", model().toString(), "--input",
+                input().toString(), "--output", dir.resolve("out").toString(), "--grammar",
+                file("left.gbnf", "root ::= root \"a\" | \"b\"")));
+        assertThat(child.await(2)).isEqualTo(ExitCode.BAD_USAGE.code());
+        assertThat(child.err()).contains("invalid grammar in search.grammar").doesNotContain("ERROR")
+                .doesNotContain("native").hasLineCount(1);
+    }
+
+    private String file(String name, String content) throws Exception {
+        return Files.writeString(dir.resolve(name), content).toString();
     }
 
     /** Issue 22, defect 4: input lost to a cut-off file is not a success. */

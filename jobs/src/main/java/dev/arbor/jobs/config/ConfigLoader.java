@@ -104,6 +104,22 @@ public final class ConfigLoader {
         return scalar ? value.strip() : value;
     }
 
+    /**
+     * A message of the operator's in the words of a job file: every option key in it by the name a job
+     * file and {@code --set} use ({@code search.width}, not the operator's {@code arbor.search.width}).
+     */
+    public static String inJobTerms(String message) {
+        if (message == null) {
+            return null;
+        }
+        return FULL_KEY.matcher(message).replaceAll(match -> java.util.regex.Matcher.quoteReplacement(
+                KNOWN_KEYS.contains(match.group()) ? userKey(match.group()) : match.group()));
+    }
+
+    private static final Pattern FULL_KEY = Pattern.compile("\\barbor\\.[a-z0-9-]+(\\.[a-z0-9-]+)+");
+    private static final java.util.Set<String> KNOWN_KEYS = Stream.concat(ArborOptions.all().stream(),
+            JobOptions.all().stream()).map(ConfigOption::key).collect(Collectors.toSet());
+
     /** The user-facing name of a key: {@code search.width} for {@code arbor.search.width}. */
     public static String userKey(String fullKey) {
         return fullKey.startsWith(PREFIX) ? fullKey.substring(PREFIX.length()) : fullKey;
@@ -287,7 +303,8 @@ public final class ConfigLoader {
             // Unknown keys were refused above; the job's own (input., output., ...) are not the operator's.
             ArborConfig.builder().setAll(probe).build();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid configuration: " + e.getMessage() + originOfKeyIn(e.getMessage()), e);
+            throw new ConfigException("invalid configuration: " + inJobTerms(e.getMessage())
+                    + originOfKeyIn(e.getMessage()), e);
         }
         JobOptionsValidator.validate(config, this::originOf);
         FlinkKeys.validate(config, this::originOf);

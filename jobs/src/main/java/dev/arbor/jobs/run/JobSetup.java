@@ -2,12 +2,15 @@ package dev.arbor.jobs.run;
 
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.jobs.config.ConfigException;
+import dev.arbor.jobs.config.ConfigLoader;
 import dev.arbor.jobs.config.JobOptions;
+import dev.arbor.jobs.config.JobWideChecks;
 import dev.arbor.jobs.config.ModelChoice;
 import dev.arbor.jobs.io.InputFiles;
 import dev.arbor.jobs.io.OutputLayout;
 import dev.arbor.jobs.io.OutputLock;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.Path;
@@ -31,16 +34,20 @@ public final class JobSetup {
 
     /**
      * The model the job runs and the operator's configuration for it: every {@code arbor.*} option
-     * of {@code config}, the model path resolved, then whatever {@code adjust} sets on top.
+     * of {@code config}, the model path resolved, then whatever {@code adjust} sets on top; and the
+     * job-wide settings that no record can put right checked ({@link JobWideChecks}).
      */
     public static Operator operator(Configuration config, boolean local, UnaryOperator<ArborConfig.Builder> adjust) {
         ModelChoice model = ModelChoice.resolve(config, local);
+        ArborConfig arbor;
         try {
-            return new Operator(model, adjust.apply(ArborConfig.builder().setAll(config).modelPath(model.path()))
-                    .build());
+            arbor = adjust.apply(ArborConfig.builder().setAll(config).modelPath(model.path())).build();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid configuration: " + e.getMessage(), e);
+            throw new ConfigException("invalid configuration: " + ConfigLoader.inJobTerms(e.getMessage()), e);
         }
+        JobWideChecks.check(arbor, model.path().contains("://") ? Optional.empty()
+                : Optional.of(java.nio.file.Path.of(model.path())));
+        return new Operator(model, arbor);
     }
 
     /**
