@@ -149,6 +149,12 @@ class BadInputMatrixTest {
                 "stop");
         searchError("empty reference", record("empty-reference", ", \"reference\": \"\""), "empty-reference",
                 "INVALID_PARAMS", "reference");
+        result("null messages beside a prompt", record("null-messages", ", \"messages\": null"), "null-messages");
+        searchError("grammar with an empty character class", record("empty-class", ", \"grammar\": \"root ::= [z-a]\""),
+                "empty-class", "INVALID_GRAMMAR", "accepts no text");
+        searchError("left-recursive grammar", record("left-recursive",
+                ", \"grammar\": \"root ::= root \\\"a\\\" | \\\"b\\\"\""), "left-recursive", "INVALID_GRAMMAR",
+                "left recursion");
         result("last good one", record("good-last", ""), "good-last");
     }
 
