@@ -27,7 +27,7 @@ public class RejectedRecord {
     public String code;
     /** Human-readable reason, naming the field for invalid records. */
     public String reason;
-    /** The line as read, for invalid JSONL records; null otherwise. */
+    /** The record as read (the line, or an Avro record as JSON), so it can be fixed and run again; null for damaged input. */
     public String raw;
 
     public RejectedRecord() {}
@@ -41,8 +41,9 @@ public class RejectedRecord {
         return of(file, line, null, DAMAGED, reason, null);
     }
 
-    public static RejectedRecord searchError(String file, long line, String id, String code, String reason) {
-        return of(file, line, id, code, reason, null);
+    public static RejectedRecord searchError(String file, long line, String id, String code, String reason,
+            String raw) {
+        return of(file, line, id, code, reason, raw);
     }
 
     private static RejectedRecord of(String file, long line, String id, String code, String reason, String raw) {

@@ -207,6 +207,11 @@ class BadInputMatrixTest {
             assertThat(rejected.get("reason").asText()).as(c.kind()).contains(c.reason())
                     .doesNotContain("Feature").doesNotContain("Input length").doesNotContain("Source:")
                     .doesNotContain("Exception");
+            if (!c.code().equals(RejectedRecord.INVALID)) {
+                // Issue 22: a search error carries its record too, to be fixed and sent again.
+                assertThat(rejected.get("raw").asText()).as("%s: the record as read", c.kind())
+                        .isEqualTo(new String(c.line(), StandardCharsets.UTF_8));
+            }
             if (c.id() == null) {
                 assertThat(rejected.get("id").isNull()).as("%s: no readable id", c.kind()).isTrue();
             } else {
@@ -220,5 +225,7 @@ class BadInputMatrixTest {
         assertThat(withNullMetadata.get("metadata").has("k")).isTrue();
         assertThat(withNullMetadata.get("metadata").get("k").isNull()).as("kept as JSON null").isTrue();
         assertThat(withNullMetadata.get("metadata").get("n").asText()).isEqualTo("1");
+        assertThat(resultRecords).allSatisfy(r -> assertThat(r.get("metadata").fieldNames()).toIterable()
+                .as("no source tag in the results").noneMatch(key -> key.startsWith("arbor.")));
     }
 }

@@ -107,6 +107,9 @@ class KafkaBadInputTest {
         assertThat(tooLarge.get("text").asText()).startsWith("{\"id\": \"huge\"");
         assertThat(letters.get(places.get(13).offset).get("text").asText())
                 .isEqualTo(new String(poisons.get(3).value(), StandardCharsets.UTF_8));
+        JsonNode searchError = letters.get(places.get(16).offset);
+        assertThat(searchError.get("text").asText()).as("issue 22: a search error's letter carries its message")
+                .isEqualTo(new String(poisons.get(6).value(), StandardCharsets.UTF_8));
     }
 
     @Test
