@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
  * the test class path with the command's own logging configuration, its output and errors in files. For tests that need what only a separate
  * process shows: its exit code, signals, two jobs at once.
  */
-final class ChildCli {
+public final class ChildCli {
     private final Process process;
     private final Path out;
     private final Path err;
@@ -28,7 +28,7 @@ final class ChildCli {
      * Starts {@code arbor args} with {@code workdir} as working directory and Arbor home (whose
      * {@code conf/} holds the default job files).
      */
-    static ChildCli start(Path workdir, List<String> args) throws IOException {
+    public static ChildCli start(Path workdir, List<String> args) throws IOException {
         // The command's own logging (the test class path would give the tests' configuration).
         Path logging = Path.of("src", "main", "resources", "log4j2.properties").toAbsolutePath();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
@@ -42,26 +42,31 @@ final class ChildCli {
         return new ChildCli(process, out, err);
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
     /** SIGTERM, as {@code kill PID} sends (the JVM runs its shutdown hooks, as on Ctrl-C). */
-    void terminate() {
+    public void terminate() {
         process.destroy();
     }
 
+    /** SIGINT, what Ctrl-C in its terminal sends. */
+    public void interrupt() throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
     /** SIGKILL: no shutdown hook runs. */
-    void kill() {
+    public void kill() {
         process.destroyForcibly();
     }
 
     /** Waits for the exit code; fails the test when the process outlives {@code minutes}. */
-    int await(int minutes) throws InterruptedException, IOException {
+    public int await(int minutes) throws InterruptedException, IOException {
         if (!process.waitFor(minutes, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new AssertionError("the arbor process did not end in " + minutes + " minutes:\n" + err());
@@ -69,11 +74,11 @@ final class ChildCli {
         return process.exitValue();
     }
 
-    String out() throws IOException {
+    public String out() throws IOException {
         return Files.readString(out, StandardCharsets.UTF_8);
     }
 
-    String err() throws IOException {
+    public String err() throws IOException {
         return Files.readString(err, StandardCharsets.UTF_8);
     }
 }

@@ -15,6 +15,7 @@ import dev.arbor.jobs.io.OutputLock;
 import dev.arbor.jobs.io.Sinks;
 import dev.arbor.jobs.io.Sources;
 import dev.arbor.jobs.kafka.KafkaSettings;
+import dev.arbor.jobs.kafka.KafkaWatch;
 import dev.arbor.jobs.records.PromptLineParser;
 import dev.arbor.jobs.records.RequestAdmission;
 import dev.arbor.jobs.records.ResultRouter;
@@ -116,6 +117,9 @@ public final class EvalJob {
             state = new EvalState(root);
             boolean overwrite = config.get(JobOptions.OUTPUT_OVERWRITE);
             resumeFrom = overwrite ? Optional.empty() : state.latestRestorePoint();
+            // Before the state is touched: it resumes on the Kafka cluster it was made against only.
+            Optional<String> cluster = kafka.isPresent() ? Optional.of(KafkaRunGuard.checkSameCluster(state,
+                    kafka.get(), resumeFrom.isPresent())) : Optional.empty();
             if (resumeFrom.isPresent()) {
                 output.prepareToResume();
                 state.keepOnly(resumeFrom.get());
@@ -123,6 +127,9 @@ public final class EvalJob {
                 output.prepare(overwrite);
             }
             output.createDirectories(fileOutputs);
+            if (cluster.isPresent()) {
+                KafkaRunGuard.remember(state, cluster.get());
+            }
         } catch (IOException | RuntimeException e) {
             lock.close();
             throw e instanceof IOException ? new ConfigException(e.getMessage(), e) : (RuntimeException) e;
@@ -199,12 +206,28 @@ public final class EvalJob {
                     + InputFiles.displayName(plan.resumeFrom().get()));
         }
         build(env, plan);
-        JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL),
-                ProgressReporter.evaluation(progress, ProgressReporter.isTerminal(), LiveTokens::total),
-                JobRunner.OnExit.suspend(() -> committed(plan) + " committed; items in flight and "
-                        + (plan.kafka().isPresent() ? "messages" : "lines") + " not read yet are kept: run the same "
-                        + "command to resume (--overwrite starts afresh)").releasing(plan.lock()));
+        JobRunner.OnExit onExit = JobRunner.OnExit.suspend(() -> committed(plan) + " committed; items in flight and "
+                + (plan.kafka().isPresent() ? "messages" : "lines") + " not read yet are kept: run the same command to "
+                + "resume (--overwrite starts afresh)").releasing(plan.lock());
+        ProgressReporter reporter = ProgressReporter.evaluation(progress, ProgressReporter.isTerminal(),
+                LiveTokens::total);
+        if (plan.kafka().isEmpty()) {
+            JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL), reporter, onExit);
+            return;
+        }
+        KafkaSettings kafka = plan.kafka().get();
+        try (KafkaWatch watch = KafkaWatch.start(kafka, progress, KAFKA_WATCH_EVERY)) {
+            try {
+                JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL), reporter,
+                        KafkaRunGuard.guard(onExit, watch, kafka, plan.state()));
+            } catch (Exception e) {
+                throw KafkaRunGuard.explain(e, watch, kafka, plan.state(), plan.resumeFrom().isPresent());
+            }
+        }
     }
+
+    /** How often a Kafka run looks whether its broker answers. */
+    private static final Duration KAFKA_WATCH_EVERY = Duration.ofSeconds(2);
 
     private static void describe(Plan plan, PrintStream progress) {
         long commitEvery = plan.config().get(JobOptions.CHECKPOINT_INTERVAL).toSeconds();

@@ -149,6 +149,29 @@ class KafkaBadInputTest {
         assertThat(earlier).as("overwrite deletes nothing before Kafka answers").hasContent("{\"earlier\": true}");
     }
 
+    /** Issue 22: a Kafka eval's state directory belongs to one job at a time, as an output directory does. */
+    @Test
+    void aSecondEvalOnTheSameStateDirectoryIsRefusedNamingTheFirst(@TempDir Path work) throws Exception {
+        KAFKA.topics().create(1, "locked-items", "locked-scores", "locked-aggregates", "locked-dead-letters");
+        Map<String, String> overrides = dev.arbor.jobs.JobFixtures.small(work.resolve("unused"), work.resolve("state"));
+        overrides.put("kafka.bootstrap", KAFKA.bootstrap());
+        overrides.put("kafka.input-topic", "locked-items");
+        overrides.put("kafka.output-topic", "locked-scores");
+        overrides.put("kafka.aggregates-topic", "locked-aggregates");
+        overrides.put("kafka.dead-letter-topic", "locked-dead-letters");
+        JobClient first = EvalJob.start(dev.arbor.jobs.JobFixtures.config(overrides));
+        try {
+            assertThatThrownBy(() -> EvalJob.prepare(dev.arbor.jobs.JobFixtures.config(overrides), true))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("is in use by another Arbor job: arbor eval (Kafka) (pid "
+                            + ProcessHandle.current().pid());
+        } finally {
+            first.cancel().get(60, TimeUnit.SECONDS);
+        }
+        overrides.put("output.overwrite", "true");
+        EvalJob.prepare(dev.arbor.jobs.JobFixtures.config(overrides), true).lock().close(); // free again
+    }
+
     @Test
     void aMissingTopicIsAClearErrorThatNamesIt() throws Exception {
         KAFKA.topics().create(1, "present-items", "present-scores", "present-aggregates");
