@@ -129,6 +129,8 @@ class CliBadInputTest {
                 "invalid search.json-schema (--json-schema)");
         cases.put(new String[] {"--json-schema", file("pattern.json", "{\"type\": \"string\", \"pattern\": \"a+\"}")},
                 "pattern");
+        cases.put(new String[] {"--json-schema", file("impossible.json",
+            "{\"type\": \"integer\", \"minimum\": 5, \"maximum\": 3}")}, "invalid search.json-schema (--json-schema)");
         cases.put(new String[] {"--json-schema", file("schema.json", "{\"type\": \"string\"}"), "--grammar",
             file("g.gbnf", "root ::= \"x\"")}, "search.grammar and search.json-schema exclude each other");
         for (Map.Entry<String[], String> c : cases.entrySet()) {
@@ -151,6 +153,20 @@ class CliBadInputTest {
         assertThat(child.await(2)).isEqualTo(ExitCode.BAD_USAGE.code());
         assertThat(child.err()).contains("invalid grammar in search.grammar").doesNotContain("ERROR")
                 .doesNotContain("native").hasLineCount(1);
+    }
+
+    /** Issue 22, defect 9: a broker that does not answer is one line, not Kafka's warnings before it. */
+    @Test
+    void anUnreachableKafkaBrokerIsOneLine() throws Exception {
+        int nobody;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            nobody = socket.getLocalPort();
+        }
+        ChildCli child = ChildCli.start(dir, List.of("eval", "--model", model().toString(), "--output",
+                dir.resolve("out").toString(), "--kafka-bootstrap", "127.0.0.1:" + nobody, "--set",
+                "kafka.connect-timeout=2 s"));
+        assertThat(child.await(2)).isEqualTo(ExitCode.BAD_USAGE.code());
+        assertThat(child.err()).contains("cannot reach a Kafka broker at 127.0.0.1:" + nobody).hasLineCount(1);
     }
 
     private String file(String name, String content) throws Exception {
