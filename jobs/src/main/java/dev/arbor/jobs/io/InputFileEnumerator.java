@@ -32,8 +32,8 @@ import org.slf4j.LoggerFactory;
  * <p>A watched file is identified by its content, not by its name: its split's path carries the
  * SHA-256 of the bytes as the URI fragment ({@code file:/in/items.jsonl#sha256=...}), which file
  * systems ignore when they open it. Flink's continuous source reads each split path once and keeps
- * the paths it has read in its checkpoints, so a file is read once per content, across stops and
- * restores: a file that arrives under a name already read (a daily {@code items.jsonl} drop) is read
+ * the paths it has read in its checkpoints (with the fragment: {@link WatchedFileSource}), so a file
+ * is read once per content, across stops and restores: a file that arrives under a name already read (a daily {@code items.jsonl} drop) is read
  * again when its content differs, and not when it is the same (touched, or copied again). A file that
  * grew after it was read is read whole again, its earlier lines included (logged as a warning): add
  * items in new files instead. The enumerator itself lives as long as the job's split enumerator and is
@@ -137,6 +137,19 @@ public final class InputFileEnumerator implements FileEnumerator {
                     before.length());
         } else {
             LOG.info("{} has new content ({} bytes): reading it as a new file", name, look.length());
+        }
+    }
+
+    /**
+     * {@code file} named by the content it has now, or as it is when it cannot be read (gone): for
+     * files an earlier version of the job read without naming their content.
+     */
+    static Path namedByContentNow(Path file) {
+        try {
+            long length = file.getFileSystem().getFileStatus(file).getLen();
+            return withContent(file, contentHash(file, length));
+        } catch (IOException gone) {
+            return file;
         }
     }
 

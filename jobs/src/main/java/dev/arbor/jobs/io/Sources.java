@@ -27,14 +27,14 @@ public final class Sources {
     public static DataStream<InputRecord> files(StreamExecutionEnvironment env, Path root, RecordFormat format,
             Duration monitorInterval, Duration settle) {
         PerFileFormat.Factory factory = format == RecordFormat.AVRO ? AvroRequestFormat::new : JsonLineFormat::new;
-        FileSource.FileSourceBuilder<InputRecord> builder = FileSource
-                .forBulkFileFormat(new PerFileFormat(factory), root);
+        String name = "Read " + format + " " + root.getName();
         if (monitorInterval != null) {
-            // Watched: each file once per content (see InputFileEnumerator), once it has settled.
-            builder.setFileEnumerator(() -> new InputFileEnumerator(format, settle)).monitorContinuously(monitorInterval);
-        } else {
-            builder.setFileEnumerator(() -> new InputFileEnumerator(format));
+            // Watched: each file once per content, once it has settled.
+            return env.fromSource(new WatchedFileSource(root, format, new PerFileFormat(factory), settle, monitorInterval),
+                    WatermarkStrategy.noWatermarks(), name);
         }
-        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "Read " + format + " " + root.getName());
+        FileSource<InputRecord> files = FileSource.forBulkFileFormat(new PerFileFormat(factory), root)
+                .setFileEnumerator(() -> new InputFileEnumerator(format)).build();
+        return env.fromSource(files, WatermarkStrategy.noWatermarks(), name);
     }
 }

@@ -233,12 +233,13 @@ class EvalJobTest {
         JobClient first = EvalJob.start(JobFixtures.config(overrides));
         try {
             JobFixtures.writeAtomically(incoming, "items.jsonl", day(1, 3));
-            waitFor(() -> scores(output).size() == 3);
+            JobFixtures.writeAtomically(incoming, "other.jsonl", day(9, 1)); // stays: read once, restart or not
+            waitFor(() -> scores(output).size() == 4);
             JobFixtures.writeAtomically(incoming, "items.jsonl", day(2, 2));
-            waitFor(() -> scores(output).size() == 5);
+            waitFor(() -> scores(output).size() == 6);
             JobFixtures.writeAtomically(incoming, "items.jsonl", day(2, 2)); // the same content again
             Thread.sleep(2000); // several listings, settle time included
-            assertThat(scores(output)).as("the same content is not read again").hasSize(5);
+            assertThat(scores(output)).as("the same content is not read again").hasSize(6);
         } finally {
             JobRunner.suspend(first); // what Ctrl-C does
         }
@@ -246,13 +247,14 @@ class EvalJobTest {
 
         JobClient second = EvalJob.start(JobFixtures.config(overrides)); // the same command again
         try {
-            waitFor(() -> scores(output).size() >= 7);
-            Thread.sleep(1000);
+            waitFor(() -> scores(output).size() >= 8);
+            Thread.sleep(2000); // several listings: other.jsonl, read before the stop, is not read again
         } finally {
             second.cancel().get(30, TimeUnit.SECONDS);
         }
         List<String> ids = scores(output).stream().map(s -> s.get("id").asText()).toList();
-        assertThat(ids).containsExactlyInAnyOrder("day1-0", "day1-1", "day1-2", "day2-0", "day2-1", "day3-0", "day3-1");
+        assertThat(ids).containsExactlyInAnyOrder("day1-0", "day1-1", "day1-2", "day2-0", "day2-1", "day3-0", "day3-1",
+                "day9-0");
         assertThat(rejected(output)).isEmpty();
     }
 
