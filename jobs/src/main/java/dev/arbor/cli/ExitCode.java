@@ -16,7 +16,13 @@ public enum ExitCode {
             + "or whose smallest document does not fit max-new-tokens."),
     NO_GPU(3, "`gpu-check` only: no GPU could be used; the message says why (for example, which CUDA library "
             + "is missing)."),
-    INTERRUPTED(130, "Stopped by Ctrl-C. `eval` stops with a savepoint first; the same command resumes it.");
+    INCOMPLETE(4, "`generate` ran to the end, but not all it was given became results: part of the input could not "
+            + "be read (a damaged or cut-off file: `rejected/` names the file and bytes, code `DAMAGED_INPUT`), or "
+            + "every record was rejected (the summary names the most common reason). The outputs hold everything "
+            + "that could be read, each record once."),
+    INTERRUPTED(130, "Stopped by Ctrl-C. `eval` stops with a savepoint first; the same command resumes it."),
+    TERMINATED(143, "Stopped by SIGTERM (`kill PID`, a container or service manager stopping it): the same as "
+            + "Ctrl-C, a savepoint first for `eval`.");
 
     private final int code;
     private final String meaning;

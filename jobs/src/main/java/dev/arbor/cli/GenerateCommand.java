@@ -39,6 +39,9 @@ final class GenerateCommand implements Callable<Integer> {
             return ExitCode.SUCCESS.code();
         }
         summary.print(System.out);
-        return (summary.reconciles() ? ExitCode.SUCCESS : ExitCode.JOB_FAILED).code();
+        if (!summary.reconciles()) {
+            return ExitCode.JOB_FAILED.code();
+        }
+        return (summary.incomplete() ? ExitCode.INCOMPLETE : ExitCode.SUCCESS).code();
     }
 }

@@ -25,7 +25,7 @@ final class InfoCommand implements Callable<Integer> {
     Path model;
 
     @Option(names = "--slots", paramLabel = "N", description = "Task slots to size a TaskManager for "
-            + "(default: ${DEFAULT-VALUE}, arbor.job.parallelism's default)")
+            + "(default: ${DEFAULT-VALUE}, job.parallelism's default)")
     int slots = JobOptions.PARALLELISM.defaultValue();
 
     @Spec
@@ -56,7 +56,7 @@ final class InfoCommand implements Callable<Integer> {
                 dev.arbor.jobs.config.ModelChoice.SYNTHETIC_SEED);
         try (LlamaModel loaded = LlamaModel.load(file)) {
             System.out.printf("model      %s%n", file.toAbsolutePath());
-            System.out.printf("           %s, %,d parameters, %,d bytes%n", loaded.description(),
+            System.out.printf("           %s, %,d parameters, %,d bytes%n", description(loaded),
                     loaded.parameterCount(), Files.size(file));
             System.out.printf("           vocabulary %,d tokens, embedding %d, trained context %,d%n", loaded.nVocab(),
                     loaded.nEmbd(), loaded.nCtxTrain());
@@ -76,6 +76,25 @@ final class InfoCommand implements Callable<Integer> {
             case SLIDING_WINDOW -> "forks exact; going back exact while the window is held, else from checkpoints";
             case RECURRENT, HYBRID -> "forks exact; going back only from checkpoints (the prefix cache keeps them)";
         };
+    }
+
+    /**
+     * llama.cpp's description of the model ("llama 8B Q4_K - Medium"), with the size it could not
+     * name from its table of known sizes ("?B", as for the synthetic models) told from the parameters.
+     */
+    static String description(LlamaModel model) {
+        return model.description().replace("?B", size(model.parameterCount()));
+    }
+
+    /** A parameter count as model names give it: 8.0B, 135M, 152K. */
+    static String size(long parameters) {
+        if (parameters >= 1_000_000_000L) {
+            return String.format(java.util.Locale.ROOT, "%.1fB", parameters / 1e9);
+        }
+        if (parameters >= 1_000_000L) {
+            return String.format(java.util.Locale.ROOT, "%.0fM", parameters / 1e6);
+        }
+        return String.format(java.util.Locale.ROOT, "%.0fK", parameters / 1e3);
     }
 
     private static void printLlama() {

@@ -1,6 +1,7 @@
 package dev.arbor.cli;
 
 import dev.arbor.jobs.config.ConfigLoader;
+import dev.arbor.jobs.io.IoProblems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -91,8 +92,8 @@ final class JobFlags {
         put(overrides, "input.path", input);
         put(overrides, "output.path", output);
         put(overrides, "chat.template", chatTemplate);
-        put(overrides, "search.json-schema", read(jsonSchema));
-        put(overrides, "search.grammar", read(grammar));
+        put(overrides, "search.json-schema", read(jsonSchema, "--json-schema"));
+        put(overrides, "search.grammar", read(grammar, "--grammar"));
         put(overrides, "search.strategy", strategy);
         put(overrides, "search.scorer", scorer);
         put(overrides, "prm.model", prmModel);
@@ -112,14 +113,15 @@ final class JobFlags {
     }
 
     /** A flag's file as text (the option holds the text, so that the cluster needs no copy of the file). */
-    private static String read(java.nio.file.Path file) {
+    private static String read(java.nio.file.Path file, String flag) {
         if (file == null) {
             return null;
         }
         try {
             return java.nio.file.Files.readString(file);
         } catch (java.io.IOException e) {
-            throw new dev.arbor.jobs.config.ConfigException("cannot read " + file + ": " + e.getMessage(), e);
+            throw new dev.arbor.jobs.config.ConfigException("cannot read " + file + " (" + flag + "): "
+                    + IoProblems.describe(e), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.arbor.cli;
 
 import dev.arbor.jobs.config.ConfigException;
 import dev.arbor.jobs.config.KafkaOptions;
+import dev.arbor.jobs.io.OutputLock;
 import dev.arbor.jobs.kafka.LocalKafkaBroker;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -51,6 +52,24 @@ final class KafkaDevCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try (OutputLock held = lockData()) {
+            return run();
+        }
+    }
+
+    /** A kept data folder is one broker's at a time: a second kafka-dev on it is refused, naming the first. */
+    private OutputLock lockData() {
+        if (data == null) {
+            return OutputLock.none();
+        }
+        try {
+            return OutputLock.acquire(data, "arbor kafka-dev", "--data");
+        } catch (IOException e) {
+            throw new ConfigException(e.getMessage(), e);
+        }
+    }
+
+    private Integer run() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         LocalKafkaBroker broker = start();
         Thread onCtrlC = new Thread(() -> {

@@ -67,6 +67,8 @@ class ArborCliTest {
     void infoDescribesTheSystemTheModelAndTheOptions() throws Exception {
         Run info = run("info", "--model", tinyModel().toString());
         assertThat(info.code()).isZero();
+        // Issue 22: a size llama.cpp cannot name is told from the parameters, never "?B".
+        assertThat(info.out()).doesNotContain("?B").containsPattern("llama \\d+K all F32");
         assertThat(info.out()).contains("flink      2.3.0").contains("llama.cpp").contains("parameters")
                 .contains("vocabulary");
         int cores = Runtime.getRuntime().availableProcessors();

@@ -42,6 +42,23 @@ class CliDocsTest {
         }
     }
 
+    /** Issue 22: the user guide names every flag of the job commands (eval's own ones were missing). */
+    @Test
+    void theUserGuideNamesEveryFlagOfTheJobCommands() throws IOException {
+        String guide = java.nio.file.Files.readString(ROOT.resolve("docs").resolve("user-guide.md"));
+        for (String command : java.util.List.of("generate", "eval")) {
+            picocli.CommandLine.Model.CommandSpec spec = ArborCli.commandLine().getSubcommands().get(command)
+                    .getCommandSpec();
+            for (picocli.CommandLine.Model.OptionSpec option : spec.options()) {
+                if (option.usageHelp() || option.versionHelp()) {
+                    continue;
+                }
+                assertThat(guide).as(command + " " + option.longestName())
+                        .containsPattern(java.util.regex.Pattern.quote(option.longestName()) + "(?![a-z-])");
+            }
+        }
+    }
+
     @Test
     void everyExitCodeHasARow() {
         for (ExitCode code : ExitCode.values()) {

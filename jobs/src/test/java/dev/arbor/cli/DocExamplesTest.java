@@ -4,16 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -135,25 +132,11 @@ class DocExamplesTest {
 
     private record Run(int code, String out, String err) {}
 
-    /**
-     * {@code ./arbor args} without the build wrapper: the CLI in a child JVM on the test classpath,
-     * with {@code workdir} as its working directory and as the Arbor home (whose conf/ holds the
-     * default job files).
-     */
+    /** {@code ./arbor args} in a child JVM ({@link ChildCli}), with {@code workdir} as its working directory and home. */
     private static Run run(Path workdir, List<String> args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xmx1g", "-Darbor.home=" + workdir, "-cp", System.getProperty("java.class.path"), ArborCli.class.getName()));
-        command.addAll(args);
-        Path out = Files.createTempFile(workdir, "out", ".txt");
-        Path err = Files.createTempFile(workdir, "err", ".txt");
-        Process process = new ProcessBuilder(command).directory(workdir.toFile()).redirectOutput(out.toFile())
-                .redirectError(err.toFile()).start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
-            process.destroyForcibly();
-            throw new AssertionError("./arbor " + String.join(" ", args) + " did not finish in 5 minutes");
-        }
-        return new Run(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                Files.readString(err, StandardCharsets.UTF_8));
+        ChildCli child = ChildCli.start(workdir, args);
+        int code = child.await(5);
+        return new Run(code, child.out(), child.err());
     }
 
     private static void copy(Path from, Path to) throws IOException {

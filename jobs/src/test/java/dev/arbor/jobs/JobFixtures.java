@@ -17,7 +17,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.arbor.flink.records.PromptRequest;
 import org.apache.avro.file.DataFileReader;
+import org.apache.avro.file.DataFileWriter;
+import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.fs.FileStatus;
@@ -86,6 +89,21 @@ public final class JobFixtures {
         Path hidden = dir.resolve("." + name + ".tmp");
         write(hidden, lines);
         Files.move(hidden, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /**
+     * Writes {@code count} PromptRequests ("r0", "r1", ...) as an Avro container file in small blocks
+     * (a sync marker about every 512 bytes), so that a cut or a damaged stretch hits a block.
+     */
+    public static void writeAvroRequests(Path file, int count) throws IOException {
+        Files.createDirectories(file.getParent());
+        try (DataFileWriter<PromptRequest> writer = new DataFileWriter<>(new SpecificDatumWriter<>(PromptRequest.class))) {
+            writer.setSyncInterval(512);
+            writer.create(PromptRequest.getClassSchema(), file.toFile());
+            for (int i = 0; i < count; i++) {
+                writer.append(PromptRequest.newBuilder().setId("r" + i).setPrompt("Once upon a time " + i).build());
+            }
+        }
     }
 
     /** Every JSON line of the committed *.jsonl files under {@code dir}. */

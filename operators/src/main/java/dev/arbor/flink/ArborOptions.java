@@ -148,8 +148,9 @@ public final class ArborOptions {
                     + "(tokenizer.chat_template in its GGUF metadata).");
 
     public static final ConfigOption<String> CHAT_SYSTEM = ConfigOptions.key("arbor.chat.system").stringType()
-            .noDefaultValue().withDescription("A system message put first in the messages of every record that has "
-                    + "no system message of its own: the shared instructions of a dataset, written once.");
+            .noDefaultValue().withDescription("A system message put first in the messages of every record whose "
+                    + "messages do not start with a system message of their own (one later in a conversation does not "
+                    + "count): the shared instructions of a dataset, written once.");
 
     public static final ConfigOption<String> PROMPT_PREFIX = ConfigOptions.key("arbor.prompt.prefix").stringType()
             .noDefaultValue().withDescription("Text put before the prompt of every record with a prompt (not "

@@ -149,7 +149,12 @@ final class RequestValidator {
             return;
         }
         try (Grammar grammar = Grammar.parse(model, request.grammar(), request.grammarRoot())) {
-            // parsed: the engine makes the root's own state when the request starts
+            // Parsed: the engine makes the root's own state when the request starts. One that allows no
+            // first token (an empty class such as [z-a]) would end the search with no completion at all.
+            if (!grammar.isComplete() && grammar.mask(new float[model.nVocab()]) == 0) {
+                throw new Rejected(ErrorCode.INVALID_GRAMMAR, "invalid grammar: it accepts no text (not one token "
+                        + "may start it; an empty character class such as [z-a]?)");
+            }
         } catch (InvalidGrammarException e) {
             throw new Rejected(ErrorCode.INVALID_GRAMMAR, "invalid grammar: " + e.getMessage());
         }

@@ -3,6 +3,7 @@ package dev.arbor.jobs.config;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
+import dev.arbor.jobs.io.IoProblems;
 import dev.arbor.jobs.io.JsonLines;
 import java.io.IOException;
 import java.io.Reader;
@@ -77,16 +78,47 @@ public final class ConfigLoader {
         }
         overrides.forEach((key, value) -> {
             String fullKey = fullKey(key.trim(), "the command line");
-            if (value == null || value.isBlank()) {
+            String written = value == null ? "" : asWritten(fullKey, value);
+            if (written.isEmpty()) {
                 config.removeKey(fullKey);
                 return;
             }
-            config.setString(fullKey, resolvePath(fullKey, value.trim(), Path.of("")));
+            config.setString(fullKey, resolvePath(fullKey, written, Path.of("")));
             origins.put(fullKey, "the command line");
         });
         validate(config);
         return config;
     }
+
+    /**
+     * A command-line value as the option will read it: text options (and Flink's own keys) exactly as
+     * written, spaces included ({@code --set 'prompt.prefix=Review: '} keeps its space, as YAML does;
+     * lists and maps too, whose items may be text); numbers, durations, booleans and choices without
+     * the blanks around them, which cannot matter. An empty value unsets the key.
+     */
+    private String asWritten(String fullKey, String value) {
+        ConfigOption<?> option = options.get(fullKey);
+        Object sample = option == null || !option.hasDefaultValue() ? "" : option.defaultValue();
+        boolean scalar = sample instanceof Number || sample instanceof Boolean || sample instanceof Enum<?>
+                || sample instanceof java.time.Duration;
+        return scalar ? value.strip() : value;
+    }
+
+    /**
+     * A message of the operator's in the words of a job file: every option key in it by the name a job
+     * file and {@code --set} use ({@code search.width}, not the operator's {@code arbor.search.width}).
+     */
+    public static String inJobTerms(String message) {
+        if (message == null) {
+            return null;
+        }
+        return FULL_KEY.matcher(message).replaceAll(match -> java.util.regex.Matcher.quoteReplacement(
+                KNOWN_KEYS.contains(match.group()) ? userKey(match.group()) : match.group()));
+    }
+
+    private static final Pattern FULL_KEY = Pattern.compile("\\barbor\\.[a-z0-9-]+(\\.[a-z0-9-]+)+");
+    private static final java.util.Set<String> KNOWN_KEYS = Stream.concat(ArborOptions.all().stream(),
+            JobOptions.all().stream()).map(ConfigOption::key).collect(Collectors.toSet());
 
     /** The user-facing name of a key: {@code search.width} for {@code arbor.search.width}. */
     public static String userKey(String fullKey) {
@@ -134,7 +166,7 @@ public final class ConfigLoader {
             LoadSettings settings = LoadSettings.builder().setLabel(file.toString()).build();
             root = new Compose(settings).composeReader(reader).orElse(null);
         } catch (IOException e) {
-            throw new ConfigException("cannot read the configuration file " + file + ": " + e, e);
+            throw new ConfigException("cannot read the configuration file " + file + ": " + IoProblems.describe(e), e);
         } catch (YamlEngineException e) {
             throw new ConfigException("the configuration file " + file + " is not valid YAML: " + e.getMessage(), e);
         }
@@ -272,7 +304,8 @@ public final class ConfigLoader {
             // Unknown keys were refused above; the job's own (input., output., ...) are not the operator's.
             ArborConfig.builder().setAll(probe).build();
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("invalid configuration: " + e.getMessage() + originOfKeyIn(e.getMessage()), e);
+            throw new ConfigException("invalid configuration: " + inJobTerms(e.getMessage())
+                    + originOfKeyIn(e.getMessage()), e);
         }
         JobOptionsValidator.validate(config, this::originOf);
         FlinkKeys.validate(config, this::originOf);

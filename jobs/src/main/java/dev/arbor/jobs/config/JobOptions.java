@@ -43,10 +43,11 @@ public final class JobOptions {
 
     public static final ConfigOption<Duration> INPUT_SETTLE_TIME = ConfigOptions.key("arbor.input.settle-time")
             .durationType().defaultValue(Duration.ofSeconds(3))
-            .withDescription("eval: a file in the watched directory is read once its size and modification time "
+            .withDescription("eval: a file in the watched directory is read when its size and modification time "
                     + "have not changed for this long, so that a file still being written is never read in part. "
                     + "Files moved in whole (written elsewhere, then renamed into the directory) are complete "
-                    + "from the start.");
+                    + "from the start. Each content is read once: a file of a name already read is read again when "
+                    + "its content differs.");
 
     public static final ConfigOption<String> OUTPUT_PATH = ConfigOptions.key("arbor.output.path").stringType()
             .noDefaultValue().withDescription("Output directory; the job writes sub-directories into it.");

@@ -69,6 +69,11 @@ public final class KafkaOptions {
             .durationType().defaultValue(Duration.ofSeconds(15)).withDescription("How long the client tries to "
                     + "reach the brokers and find the topics before the job is submitted.");
 
+    public static final ConfigOption<Duration> OUTAGE_TIMEOUT = ConfigOptions.key("arbor.kafka.outage-timeout")
+            .durationType().defaultValue(Duration.ofMinutes(5)).withDescription("eval: how long a running job waits "
+                    + "for a Kafka broker that stopped answering (it says so once, then retries) before it stops with "
+                    + "exit code 2; what was committed is kept, and the same command resumes once the broker is back.");
+
     public static final ConfigOption<Map<String, String>> CLIENT_PROPERTIES = ConfigOptions
             .key("arbor.kafka.client-properties").mapType().defaultValue(Map.of())
             .withDescription("Settings passed to every Kafka client of the job: a YAML mapping in the job "
@@ -85,6 +90,6 @@ public final class KafkaOptions {
     public static List<ConfigOption<?>> all() {
         return List.of(BOOTSTRAP, INPUT_TOPIC, OUTPUT_TOPIC, AGGREGATES_TOPIC, DEAD_LETTER_TOPIC, GROUP_ID,
                 STARTING_OFFSETS, MAX_MESSAGE_BYTES, TRANSACTIONAL_ID_PREFIX, TRANSACTION_TIMEOUT, CONNECT_TIMEOUT,
-                CLIENT_PROPERTIES);
+                OUTAGE_TIMEOUT, CLIENT_PROPERTIES);
     }
 }

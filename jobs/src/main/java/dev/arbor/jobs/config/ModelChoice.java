@@ -84,7 +84,8 @@ public record ModelChoice(String path, boolean synthetic) {
                 throw new ConfigException("the model file " + file + " is not a GGUF file (" + key + ")");
             }
         } catch (IOException e) {
-            throw new ConfigException("cannot read the model file " + file + " (" + key + "): " + e.getMessage(), e);
+            throw new ConfigException("cannot read the model file " + file + " (" + key + "): "
+                    + dev.arbor.jobs.io.IoProblems.describe(e), e);
         }
     }
 

@@ -11,9 +11,11 @@ import dev.arbor.jobs.io.InputFiles;
 import dev.arbor.jobs.io.InputRecord;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputLayout;
+import dev.arbor.jobs.io.OutputLock;
 import dev.arbor.jobs.io.Sinks;
 import dev.arbor.jobs.io.Sources;
 import dev.arbor.jobs.kafka.KafkaSettings;
+import dev.arbor.jobs.kafka.KafkaWatch;
 import dev.arbor.jobs.records.PromptLineParser;
 import dev.arbor.jobs.records.RequestAdmission;
 import dev.arbor.jobs.records.ResultRouter;
@@ -21,6 +23,7 @@ import dev.arbor.jobs.run.Environments;
 import dev.arbor.jobs.run.JobInput;
 import dev.arbor.jobs.run.JobRunner;
 import dev.arbor.jobs.run.JobSetup;
+import dev.arbor.jobs.run.LockedJobClient;
 import dev.arbor.jobs.run.LiveTokens;
 import dev.arbor.jobs.run.ProgressReporter;
 import java.io.IOException;
@@ -66,10 +69,11 @@ public final class EvalJob {
      * @param input the watched directory; empty when the items come from Kafka
      * @param kafka the topics, when the items come from Kafka (then {@code output} holds only state)
      * @param resumeFrom the restore point of an earlier run this one continues, if any
+     * @param lock the output (or, with Kafka, state) directory held for this run: close it when the job has ended
      */
     public record Plan(Configuration config, Optional<JobInput> input, Optional<KafkaSettings> kafka,
-            OutputLayout output, ArborConfig arbor,
-            ModelChoice model, EvalScorer scorer, Duration window, EvalState state, Optional<Path> resumeFrom) {
+            OutputLayout output, ArborConfig arbor, ModelChoice model, EvalScorer scorer, Duration window,
+            EvalState state, Optional<Path> resumeFrom, OutputLock lock) {
         public String jobName() {
             return JobSetup.jobName(config, "arbor-eval");
         }
@@ -83,9 +87,10 @@ public final class EvalJob {
     }
 
     /**
-     * Validates and prepares a run: watched directory, output directory, model, scorer. When the
-     * output holds the state of an earlier run that stopped (or crashed), this run resumes it,
-     * keeping its outputs; with {@code output.overwrite} it starts afresh instead.
+     * Validates and prepares a run: watched directory, model, settings and scorer checked, then the
+     * output directory locked for this run and made ready. When the output holds the state of an
+     * earlier run that stopped (or crashed), this run resumes it, keeping its outputs; with {@code
+     * output.overwrite} it starts afresh instead. Every check comes before the output is touched.
      */
     public static Plan prepare(Configuration config, boolean local) {
         if (config.get(JobOptions.CHECKPOINT_INTERVAL).isZero()) {
@@ -96,18 +101,25 @@ public final class EvalJob {
                 : Optional.empty();
         kafka.ifPresent(KafkaEvalPipeline::check); // before anything of an earlier run is touched
         Optional<JobInput> input = kafka.isPresent() ? Optional.empty() : Optional.of(JobInput.watched(config));
+        JobSetup.Operator operator = JobSetup.operator(config, local, builder -> builder);
+        EvalScorer scorer = new EvalScorer(config.get(JobOptions.EVAL_METRIC), config.get(JobOptions.EVAL_REGEX));
         List<String> fileOutputs = kafka.isPresent() ? List.of() : List.of(SCORES, AGGREGATES, REJECTED);
         Path root = JobSetup.outputRoot(config);
+        input.ifPresent(watched -> JobSetup.checkOutputOutsideInput(watched, root));
         List<OutputLayout.Entry> entries = new ArrayList<>();
         fileOutputs.forEach(name -> entries.add(OutputLayout.Entry.parts(name, name, ".jsonl")));
         entries.add(OutputLayout.Entry.state(EvalState.DIRECTORY));
         OutputLayout output = new OutputLayout(root, entries);
+        OutputLock lock = JobSetup.lock(output, kafka.isPresent() ? "arbor eval (Kafka)" : "arbor eval");
         Optional<Path> resumeFrom;
         EvalState state;
         try {
             state = new EvalState(root);
             boolean overwrite = config.get(JobOptions.OUTPUT_OVERWRITE);
             resumeFrom = overwrite ? Optional.empty() : state.latestRestorePoint();
+            // Before the state is touched: it resumes on the Kafka cluster it was made against only.
+            Optional<String> cluster = kafka.isPresent() ? Optional.of(KafkaRunGuard.checkSameCluster(state,
+                    kafka.get(), resumeFrom.isPresent())) : Optional.empty();
             if (resumeFrom.isPresent()) {
                 output.prepareToResume();
                 state.keepOnly(resumeFrom.get());
@@ -115,13 +127,15 @@ public final class EvalJob {
                 output.prepare(overwrite);
             }
             output.createDirectories(fileOutputs);
-        } catch (IOException e) {
-            throw new ConfigException(e.getMessage(), e);
+            if (cluster.isPresent()) {
+                KafkaRunGuard.remember(state, cluster.get());
+            }
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e instanceof IOException ? new ConfigException(e.getMessage(), e) : (RuntimeException) e;
         }
-        JobSetup.Operator operator = JobSetup.operator(config, local, builder -> builder);
-        EvalScorer scorer = new EvalScorer(config.get(JobOptions.EVAL_METRIC), config.get(JobOptions.EVAL_REGEX));
         return new Plan(config, input, kafka, output, operator.arbor(), operator.model(), scorer,
-                config.get(JobOptions.EVAL_WINDOW), state, resumeFrom);
+                config.get(JobOptions.EVAL_WINDOW), state, resumeFrom, lock);
     }
 
     /** Adds the job to {@code env}. */
@@ -155,12 +169,21 @@ public final class EvalJob {
                 .name("Write rejected records").uid("rejected");
     }
 
-    /** Prepares, builds and submits the job; the caller stops it (for tests and embedding). */
+    /**
+     * Prepares, builds and submits the job; the caller stops it (for tests and embedding). The output
+     * stays locked until the job ends; stopping or cancelling through the returned client completes
+     * once it is released ({@link LockedJobClient}).
+     */
     public static JobClient start(Configuration config) throws Exception {
         Plan plan = prepare(config, Environments.isLocal(Environments.create(config)));
-        StreamExecutionEnvironment env = Environments.create(plan.withState());
-        build(env, plan);
-        return env.executeAsync(plan.jobName());
+        try {
+            StreamExecutionEnvironment env = Environments.create(plan.withState());
+            build(env, plan);
+            return new LockedJobClient(env.executeAsync(plan.jobName()), plan.lock());
+        } catch (Exception | Error e) {
+            plan.lock().close();
+            throw e;
+        }
     }
 
     /**
@@ -169,6 +192,13 @@ public final class EvalJob {
      */
     public static void run(Configuration config, PrintStream progress) throws Exception {
         Plan plan = prepare(config, Environments.isLocal(Environments.create(config)));
+        try (OutputLock held = plan.lock()) {
+            run(plan, progress);
+        }
+    }
+
+    private static void run(Plan plan, PrintStream progress) throws Exception {
+        Configuration config = plan.config();
         StreamExecutionEnvironment env = Environments.create(plan.withState());
         describe(plan, progress);
         if (plan.resumeFrom().isPresent()) {
@@ -176,12 +206,28 @@ public final class EvalJob {
                     + InputFiles.displayName(plan.resumeFrom().get()));
         }
         build(env, plan);
-        JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL),
-                ProgressReporter.evaluation(progress, ProgressReporter.isTerminal(), LiveTokens::total),
-                JobRunner.OnExit.suspend(() -> committed(plan) + " committed; items in flight and "
-                        + (plan.kafka().isPresent() ? "messages" : "lines") + " not read yet are kept: run the same "
-                        + "command to resume (--overwrite starts afresh)"));
+        JobRunner.OnExit onExit = JobRunner.OnExit.suspend(() -> committed(plan) + " committed; items in flight and "
+                + (plan.kafka().isPresent() ? "messages" : "lines") + " not read yet are kept: run the same command to "
+                + "resume (--overwrite starts afresh)").releasing(plan.lock());
+        ProgressReporter reporter = ProgressReporter.evaluation(progress, ProgressReporter.isTerminal(),
+                LiveTokens::total);
+        if (plan.kafka().isEmpty()) {
+            JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL), reporter, onExit);
+            return;
+        }
+        KafkaSettings kafka = plan.kafka().get();
+        try (KafkaWatch watch = KafkaWatch.start(kafka, progress, KAFKA_WATCH_EVERY)) {
+            try {
+                JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL), reporter,
+                        KafkaRunGuard.guard(onExit, watch, kafka, plan.state()));
+            } catch (Exception e) {
+                throw KafkaRunGuard.explain(e, watch, kafka, plan.state(), plan.resumeFrom().isPresent());
+            }
+        }
     }
+
+    /** How often a Kafka run looks whether its broker answers. */
+    private static final Duration KAFKA_WATCH_EVERY = Duration.ofSeconds(2);
 
     private static void describe(Plan plan, PrintStream progress) {
         long commitEvery = plan.config().get(JobOptions.CHECKPOINT_INTERVAL).toSeconds();
@@ -198,8 +244,8 @@ public final class EvalJob {
         }
         progress.println("arbor eval: watching " + InputFiles.displayName(plan.input().orElseThrow().path())
                 + " for *.jsonl items (a file is read once it has not changed for "
-                + plan.config().get(JobOptions.INPUT_SETTLE_TIME).toMillis() + " ms; Ctrl-C stops, the same command "
-                + "resumes)");
+                + plan.config().get(JobOptions.INPUT_SETTLE_TIME).toMillis() + " ms, and once per content: the same "
+                + "name with new content is read again; Ctrl-C stops, the same command resumes)");
         progress.println("  model " + plan.model().describe());
         progress.println("  scores, aggregates (every " + plan.window().toSeconds() + " s) and rejected items in "
                 + InputFiles.displayName(plan.output().root()) + "/, committed every " + commitEvery + " s");

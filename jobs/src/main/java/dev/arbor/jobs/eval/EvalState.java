@@ -21,6 +21,10 @@ import org.apache.flink.core.fs.Path;
  * crashes and restarts: the source's state says which files and lines were read, the search's
  * which items were in flight, the sinks' which output files to commit.
  *
+ * <p>With Kafka, the state also names the Kafka cluster it was made against ({@link
+ * #rememberKafkaCluster}): the state's pending transactions and offsets exist on that cluster only,
+ * so a resume against another one (a broker reset or replaced) is refused up front, in words.
+ *
  * <p>Invariant: after {@link #keepOnly}, only the restore point a run resumes from is left of the
  * earlier ones; the run then adds its own.
  */
@@ -28,6 +32,7 @@ public final class EvalState {
     /** The state directory's name under the output directory (hidden: never read as output). */
     public static final String DIRECTORY = ".arbor-state";
     private static final String METADATA = "_metadata";
+    private static final String KAFKA_CLUSTER = "kafka-cluster-id";
 
     private final Path root;
 
@@ -48,6 +53,27 @@ public final class EvalState {
 
     public Path savepoints() {
         return new Path(root, "savepoints");
+    }
+
+    /** The id of the Kafka cluster the state was made against, when a Kafka run left it. */
+    public Optional<String> kafkaCluster() throws IOException {
+        Path file = new Path(root, KAFKA_CLUSTER);
+        FileSystem fs = root.getFileSystem();
+        if (!fs.exists(file)) {
+            return Optional.empty();
+        }
+        try (java.io.InputStream in = fs.open(file)) {
+            return Optional.of(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip());
+        }
+    }
+
+    /** Notes that this run's state is made against the Kafka cluster {@code id}. */
+    public void rememberKafkaCluster(String id) throws IOException {
+        FileSystem fs = root.getFileSystem();
+        fs.mkdirs(root);
+        try (java.io.OutputStream out = fs.create(new Path(root, KAFKA_CLUSTER), FileSystem.WriteMode.OVERWRITE)) {
+            out.write((id + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     /** The newest complete savepoint or retained checkpoint, if any. */

@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.avro.file.DataFileStream;
 import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.core.fs.Path;
@@ -26,10 +28,13 @@ import org.apache.flink.core.fs.Path;
  * Records whose id an earlier record already had are counted ({@link #duplicateIds}): ids seed
  * the sampling, so such records get the same samples, and readers keyed by id see one of them.
  * Only Arbor's committed part files are read: files still in progress (hidden, with a leading
- * dot) and files someone else put into the directories are not counted.
+ * dot) and files someone else put into the directories are not counted. Rejections are counted by
+ * kind (invalid records, damaged input, search errors) and by code, with the first reason of each
+ * code, so the summary can say why a run produced nothing.
  */
-record CommittedOutputs(long results, long invalid, long searchErrors, long generatedTokens, long promptTokens,
-        long cachedPromptTokens, long pairs, long duplicateIds) {
+record CommittedOutputs(long results, long invalid, long searchErrors, long damaged, long generatedTokens,
+        long promptTokens, long cachedPromptTokens, long pairs, long duplicateIds, Map<String, Long> rejectedByCode,
+        Map<String, String> firstReasons) {
 
     static CommittedOutputs read(GenerateJob.Plan plan) throws IOException {
         long results = 0;
@@ -67,19 +72,26 @@ record CommittedOutputs(long results, long invalid, long searchErrors, long gene
         }
         long invalid = 0;
         long searchErrors = 0;
+        long damaged = 0;
+        Map<String, Long> byCode = new TreeMap<>();
+        Map<String, String> firstReasons = new TreeMap<>();
         for (String line : lines(plan.output(), GenerateJob.REJECTED)) {
             JsonNode rejected = JsonLines.MAPPER.readTree(line);
             if (rejected.path("id").isTextual()) {
                 duplicates += ids.add(rejected.path("id").asText()) ? 0 : 1;
             }
-            if (RejectedRecord.INVALID.equals(rejected.path("code").asText())) {
-                invalid++;
-            } else {
-                searchErrors++;
+            String code = rejected.path("code").asText();
+            switch (code) {
+                case RejectedRecord.INVALID -> invalid++;
+                case RejectedRecord.DAMAGED -> damaged++;
+                default -> searchErrors++;
             }
+            byCode.merge(code, 1L, Long::sum);
+            firstReasons.putIfAbsent(code, rejected.path("reason").asText());
         }
         long pairs = plan.pairs() ? lines(plan.output(), GenerateJob.PAIRS).size() : 0;
-        return new CommittedOutputs(results, invalid, searchErrors, tokens, prompt, cached, pairs, duplicates);
+        return new CommittedOutputs(results, invalid, searchErrors, damaged, tokens, prompt, cached, pairs, duplicates,
+                byCode, firstReasons);
     }
 
     private static List<String> lines(OutputLayout output, String entry) throws IOException {

@@ -13,12 +13,14 @@ import dev.arbor.jobs.io.InputFiles;
 import dev.arbor.jobs.io.InputRecord;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputFormat;
+import dev.arbor.jobs.io.OutputLock;
 import dev.arbor.jobs.io.OutputLayout;
 import dev.arbor.jobs.io.Sinks;
 import dev.arbor.jobs.io.Sources;
 import dev.arbor.jobs.kafka.KafkaResultSink;
 import dev.arbor.jobs.kafka.KafkaSettings;
 import dev.arbor.jobs.records.PromptLineParser;
+import dev.arbor.jobs.records.RejectedRecord;
 import dev.arbor.jobs.records.RequestAdmission;
 import dev.arbor.jobs.records.ResultRouter;
 import dev.arbor.jobs.run.Environments;
@@ -72,34 +74,42 @@ public final class GenerateJob {
      * @param output the output directory, prepared
      * @param arbor the operator's configuration, model resolved
      * @param kafka the topic that also receives the results, when {@code kafka.bootstrap} is set
+     * @param lock the output directory held for this run: close it when the job has ended
      */
     public record Plan(Configuration config, JobInput input, OutputLayout output, List<OutputFormat> formats,
-            boolean pairs, ArborConfig arbor, ModelChoice model, Optional<KafkaSettings> kafka) {
+            boolean pairs, ArborConfig arbor, ModelChoice model, Optional<KafkaSettings> kafka, OutputLock lock) {
         public String jobName() {
             return JobSetup.jobName(config, "arbor-generate");
         }
     }
 
-    /** Validates and prepares a run: input readable and counted, output writable, model known. */
+    /**
+     * Validates and prepares a run: input readable and counted, model and settings checked, then the
+     * output locked for this run and made ready. Every check comes before the output is touched: a
+     * refused run never deletes an earlier run's files, not even with {@code output.overwrite}.
+     */
     public static Plan prepare(Configuration config, boolean local) {
         JobInput input = JobInput.bounded(config);
         Optional<KafkaSettings> kafka = kafka(config);
+        boolean pairs = config.get(JobOptions.OUTPUT_PREFERENCE_PAIRS);
+        List<OutputFormat> formats = config.get(JobOptions.OUTPUT_FORMATS);
+        // Pairs are built from the ranked candidates.
+        JobSetup.Operator operator = JobSetup.operator(config, local,
+                builder -> pairs ? builder.set(ArborOptions.RETURN_CANDIDATES, true) : builder);
         OutputLayout output = new OutputLayout(JobSetup.outputRoot(config), List.of(
                 OutputLayout.Entry.parts(AVRO, RESULTS, ".avro"), OutputLayout.Entry.parts(JSONL, RESULTS, ".jsonl"),
                 OutputLayout.Entry.parts(REJECTED, REJECTED, ".jsonl"),
                 OutputLayout.Entry.parts(PAIRS, PAIRS, ".jsonl"), OutputLayout.Entry.file(SUMMARY)));
-        boolean pairs = config.get(JobOptions.OUTPUT_PREFERENCE_PAIRS);
-        List<OutputFormat> formats = config.get(JobOptions.OUTPUT_FORMATS);
+        JobSetup.checkOutputOutsideInput(input, output.root());
+        OutputLock lock = JobSetup.lock(output, "arbor generate");
         try {
             output.prepare(config.get(JobOptions.OUTPUT_OVERWRITE));
             output.createDirectories(directories(formats, pairs));
-        } catch (IOException e) {
-            throw new ConfigException(e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e instanceof IOException ? new ConfigException(e.getMessage(), e) : (RuntimeException) e;
         }
-        // Pairs are built from the ranked candidates.
-        JobSetup.Operator operator = JobSetup.operator(config, local,
-                builder -> pairs ? builder.set(ArborOptions.RETURN_CANDIDATES, true) : builder);
-        return new Plan(config, input, output, formats, pairs, operator.arbor(), operator.model(), kafka);
+        return new Plan(config, input, output, formats, pairs, operator.arbor(), operator.model(), kafka, lock);
     }
 
     private static Optional<KafkaSettings> kafka(Configuration config) {
@@ -166,10 +176,22 @@ public final class GenerateJob {
     public static GenerateSummary run(Configuration config, PrintStream progress) throws Exception {
         StreamExecutionEnvironment env = Environments.create(config);
         Plan plan = prepare(config, Environments.isLocal(env));
+        try (OutputLock held = plan.lock()) {
+            return run(env, plan, progress);
+        }
+    }
+
+    private static GenerateSummary run(StreamExecutionEnvironment env, Plan plan, PrintStream progress)
+            throws Exception {
+        Configuration config = plan.config();
         long total = plan.input().total();
         progress.println("arbor generate: " + (total >= 0 ? total + " records" : "records") + " from "
                 + InputFiles.consoleName(plan.input().path()) + " (" + plan.input().format() + ")");
         progress.println("  model " + plan.model().describe());
+        for (String damage : plan.input().damage()) {
+            progress.println("  WARNING " + damage + " (what can be read is; the rest goes to rejected/ as "
+                    + RejectedRecord.DAMAGED + ")");
+        }
         plan.kafka().ifPresent(kafka -> progress.println("  results also to Kafka topic " + kafka.outputTopic()
                 + " at " + kafka.bootstrap()));
         build(env, plan);
@@ -178,7 +200,8 @@ public final class GenerateJob {
                         * plan.arbor().get(ArborOptions.MAX_NEW_TOKENS));
         long start = System.nanoTime();
         JobExecutionResult result = JobRunner.run(env, plan.jobName(), config.get(JobOptions.PROGRESS_INTERVAL),
-                reporter, JobRunner.OnExit.cancel(), new PromptEnd(total, Environments.restEndpoint(env, config)));
+                reporter, JobRunner.OnExit.cancel().releasing(plan.lock()),
+                new PromptEnd(total, Environments.restEndpoint(env, config)));
         if (result == null) {
             return null;
         }

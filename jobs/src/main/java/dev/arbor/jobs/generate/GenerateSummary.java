@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbor.jobs.io.InputFiles;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputFormat;
+import dev.arbor.jobs.records.RejectedRecord;
 import dev.arbor.jobs.run.Counters;
 import dev.arbor.jobs.run.ProgressReporter;
 import java.io.IOException;
@@ -22,12 +23,16 @@ import org.apache.flink.core.fs.Path;
  * {@link CommittedOutputs}), wall time, and where the outputs are.
  *
  * <p>Invariant of a correct job, failures and restarts included:
- * {@code recordsIn == results + invalid + searchErrors} ({@link #reconciles()}); the summary
- * says so when it does not.
+ * {@code recordsIn == results + invalid + searchErrors + damaged} ({@link #reconciles()}); the summary
+ * says so when it does not. A run that reconciles is still {@link #incomplete()} when input was lost
+ * (damaged files) or when not one record became a result.
+ *
+ * @param damaged stretches of input files that could not be read (their records are lost)
+ * @param rejectedByCode rejections per code; {@code firstReasons} the first reason of each code
  */
 public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long results, long invalid, long searchErrors,
-        long generatedTokens, long promptTokens, long cachedPromptTokens, long pairs, Duration wall,
-        long duplicateIds) {
+        long damaged, long generatedTokens, long promptTokens, long cachedPromptTokens, long pairs, Duration wall,
+        long duplicateIds, Map<String, Long> rejectedByCode, Map<String, String> firstReasons) {
 
     static GenerateSummary of(GenerateJob.Plan plan, Map<String, Object> accumulators, Duration wall)
             throws IOException {
@@ -35,9 +40,9 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
         long counted = plan.input().total();
         long recordsIn = counted >= 0 ? counted : Counters.get(accumulators, Counters.RECORDS_IN);
         return new GenerateSummary(plan, recordsIn, committed.results(), committed.invalid(),
-                committed.searchErrors(), committed.generatedTokens(), committed.promptTokens(),
-                committed.cachedPromptTokens(), committed.pairs(), wall,
-                committed.duplicateIds());
+                committed.searchErrors(), committed.damaged(), committed.generatedTokens(), committed.promptTokens(),
+                committed.cachedPromptTokens(), committed.pairs(), wall, committed.duplicateIds(),
+                committed.rejectedByCode(), committed.firstReasons());
     }
 
     /** The share of the results' prompt tokens that the prefix cache served, 0 to 1. */
@@ -46,12 +51,28 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
     }
 
     public long rejected() {
-        return invalid + searchErrors;
+        return invalid + searchErrors + damaged;
     }
 
     /** records in = results + rejected. */
     public boolean reconciles() {
         return recordsIn == results + rejected();
+    }
+
+    /** Whether the run ended without all it was given: input lost to damage, or no result at all. */
+    public boolean incomplete() {
+        return damaged > 0 || noResults();
+    }
+
+    private boolean noResults() {
+        return results == 0 && rejected() > 0;
+    }
+
+    /** The code most records were rejected with (the first in order on a tie), or null when none was. */
+    public String commonRejection() {
+        return rejectedByCode.entrySet().stream().max(Map.Entry.<String, Long>comparingByValue()
+                .thenComparing(Map.Entry.comparingByKey(java.util.Comparator.reverseOrder())))
+                .map(Map.Entry::getKey).orElse(null);
     }
 
     /** Prints the summary, then one result record as an example. */
@@ -61,8 +82,8 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
         out.printf(Locale.ROOT, "  records in        %8d   %s%n", recordsIn, InputFiles.consoleName(plan.input().path()));
         out.printf(Locale.ROOT, "  results           %8d%s%n", results, plan.kafka().map(kafka -> "   (also in Kafka "
                 + "topic " + kafka.outputTopic() + ")").orElse(""));
-        out.printf(Locale.ROOT, "  rejected          %8d   (%d invalid records, %d search errors)%n", rejected(), invalid,
-                searchErrors);
+        out.printf(Locale.ROOT, "  rejected          %8d   (%d invalid records, %d search errors%s)%n", rejected(),
+                invalid, searchErrors, damaged > 0 ? ", " + damaged + " damaged input" : "");
         out.printf(Locale.ROOT, "  generated tokens  %8d   (%s tokens/s over the wall time)%n", generatedTokens,
                 ProgressReporter.rate(generatedTokens, wall));
         out.printf(Locale.ROOT, "  prompt tokens     %8d   (%d from the prefix cache: hit rate %.1f%%)%n", promptTokens,
@@ -70,6 +91,15 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
         if (duplicateIds > 0) {
             out.printf(Locale.ROOT, "  duplicate ids     %8d   records whose id an earlier record has: ids seed "
                     + "sampling, so they get the same samples; give each record its own id%n", duplicateIds);
+        }
+        if (damaged > 0) {
+            out.printf(Locale.ROOT, "  INPUT LOST: %d stretch(es) of input files could not be read (%s in rejected/ names "
+                    + "the file and bytes); copy those files again and run them%n", damaged, RejectedRecord.DAMAGED);
+        }
+        if (noResults()) {
+            String code = commonRejection();
+            out.printf(Locale.ROOT, "  NO RESULTS: every record was rejected, %d of %d with %s: %s%n",
+                    rejectedByCode.get(code), rejected(), code, firstReasons.get(code));
         }
         if (!reconciles()) {
             out.printf(Locale.ROOT, "  WARNING: records in (%d) != results + rejected (%d)%n", recordsIn,
@@ -103,6 +133,7 @@ public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long result
         json.put("rejected", rejected());
         json.put("invalid", invalid);
         json.put("searchErrors", searchErrors);
+        json.put("damagedInput", damaged);
         json.put("generatedTokens", generatedTokens);
         json.put("promptTokens", promptTokens);
         json.put("cachedPromptTokens", cachedPromptTokens);

@@ -1,22 +1,19 @@
 package dev.arbor.jobs.io;
 
-import dev.arbor.flink.records.PromptRequest;
 import java.io.IOException;
-import java.io.InputStream;
-import org.apache.avro.file.DataFileStream;
-import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
-import org.apache.flink.connector.file.src.reader.SimpleStreamFormat;
 import org.apache.flink.connector.file.src.reader.StreamFormat;
 import org.apache.flink.core.fs.FSDataInputStream;
 
 /**
- * Reads one Avro container file of {@link PromptRequest}s as {@link InputRecord}s numbered from 1.
- * The file's writer schema is resolved against the current PromptRequest schema, so files written
- * by older versions (fewer optional fields) read fine. Not splittable (see {@link JsonLineFormat}).
+ * Reads one Avro container file of {@code PromptRequest}s as {@link InputRecord}s numbered from 1
+ * ({@link AvroRequestFile}): a stretch of the file that cannot be read becomes one record marked
+ * {@link InputRecord#lost} that names its bytes (items are numbered in reading order, damage included),
+ * and reading goes on after it. Not splittable: after a restore Flink re-reads the file from its start
+ * and skips the records already emitted (see {@link JsonLineFormat}).
  */
-public final class AvroRequestFormat extends SimpleStreamFormat<InputRecord> {
+public final class AvroRequestFormat implements StreamFormat<InputRecord> {
     private static final long serialVersionUID = 1L;
     private final String file;
 
@@ -24,35 +21,22 @@ public final class AvroRequestFormat extends SimpleStreamFormat<InputRecord> {
         this.file = file;
     }
 
-    /** Opens a container file of PromptRequests; a file that is not one fails here, naming it. */
-    public static DataFileStream<PromptRequest> open(InputStream in, String file) throws IOException {
-        try {
-            return new DataFileStream<>(in, new SpecificDatumReader<>(PromptRequest.class));
-        } catch (IOException | RuntimeException e) {
-            in.close();
-            throw new IOException("cannot read " + file + " as an Avro file of PromptRequest records: " + e.getMessage(),
-                    e);
-        }
-    }
-
     @Override
-    public StreamFormat.Reader<InputRecord> createReader(Configuration config, FSDataInputStream stream)
-            throws IOException {
-        DataFileStream<PromptRequest> records = open(stream, file);
+    public StreamFormat.Reader<InputRecord> createReader(Configuration config, FSDataInputStream stream,
+            long fileLen, long splitEnd) throws IOException {
+        AvroRequestFile records = AvroRequestFile.open(stream, fileLen, file);
         return new StreamFormat.Reader<>() {
             private long number;
 
             @Override
             public InputRecord read() throws IOException {
-                try {
-                    if (!records.hasNext()) {
-                        return null;
-                    }
-                    return InputRecord.ofAvro(file, ++number, records.next());
-                } catch (RuntimeException e) { // Avro reports corrupt blocks and schema mismatches unchecked
-                    throw new IOException("cannot read record " + (number + 1) + " of " + file + ": " + e.getMessage(),
-                            e);
+                AvroRequestFile.Item item = records.next();
+                if (item == null) {
+                    return null;
                 }
+                number++;
+                return item instanceof AvroRequestFile.Record record ? InputRecord.ofAvro(file, number, record.request())
+                        : InputRecord.lost(file, number, ((AvroRequestFile.Damaged) item).describe());
             }
 
             @Override
@@ -60,6 +44,19 @@ public final class AvroRequestFormat extends SimpleStreamFormat<InputRecord> {
                 records.close();
             }
         };
+    }
+
+    /** Never called with an offset (the reader reports none); Flink then re-creates and skips. */
+    @Override
+    public StreamFormat.Reader<InputRecord> restoreReader(Configuration config, FSDataInputStream stream,
+            long restoredOffset, long fileLen, long splitEnd) throws IOException {
+        stream.seek(0);
+        return createReader(config, stream, fileLen, splitEnd);
+    }
+
+    @Override
+    public boolean isSplittable() {
+        return false;
     }
 
     @Override

@@ -1,12 +1,10 @@
 package dev.arbor.jobs.io;
 
-import dev.arbor.flink.records.PromptRequest;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.apache.avro.file.DataFileStream;
+import org.apache.flink.core.fs.FSDataInputStream;
 import org.apache.flink.core.fs.FileStatus;
 import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.core.fs.Path;
@@ -38,6 +36,29 @@ public final class InputFiles {
         String name = displayName(path);
         String here = java.nio.file.Path.of("").toAbsolutePath() + "/";
         return name.startsWith(here) ? name.substring(here.length()) : name;
+    }
+
+    /**
+     * Whether files written under {@code directory} would be read as input of {@code root}: it is the
+     * root or lies under it, with no hidden name (see {@link #accepts}) on the way. An output there
+     * would be read back as input by the next run (or, watched, by the same one).
+     */
+    public static boolean readsFrom(Path root, Path directory) {
+        String input = trailingSlash(root.toUri().getPath());
+        String candidate = trailingSlash(directory.toUri().getPath());
+        if (!candidate.startsWith(input)) {
+            return false;
+        }
+        for (String name : candidate.substring(input.length()).split("/")) {
+            if (name.startsWith(".") || name.startsWith("_")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String trailingSlash(String path) {
+        return path.endsWith("/") ? path : path + "/";
     }
 
     /** Whether a file in a directory is read as {@code format}. */
@@ -109,33 +130,42 @@ public final class InputFiles {
     }
 
     /**
-     * The number of records in {@code files}: non-blank lines for JSONL, records for Avro (which
-     * also proves every Avro file readable as PromptRequests).
+     * What input files hold, as the job will read them.
      *
-     * @throws IOException naming the file that cannot be read
+     * @param records non-blank lines for JSONL; for Avro, records plus one per damaged stretch (the job
+     *     reads each as one lost record)
+     * @param damage each damaged stretch: "file: what and where"
      */
-    public static long count(List<FileStatus> files, RecordFormat format) throws IOException {
+    public record Count(long records, List<String> damage) {}
+
+    /**
+     * Counts the records of {@code files} (which also proves every Avro file one of PromptRequests).
+     *
+     * @throws IOException naming the file that cannot be read at all
+     */
+    public static Count count(List<FileStatus> files, RecordFormat format) throws IOException {
         long total = 0;
+        List<String> damage = new ArrayList<>();
         for (FileStatus file : files) {
             String name = displayName(file.getPath());
-            try (InputStream in = file.getPath().getFileSystem().open(file.getPath())) {
+            try (FSDataInputStream in = file.getPath().getFileSystem().open(file.getPath())) {
                 if (format == RecordFormat.AVRO) {
-                    try (DataFileStream<PromptRequest> records = AvroRequestFormat.open(in, name)) {
-                        while (records.hasNext()) {
-                            records.next();
+                    try (AvroRequestFile records = AvroRequestFile.open(in, file.getLen(), name)) {
+                        for (AvroRequestFile.Item item = records.next(); item != null; item = records.next()) {
                             total++;
+                            if (item instanceof AvroRequestFile.Damaged damaged) {
+                                damage.add(name + ": " + damaged.describe());
+                            }
                         }
-                    } catch (RuntimeException e) {
-                        throw new IOException("cannot read " + name + ": " + e.getMessage(), e);
                     }
                 } else {
                     total += new LineSplitter(in).countRemaining();
                 }
             } catch (IOException e) {
-                throw e.getMessage() != null && e.getMessage().contains(name) ? e
-                        : new IOException("cannot read " + name + ": " + e, e);
+                throw e.getMessage() != null && e.getMessage().startsWith("cannot read " + name) ? e
+                        : new IOException("cannot read " + name + ": " + IoProblems.describe(e), e);
             }
         }
-        return total;
+        return new Count(total, List.copyOf(damage));
     }
 }

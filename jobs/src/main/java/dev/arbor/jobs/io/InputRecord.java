@@ -7,8 +7,10 @@ import java.util.Objects;
  * One input record before it is parsed, from whatever source: where it came from ({@link #source}
  * and {@link #position} in it) and either the raw JSON text or the Avro record. A Flink POJO.
  *
- * <p>Invariant: exactly one of {@link #text} and {@link #request} is set; {@link #problem} is set
- * when the bytes could not even be read as text (then the record is rejected with it).
+ * <p>Invariant: exactly one of {@link #text} and {@link #request} is set, unless {@link #lost}; {@link
+ * #problem} is set when the bytes could not even be read as text (then the record is rejected with it).
+ * A lost record stands for a stretch of the source that holds no readable record at all (a damaged or
+ * cut-off file): it has neither text nor request, and {@link #problem} says which bytes and why.
  */
 public class InputRecord {
     /** Where the record came from: a file (a path for local files, a URI otherwise), a topic partition, ... */
@@ -21,6 +23,8 @@ public class InputRecord {
     public String problem;
     /** The Avro record. */
     public PromptRequest request;
+    /** Whether this stands for unreadable input (see above) rather than a record. */
+    public boolean lost;
 
     public InputRecord() {}
 
@@ -41,16 +45,27 @@ public class InputRecord {
         return record;
     }
 
+    /** A stretch of {@code source} that could not be read at all, at {@code position} in reading order. */
+    public static InputRecord lost(String source, long position, String problem) {
+        InputRecord record = new InputRecord();
+        record.source = source;
+        record.position = position;
+        record.problem = problem;
+        record.lost = true;
+        return record;
+    }
+
     @Override
     public boolean equals(Object other) {
-        return other instanceof InputRecord that && position == that.position && Objects.equals(source, that.source)
+        return other instanceof InputRecord that && position == that.position && lost == that.lost
+                && Objects.equals(source, that.source)
                 && Objects.equals(text, that.text) && Objects.equals(problem, that.problem)
                 && Objects.equals(request, that.request);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(source, position, text, problem, request);
+        return Objects.hash(source, position, text, problem, request, lost);
     }
 
     @Override

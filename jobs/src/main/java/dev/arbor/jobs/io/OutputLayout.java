@@ -73,6 +73,32 @@ public final class OutputLayout {
         return new Path(root, entry);
     }
 
+    /**
+     * Makes the directory this job's alone for as long as the returned lock is open ({@link OutputLock}):
+     * call it before {@link #prepare} or {@link #prepareToResume}, which may delete an earlier run's files.
+     * A directory that is not on this machine's file system is not locked.
+     *
+     * @param command what the job is, for the message a second job prints ("arbor eval")
+     * @throws IOException with a message for the user: another job holds it, or it cannot be created
+     */
+    public OutputLock lock(String command) throws IOException {
+        String scheme = root.toUri().getScheme();
+        if (scheme != null && !scheme.equals("file")) {
+            return OutputLock.none();
+        }
+        java.nio.file.Path local = java.nio.file.Path.of(root.toUri().getPath());
+        if (java.nio.file.Files.exists(local) && !java.nio.file.Files.isDirectory(local)) {
+            throw new IOException("the output path " + InputFiles.displayName(root) + " is a file, not a directory");
+        }
+        try {
+            java.nio.file.Files.createDirectories(local);
+        } catch (IOException e) {
+            throw new IOException("the output directory " + InputFiles.displayName(root) + " is not writable: "
+                    + IoProblems.describe(e), e);
+        }
+        return OutputLock.acquire(local, command, "--output");
+    }
+
     /** Creates these entries as (empty) directories, so every output the summary names exists. */
     public void createDirectories(List<String> directories) throws IOException {
         for (String entry : directories) {
@@ -138,7 +164,7 @@ public final class OutputLayout {
             }
             fs.delete(probe, false);
         } catch (IOException e) {
-            throw new IOException("the output directory " + shown + " is not writable: " + e.getMessage(), e);
+            throw new IOException("the output directory " + shown + " is not writable: " + IoProblems.describe(e), e);
         }
     }
 
@@ -210,8 +236,12 @@ public final class OutputLayout {
 
     private String describe(List<Path> earlier) {
         List<String> shown = new ArrayList<>();
+        // By path alone: the listing qualifies paths (file:/...) where the root may not be, and a URI
+        // relativized against another scheme comes back whole.
+        String base = root.toUri().getPath().endsWith("/") ? root.toUri().getPath() : root.toUri().getPath() + "/";
         for (Path path : earlier) {
-            String relative = root.toUri().relativize(path.toUri()).getPath();
+            String full = path.toUri().getPath();
+            String relative = full.startsWith(base) ? full.substring(base.length()) : path.getName();
             int slash = relative.indexOf('/');
             String top = slash < 0 ? relative : relative.substring(0, slash + 1);
             if (!shown.contains(top)) {

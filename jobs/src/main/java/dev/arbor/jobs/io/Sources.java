@@ -21,18 +21,20 @@ public final class Sources {
      *
      * @param monitorInterval null for a bounded source that reads the files present now; otherwise
      *     the source never ends and picks up new files at this interval
-     * @param settle a watched file is read once it has not changed for this long (see
-     *     {@link InputFileEnumerator})
+     * @param settle a watched file is read once it has not changed for this long, and once per
+     *     content (see {@link InputFileEnumerator})
      */
     public static DataStream<InputRecord> files(StreamExecutionEnvironment env, Path root, RecordFormat format,
             Duration monitorInterval, Duration settle) {
         PerFileFormat.Factory factory = format == RecordFormat.AVRO ? AvroRequestFormat::new : JsonLineFormat::new;
-        FileSource.FileSourceBuilder<InputRecord> builder = FileSource
-                .forBulkFileFormat(new PerFileFormat(factory), root)
-                .setFileEnumerator(() -> new InputFileEnumerator(format, settle));
+        String name = "Read " + format + " " + root.getName();
         if (monitorInterval != null) {
-            builder.monitorContinuously(monitorInterval);
+            // Watched: each file once per content, once it has settled.
+            return env.fromSource(new WatchedFileSource(root, format, new PerFileFormat(factory), settle, monitorInterval),
+                    WatermarkStrategy.noWatermarks(), name);
         }
-        return env.fromSource(builder.build(), WatermarkStrategy.noWatermarks(), "Read " + format + " " + root.getName());
+        FileSource<InputRecord> files = FileSource.forBulkFileFormat(new PerFileFormat(factory), root)
+                .setFileEnumerator(() -> new InputFileEnumerator(format)).build();
+        return env.fromSource(files, WatermarkStrategy.noWatermarks(), name);
     }
 }

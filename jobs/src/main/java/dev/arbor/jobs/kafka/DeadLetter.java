@@ -72,6 +72,21 @@ public class DeadLetter {
         return at(source, code, reason, id);
     }
 
+    /** An item whose search ended in an error, with the message's text ({@code raw}, when known). */
+    public static DeadLetter ofItem(SourceRef source, String code, String reason, String id, String raw) {
+        DeadLetter letter = at(source, code, reason, id);
+        if (raw != null) {
+            byte[] bytes = raw.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            letter.size = bytes.length;
+            letter.truncated = bytes.length > RAW_LIMIT;
+            letter.text = letter.truncated ? StrictUtf8.decodeOrNull(Arrays.copyOf(bytes, RAW_LIMIT)) : raw;
+            if (letter.text == null) { // cut inside a character: keep the bytes
+                letter.base64 = Base64.getEncoder().encodeToString(Arrays.copyOf(bytes, RAW_LIMIT));
+            }
+        }
+        return letter;
+    }
+
     private static DeadLetter at(SourceRef source, String code, String reason, String id) {
         DeadLetter letter = new DeadLetter();
         letter.code = code;

@@ -4,6 +4,8 @@ import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.jobs.io.StrictUtf8;
 import dev.arbor.jobs.records.InvalidRecordException;
 import dev.arbor.jobs.records.PromptLineParser;
+import dev.arbor.jobs.records.RecordTags;
+import java.util.Map;
 import dev.arbor.jobs.run.Counters;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -69,7 +71,9 @@ public final class ItemAdmission extends ProcessFunction<KafkaMessage, PromptReq
         }
         try {
             PromptRequest request = parser.parse(withoutByteOrderMark(text));
-            request.setMetadata(message.source().tag(request.getMetadata()));
+            Map<String, String> tagged = message.source().tag(request.getMetadata());
+            tagged.put(RecordTags.RAW, text); // a search error's dead letter carries the message, as a bad message's does
+            request.setMetadata(tagged);
             out.collect(request);
             return null;
         } catch (InvalidRecordException e) {

@@ -26,13 +26,7 @@ public final class KafkaPreflight {
 
     /** @throws ConfigException when no broker of {@code settings} answers, or a topic does not exist */
     public static void check(KafkaSettings settings, Collection<String> topics) {
-        Properties properties = settings.clientConfig();
-        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "arbor-preflight");
-        int timeout = (int) settings.connectTimeout().toMillis();
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
-        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
-        properties.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
-        try (Admin admin = Admin.create(properties)) {
+        try (Admin admin = Admin.create(adminConfig(settings))) {
             reach(admin, settings);
             List<String> missing = missing(admin, settings, topics);
             if (!missing.isEmpty()) {
@@ -43,6 +37,36 @@ public final class KafkaPreflight {
         } catch (KafkaException e) {
             throw unreachable(settings, e.getMessage());
         }
+    }
+
+    /**
+     * The id of the Kafka cluster the brokers of {@code settings} belong to: a broker whose data was
+     * reset or replaced has a new one.
+     *
+     * @throws ConfigException when no broker answers
+     */
+    public static String clusterId(KafkaSettings settings) {
+        try (Admin admin = Admin.create(adminConfig(settings))) {
+            return admin.describeCluster().clusterId().get(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            throw unreachable(settings, "no answer within " + settings.connectTimeout().toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(settings, "interrupted");
+        } catch (KafkaException e) {
+            throw unreachable(settings, e.getMessage());
+        }
+    }
+
+    /** The settings of the client's own admin connection: the job's, with short timeouts and its own id. */
+    static Properties adminConfig(KafkaSettings settings) {
+        Properties properties = settings.clientConfig();
+        properties.put(AdminClientConfig.CLIENT_ID_CONFIG, "arbor-preflight");
+        int timeout = (int) settings.connectTimeout().toMillis();
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
+        properties.put(AdminClientConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 500);
+        return properties;
     }
 
     private static void reach(Admin admin, KafkaSettings settings) {

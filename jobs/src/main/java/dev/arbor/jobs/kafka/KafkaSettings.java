@@ -26,7 +26,7 @@ import org.apache.flink.configuration.ReadableConfig;
  */
 public record KafkaSettings(String bootstrap, String inputTopic, String outputTopic, String aggregatesTopic,
         String deadLetterTopic, String groupId, StartingOffsets startingOffsets, int maxMessageBytes,
-        String transactionalIdPrefix, Duration transactionTimeout, Duration connectTimeout,
+        String transactionalIdPrefix, Duration transactionTimeout, Duration connectTimeout, Duration outageTimeout,
         Map<String, String> clientProperties) implements Serializable {
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9a-fA-F:.]+\\]|[^\\s:,\\[\\]]+):([0-9]{1,5})");
     private static final Pattern TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
@@ -58,6 +58,7 @@ public record KafkaSettings(String bootstrap, String inputTopic, String outputTo
                 config.getOptional(KafkaOptions.TRANSACTIONAL_ID_PREFIX).orElse(defaultPrefix),
                 within(config, KafkaOptions.TRANSACTION_TIMEOUT, Duration.ofSeconds(1)),
                 within(config, KafkaOptions.CONNECT_TIMEOUT, Duration.ofMillis(1)),
+                within(config, KafkaOptions.OUTAGE_TIMEOUT, Duration.ofSeconds(1)),
                 Map.copyOf(config.get(KafkaOptions.CLIENT_PROPERTIES)));
     }
 

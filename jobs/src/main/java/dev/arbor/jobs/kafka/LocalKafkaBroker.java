@@ -100,10 +100,10 @@ public final class LocalKafkaBroker implements AutoCloseable {
         }
         requireFree(port);
         Path config = writeConfig();
-        if (!formatted) {
+        if (!formatted && !isFormatted()) {
             format(config);
-            formatted = true;
         }
+        formatted = true;
         process = java("kafka.Kafka", List.of(config.toString()))
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG).toFile())).start();
         awaitReady();
@@ -187,15 +187,28 @@ public final class LocalKafkaBroker implements AutoCloseable {
         return file;
     }
 
+    /**
+     * Whether the data folder holds a formatted node already (a kept {@code --data} folder): Kafka's
+     * storage tool refuses to format it again, and the broker starts on what it holds.
+     */
+    private boolean isFormatted() {
+        return Files.exists(dir.resolve("data").resolve("meta.properties"));
+    }
+
     /** Kafka's storage tool writes the node's identity and the cluster's first metadata into the data folder. */
     private void format(Path config) throws IOException {
         String clusterId = Uuid.randomUuid().toString();
         Process format = java("kafka.tools.StorageTool", List.of("format", "--cluster-id", clusterId, "--config",
                 config.toString())).redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(LOG).toFile())).start();
         try {
-            if (!format.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS) || format.exitValue() != 0) {
+            if (!format.waitFor(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
                 format.destroyForcibly();
-                throw new IOException("Kafka's storage tool could not format " + dir + ":\n" + logTail(20));
+                throw new IOException("Kafka's storage tool did not format " + dir + " within "
+                        + START_TIMEOUT.toSeconds() + " s:\n" + logTail(20));
+            }
+            if (format.exitValue() != 0) {
+                throw new IOException("Kafka's storage tool could not format " + dir + " (exit code "
+                        + format.exitValue() + "):\n" + logTail(20));
             }
         } catch (InterruptedException e) {
             format.destroyForcibly();

@@ -2,13 +2,14 @@ package dev.arbor.jobs.kafka;
 
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.jobs.records.CountingResultRouter;
+import dev.arbor.jobs.records.RecordTags;
 import org.apache.flink.api.java.typeutils.TypeExtractor;
 import org.apache.flink.util.OutputTag;
 
 /**
  * The Kafka jobs' router ({@link CountingResultRouter}): results with a winner go on unchanged
  * (their source tags still on, for the output headers), results with an error become
- * {@link DeadLetter}s on {@link #DEAD_LETTERS} that name their message.
+ * {@link DeadLetter}s on {@link #DEAD_LETTERS} that name their message and carry its text.
  */
 public final class SearchErrorRouter extends CountingResultRouter {
     private static final long serialVersionUID = 1L;
@@ -24,7 +25,8 @@ public final class SearchErrorRouter extends CountingResultRouter {
 
     @Override
     protected void reject(SearchResult result, String code, String reason, Context context) {
+        String raw = result.getMetadata() == null ? null : result.getMetadata().get(RecordTags.RAW);
         context.output(DEAD_LETTERS, DeadLetter.ofItem(SourceRef.from(result.getMetadata()), code, reason,
-                result.getId()));
+                result.getId(), raw));
     }
 }

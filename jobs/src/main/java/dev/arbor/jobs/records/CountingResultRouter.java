@@ -2,6 +2,7 @@ package dev.arbor.jobs.records;
 
 import dev.arbor.flink.records.SearchError;
 import dev.arbor.flink.records.SearchResult;
+import dev.arbor.jobs.config.ConfigLoader;
 import dev.arbor.jobs.run.Counters;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -11,8 +12,9 @@ import org.apache.flink.util.Collector;
 /**
  * After the search: splits results with a winner from results with an error, and counts
  * {@link Counters#RESULTS}, {@link Counters#SEARCH_REJECTED} and {@link Counters#GENERATED_TOKENS}
- * the same way for every job. What a passing result looks like downstream and where an error goes
- * (a rejected-record file, a dead-letter topic) is the subclass's.
+ * the same way for every job, with every reason in a job's terms (option keys as a job file names
+ * them). What a passing result looks like downstream and where an error goes (a rejected-record
+ * file, a dead-letter topic) is the subclass's.
  */
 public abstract class CountingResultRouter extends ProcessFunction<SearchResult, SearchResult> {
     private static final long serialVersionUID = 1L;
@@ -41,7 +43,8 @@ public abstract class CountingResultRouter extends ProcessFunction<SearchResult,
         }
         rejected.add(1);
         String code = error == null ? "FAILED" : error.getCode();
-        String reason = error == null ? "the search returned no winner" : error.getMessage();
+        // The operator names its options as arbor.chat.template; a job's user writes chat.template.
+        String reason = error == null ? "the search returned no winner" : ConfigLoader.inJobTerms(error.getMessage());
         reject(result, code, reason, context);
     }
 

@@ -18,13 +18,28 @@ final class JsonProblems {
     /** Parser internals in Jackson's messages: source locations, bound types, feature names. */
     private static final Pattern INTERNALS = Pattern.compile(
             "\\s*\\((start marker at )?\\[Source:[^\\]]*\\][^)]*\\)|\\s*\\(bound as `[^`]*`\\)"
-                    + "|:?\\s*(not allowed as per|enable|disable) `[^`]*`( to allow)?");
+                    + "|:?\\s*(not allowed as per|enable|disable) `[^`]*`( to allow)?"
+                    + "|\\s*\\([^()]*Feature '[^']*'[^()]*\\)|\\s*at \\[Source:[^\\]]*\\]"
+                    + "|\\s*Source: REDACTED \\(`[^`]*` disabled\\);?");
+    /** Jackson's limits on one document ("... exceeds the maximum allowed (1000, from `...`)"). */
+    private static final Pattern LIMIT = Pattern.compile(
+            "(Document nesting depth|Number value length|String value length|Name length) \\((\\d+)\\) exceeds the "
+                    + "maximum allowed \\((\\d+).*");
 
     private JsonProblems() {}
 
     /** "malformed JSON at column N: ...", in words a user can act on. */
     static String describe(JsonProcessingException e) {
         int column = e.getLocation() == null ? 0 : e.getLocation().getColumnNr();
+        java.util.regex.Matcher limit = LIMIT.matcher(e.getOriginalMessage());
+        if (limit.matches()) {
+            return "the JSON is too large to read: " + switch (limit.group(1)) {
+                case "Document nesting depth" -> "it nests " + limit.group(2) + " levels deep (at most " + limit.group(3);
+                case "Number value length" -> "a number has " + limit.group(2) + " digits (at most " + limit.group(3);
+                case "Name length" -> "a field name has " + limit.group(2) + " characters (at most " + limit.group(3);
+                default -> "a string has " + limit.group(2) + " characters (at most " + limit.group(3);
+            } + ")";
+        }
         String problem;
         if (e instanceof JsonEOFException) {
             problem = "the line ends inside the JSON value (is it cut off?)";

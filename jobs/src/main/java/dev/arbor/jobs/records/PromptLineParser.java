@@ -71,8 +71,9 @@ public final class PromptLineParser implements Serializable {
                     : root.has("id") ? "field 'id' must be a non-empty string" : "missing field 'id'");
         }
         PromptRequest.Builder builder = PromptRequest.newBuilder().setId(id);
-        if (root.has("messages")) {
-            if (root.has("prompt")) {
+        // null stands for "not given", as for every optional field: {"prompt": "x", "messages": null} is a prompt.
+        if (root.hasNonNull("messages")) {
+            if (root.hasNonNull("prompt")) {
                 throw new IllegalArgumentException("a record has 'prompt' or 'messages', not both");
             }
             builder.setMessages(messages(root.get("messages")));

@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * Metadata keys the jobs attach to each request and remove from its result: where the record came
- * from (so that a result rejected by the search can still name its file and line) and, for
+ * from and the record as it was read (so that a result rejected by the search can still name its
+ * file and line and carry the record, to be fixed and sent again) and, for
  * evaluation, the reference and regex the scorer needs after the search. The search carries
  * metadata through untouched, which is what makes this work across the async operator, restarts
  * included.
@@ -18,6 +19,8 @@ public final class RecordTags {
     public static final String PREFIX = "arbor.";
     public static final String FILE = "arbor.source.file";
     public static final String LINE = "arbor.source.line";
+    /** The record as read: the JSON line, the message's text, or an Avro record as JSON. */
+    public static final String RAW = "arbor.source.raw";
     public static final String REFERENCE = "arbor.eval.reference";
     public static final String REGEX = "arbor.eval.regex";
 
@@ -40,11 +43,12 @@ public final class RecordTags {
         return user;
     }
 
-    /** A copy of {@code metadata} without the source tags (file, line); evaluation tags stay. */
+    /** A copy of {@code metadata} without the source tags (file, line, raw record); evaluation tags stay. */
     public static Map<String, String> withoutSource(Map<String, String> metadata) {
         Map<String, String> rest = new HashMap<>(metadata == null ? Map.of() : metadata);
         rest.remove(FILE);
         rest.remove(LINE);
+        rest.remove(RAW);
         return rest;
     }
 

@@ -7,12 +7,15 @@ import java.util.Objects;
  * Flink POJO, written as JSON with these field names.
  *
  * <p>{@link #code} is {@value #INVALID} for a record that could not be parsed or validated (then
- * {@link #raw} holds its text), or the search's error code (PROMPT_TOO_LONG, TIMEOUT, ...) for a
- * record the search answered with an error.
+ * {@link #raw} holds its text), {@value #DAMAGED} for a stretch of an input file that could not be
+ * read at all (the reason names its bytes; the records in it are lost), or the search's error code
+ * (PROMPT_TOO_LONG, TIMEOUT, ...) for a record the search answered with an error.
  */
 public class RejectedRecord {
     /** Code of records rejected before the search (parse or validation). */
     public static final String INVALID = "INVALID_RECORD";
+    /** Code of input that could not be read at all (a damaged or cut-off file). */
+    public static final String DAMAGED = "DAMAGED_INPUT";
 
     /** The input file. */
     public String file;
@@ -24,7 +27,7 @@ public class RejectedRecord {
     public String code;
     /** Human-readable reason, naming the field for invalid records. */
     public String reason;
-    /** The line as read, for invalid JSONL records; null otherwise. */
+    /** The record as read (the line, or an Avro record as JSON), so it can be fixed and run again; null for damaged input. */
     public String raw;
 
     public RejectedRecord() {}
@@ -33,8 +36,14 @@ public class RejectedRecord {
         return of(file, line, id, INVALID, reason, raw);
     }
 
-    public static RejectedRecord searchError(String file, long line, String id, String code, String reason) {
-        return of(file, line, id, code, reason, null);
+    /** A stretch of {@code file} that holds no readable record; {@code line} is its place in reading order. */
+    public static RejectedRecord damaged(String file, long line, String reason) {
+        return of(file, line, null, DAMAGED, reason, null);
+    }
+
+    public static RejectedRecord searchError(String file, long line, String id, String code, String reason,
+            String raw) {
+        return of(file, line, id, code, reason, raw);
     }
 
     private static RejectedRecord of(String file, long line, String id, String code, String reason, String raw) {

@@ -15,7 +15,7 @@ import org.apache.flink.util.OutputTag;
 
 /**
  * The gate between input files and the search: every {@link InputRecord} leaves either as a
- * {@link PromptRequest} (main output, tagged with its file and line, see {@link RecordTags}) or as
+ * {@link PromptRequest} (main output, tagged with its file, line and raw text, see {@link RecordTags}) or as
  * a {@link RejectedRecord} on {@link #REJECTED}, never silently. Counts {@link Counters#RECORDS_IN}
  * and {@link Counters#INVALID}.
  */
@@ -45,6 +45,11 @@ public final class RequestAdmission extends ProcessFunction<InputRecord, PromptR
     @Override
     public void processElement(InputRecord record, Context context, Collector<PromptRequest> out) {
         recordsIn.add(1);
+        if (record.lost) {
+            invalid.add(1);
+            context.output(REJECTED, RejectedRecord.damaged(record.source, record.position, record.problem));
+            return;
+        }
         try {
             if (record.problem != null) {
                 throw new InvalidRecordException(record.problem, JsonProblems.readableId(record.text));
@@ -53,14 +58,20 @@ public final class RequestAdmission extends ProcessFunction<InputRecord, PromptR
             Map<String, String> metadata = new HashMap<>(request.getMetadata());
             metadata.put(RecordTags.FILE, record.source);
             metadata.put(RecordTags.LINE, Long.toString(record.position));
+            metadata.put(RecordTags.RAW, raw(record));
             request.setMetadata(metadata);
             out.collect(request);
         } catch (InvalidRecordException e) {
             invalid.add(1);
-            String raw = record.text != null ? record.text
-                    : record.request != null ? AvroJson.toJson(record.request).toString() : null;
-            context.output(REJECTED, RejectedRecord.invalid(record.source, record.position, e.id(), e.getMessage(), raw));
+            context.output(REJECTED, RejectedRecord.invalid(record.source, record.position, e.id(), e.getMessage(),
+                    raw(record)));
         }
+    }
+
+    /** The record as read, for its rejection: the line, or the Avro record as JSON. */
+    private static String raw(InputRecord record) {
+        return record.text != null ? record.text
+                : record.request != null ? AvroJson.toJson(record.request).toString() : null;
     }
 
     /** The checks an Avro record needs (its types are already right). */

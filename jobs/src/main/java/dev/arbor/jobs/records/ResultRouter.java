@@ -8,7 +8,7 @@ import org.apache.flink.util.OutputTag;
 /**
  * The file jobs' router ({@link CountingResultRouter}): results with a winner go on with their
  * source tags removed, results with an error become {@link RejectedRecord}s on {@link #REJECTED}
- * naming the input file and line.
+ * naming the input file and line and carrying the record as it was read.
  */
 public final class ResultRouter extends CountingResultRouter {
     private static final long serialVersionUID = 1L;
@@ -28,6 +28,6 @@ public final class ResultRouter extends CountingResultRouter {
         Map<String, String> metadata = result.getMetadata();
         String file = metadata == null ? null : metadata.get(RecordTags.FILE);
         context.output(REJECTED, RejectedRecord.searchError(file, RecordTags.line(metadata), result.getId(), code,
-                reason));
+                reason, metadata == null ? null : metadata.get(RecordTags.RAW)));
     }
 }

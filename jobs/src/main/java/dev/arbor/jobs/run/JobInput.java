@@ -3,6 +3,7 @@ package dev.arbor.jobs.run;
 import dev.arbor.jobs.config.ConfigException;
 import dev.arbor.jobs.config.JobOptions;
 import dev.arbor.jobs.io.InputFiles;
+import dev.arbor.jobs.io.IoProblems;
 import dev.arbor.jobs.io.RecordFormat;
 import java.io.IOException;
 import java.util.List;
@@ -19,8 +20,10 @@ import org.slf4j.LoggerFactory;
  * reach (hdfs://, s3://, ...) is left to the cluster, with an unknown total.
  *
  * @param total records in the input, or -1 when unknown
+ * @param damage damaged stretches of the input files ({@link InputFiles.Count#damage}); the job
+ *     rejects each, so the user is told before it runs
  */
-public record JobInput(Path path, RecordFormat format, long total) {
+public record JobInput(Path path, RecordFormat format, long total, List<String> damage) {
     private static final Logger LOG = LoggerFactory.getLogger(JobInput.class);
 
     /** The input of a bounded job: files must exist and are counted. */
@@ -37,14 +40,15 @@ public record JobInput(Path path, RecordFormat format, long total) {
                 throw new ConfigException("the input directory " + shown + " holds no " + format + " files ("
                         + (format == RecordFormat.AVRO ? "*.avro" : "*.jsonl, *.json, *.ndjson") + ")");
             }
-            return new JobInput(path, format, InputFiles.count(files, format));
+            InputFiles.Count count = InputFiles.count(files, format);
+            return new JobInput(path, format, count.records(), count.damage());
         } catch (IOException e) {
             if (isLocal(path)) {
                 throw new ConfigException("unreadable input: " + e.getMessage(), e);
             }
             LOG.warn("Cannot read {} from this client ({}); the cluster will read it", shown, e.toString());
             RecordFormat configured = config.get(JobOptions.INPUT_FORMAT);
-            return new JobInput(path, configured == RecordFormat.AUTO ? RecordFormat.JSONL : configured, -1);
+            return new JobInput(path, configured == RecordFormat.AUTO ? RecordFormat.JSONL : configured, -1, List.of());
         }
     }
 
@@ -64,9 +68,9 @@ public record JobInput(Path path, RecordFormat format, long total) {
                 }
             }
         } catch (IOException e) {
-            throw new ConfigException("cannot use the watched directory " + shown + ": " + e.getMessage(), e);
+            throw new ConfigException("cannot use the watched directory " + shown + ": " + IoProblems.describe(e), e);
         }
-        return new JobInput(path, RecordFormat.JSONL, -1);
+        return new JobInput(path, RecordFormat.JSONL, -1, List.of());
     }
 
     private static Path path(Configuration config) {

@@ -1,11 +1,14 @@
 package dev.arbor.jobs.run;
 
+import dev.arbor.jobs.config.ConfigException;
+import dev.arbor.jobs.io.OutputLock;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.DeploymentOptions;
@@ -34,19 +37,31 @@ public final class JobRunner {
         default void ended(Duration elapsed) {}
     }
 
-    /** What to do with a job still running when this JVM shuts down (Ctrl-C). */
+    /**
+     * What to do with a job still running when this JVM shuts down (Ctrl-C, SIGTERM), and when to
+     * stop it while it runs. Immutable: each method returns a new one.
+     */
     public static final class OnExit {
         private final boolean suspend;
         private final Supplier<String> report;
+        private final OutputLock lock;
+        private final BooleanSupplier cannotSuspend;
+        private final Supplier<String> cancelReport;
+        private final Supplier<String> giveUp;
 
-        private OnExit(boolean suspend, Supplier<String> report) {
+        private OnExit(boolean suspend, Supplier<String> report, OutputLock lock, BooleanSupplier cannotSuspend,
+                Supplier<String> cancelReport, Supplier<String> giveUp) {
             this.suspend = suspend;
             this.report = report;
+            this.lock = lock;
+            this.cannotSuspend = cannotSuspend;
+            this.cancelReport = cancelReport;
+            this.giveUp = giveUp;
         }
 
         /** Cancel the job (a bounded job: its uncommitted outputs are dropped). */
         public static OnExit cancel() {
-            return new OnExit(false, () -> "job cancelled");
+            return new OnExit(false, () -> "job cancelled", null, () -> false, null, () -> null);
         }
 
         /**
@@ -56,7 +71,33 @@ public final class JobRunner {
          * says afterwards what is done and how to go on.
          */
         public static OnExit suspend(Supplier<String> report) {
-            return new OnExit(true, report);
+            return new OnExit(true, report, null, () -> false, null, () -> null);
+        }
+
+        /**
+         * The same, and {@code lock} (the job's output) released once the job is stopped, not before:
+         * a second job must not start on the output while this one still commits to it.
+         */
+        public OnExit releasing(OutputLock lock) {
+            return new OnExit(suspend, report, lock, cannotSuspend, cancelReport, giveUp);
+        }
+
+        /**
+         * The same, but cancel instead of suspending when {@code when} holds at the stop (a savepoint
+         * that cannot be taken, as while the job's Kafka broker is away, would only delay the stop);
+         * {@code report} then says what is kept and how to go on.
+         */
+        public OnExit cancellingWhen(BooleanSupplier when, Supplier<String> report) {
+            return new OnExit(suspend, this.report, lock, when, report, giveUp);
+        }
+
+        /**
+         * The same, and the job cancelled while it runs once {@code reason} gives a reason (checked at
+         * every poll); the run then fails with that reason as a {@link ConfigException}: something the
+         * user must put right before running again.
+         */
+        public OnExit givingUpWhen(Supplier<String> reason) {
+            return new OnExit(suspend, report, lock, cannotSuspend, cancelReport, reason);
         }
     }
 
@@ -98,12 +139,16 @@ public final class JobRunner {
         CompletableFuture<JobExecutionResult> result = client.getJobExecutionResult();
         Thread hook = new Thread(() -> stop(client, result, onExit), "arbor-stop-job");
         Runtime.getRuntime().addShutdownHook(hook);
+        if (onExit.lock != null) {
+            onExit.lock.releaseOnShutdown(); // from now on the stop above releases it, once the job is stopped
+        }
         try {
             while (!result.isDone()) {
                 try {
                     result.get(end.isEnding() ? Math.min(200, pollInterval.toMillis()) : pollInterval.toMillis(),
                             TimeUnit.MILLISECONDS);
                 } catch (TimeoutException e) {
+                    giveUpIf(onExit.giveUp.get(), client);
                     Map<String, Object> accumulators = accumulators(client);
                     listener.progress(accumulators, Duration.ofNanos(System.nanoTime() - startNanos));
                     end.progress(client.getJobID(), accumulators);
@@ -122,6 +167,19 @@ public final class JobRunner {
         }
     }
 
+    /** Cancels the job and fails the run with {@code reason}, when there is one. */
+    private static void giveUpIf(String reason, JobClient client) throws Exception {
+        if (reason == null) {
+            return;
+        }
+        try {
+            client.cancel().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warn("Cancelling job {}: {}", client.getJobID(), e.toString());
+        }
+        throw new ConfigException(reason);
+    }
+
     private static Map<String, Object> accumulators(JobClient client) {
         try {
             return client.getAccumulators().get(5, TimeUnit.SECONDS);
@@ -131,12 +189,27 @@ public final class JobRunner {
     }
 
     private static void stop(JobClient client, CompletableFuture<JobExecutionResult> result, OnExit onExit) {
+        try {
+            stopJob(client, result, onExit);
+        } finally {
+            if (onExit.lock != null) {
+                onExit.lock.close();
+            }
+        }
+    }
+
+    private static void stopJob(JobClient client, CompletableFuture<JobExecutionResult> result, OnExit onExit) {
         if (result.isDone()) {
             return;
         }
         System.err.println();
         System.err.println("arbor: stopping job " + client.getJobID() + " ...");
         try {
+            if (onExit.suspend && onExit.cannotSuspend.getAsBoolean()) {
+                client.cancel().get(60, TimeUnit.SECONDS);
+                System.err.println("arbor: " + onExit.cancelReport.get());
+                return;
+            }
             if (onExit.suspend) {
                 String savepoint = suspend(client);
                 System.err.println("arbor: job stopped with a savepoint (" + savepoint + ")");

@@ -27,6 +27,11 @@ public final class ProgressReporter implements JobRunner.Listener {
     private final boolean terminal;
     private Duration lastPlain = Duration.ZERO;
     private Duration runningSince;
+    /**
+     * The poll before the first tokens: when generation began, within a poll. The ETA's rate counts
+     * from here, not from when the tasks started, which leaves out the model's load.
+     */
+    private Duration generatingSince;
     private int lastWidth;
 
     private final boolean evaluation;
@@ -126,6 +131,9 @@ public final class ProgressReporter implements JobRunner.Listener {
         if (!accumulators.isEmpty() && runningSince == null) {
             runningSince = elapsed; // the counters exist once the job's tasks run: start-up is over
         }
+        if (tokens > 0 && generatingSince == null) {
+            generatingSince = runningSince == null ? lastPoll : max(lastPoll, runningSince);
+        }
         if (tokens > lastTokens) {
             busy = busy.plus(elapsed.minus(lastPoll));
         }
@@ -163,7 +171,8 @@ public final class ProgressReporter implements JobRunner.Listener {
         if (done >= total) {
             return "0:00";
         }
-        double seconds = (elapsed.toMillis() - runningSince.toMillis()) / 1000.0;
+        Duration since = generatingSince != null ? generatingSince : runningSince;
+        double seconds = (elapsed.toMillis() - since.toMillis()) / 1000.0;
         if (seconds < 1) {
             return "--:--"; // no rate to go by yet
         }
@@ -176,6 +185,10 @@ public final class ProgressReporter implements JobRunner.Listener {
             remaining = (total - done) * (double) tokensPerRecordAtMost - inFlight;
         }
         return clock(Duration.ofMillis((long) (Math.max(0, remaining) / (tokens / seconds) * 1000)));
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
     }
 
     public static String rate(long tokens, Duration elapsed) {

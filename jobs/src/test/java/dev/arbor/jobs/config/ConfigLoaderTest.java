@@ -101,6 +101,49 @@ class ConfigLoaderTest {
                 .hasMessageContaining("'kafka.client-properties' must hold plain values").hasMessageContaining("line 3");
     }
 
+    /** Issue 22: {@code --set} keeps a text value exactly as the shell passed it, as YAML does. */
+    @Test
+    void aCommandLineValueIsKeptExactlyAsWritten() throws IOException {
+        Configuration fromYaml = new ConfigLoader().load(yaml("prompt:", "  prefix: \"Review: \""), Map.of());
+        Configuration fromFlag = new ConfigLoader().load(null, overrides("prompt.prefix", "Review: ",
+                "chat.system", "  two leading spaces, 'quotes' and = signs ", "search.stop", "[\" END\", \"\\n\\n\"]",
+                "search.width", " 8 ", "job.checkpoint-interval", "2 s "));
+        assertThat(fromFlag.get(ArborOptions.PROMPT_PREFIX)).isEqualTo("Review: ")
+                .isEqualTo(fromYaml.get(ArborOptions.PROMPT_PREFIX));
+        assertThat(fromFlag.get(ArborOptions.CHAT_SYSTEM)).isEqualTo("  two leading spaces, 'quotes' and = signs ");
+        assertThat(fromFlag.get(ArborOptions.STOP)).containsExactly(" END", "\n\n");
+        assertThat(fromFlag.get(ArborOptions.WIDTH)).as("blanks around a number do not matter").isEqualTo(8);
+        assertThat(fromFlag.get(JobOptions.CHECKPOINT_INTERVAL)).isEqualTo(Duration.ofSeconds(2));
+
+        Configuration unset = new ConfigLoader().load(yaml("prompt:", "  prefix: \"Review: \""),
+                overrides("prompt.prefix", ""));
+        assertThat(unset.getOptional(ArborOptions.PROMPT_PREFIX)).as("an empty value unsets the key").isEmpty();
+        Configuration blank = new ConfigLoader().load(null, overrides("prompt.prefix", " "));
+        assertThat(blank.get(ArborOptions.PROMPT_PREFIX)).as("a blank is a value").isEqualTo(" ");
+    }
+
+    /** Issue 22, defect 9: a misspelled Flink key is refused; keys Flink or its plugins know pass. */
+    @Test
+    void aMisspelledFlinkKeyIsRefusedNamingTheKnownOne() throws IOException {
+        assertThatThrownBy(() -> new ConfigLoader().load(null, overrides("flink.taskmanager.memory.proces.size", "2g")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("unknown Flink key 'flink.taskmanager.memory.proces.size' (the command line)")
+                .hasMessageContaining("did you mean flink.taskmanager.memory.process.size?");
+        Path file = yaml("flink:", "  execution.checkpointing.intervall: 10 s");
+        assertThatThrownBy(() -> new ConfigLoader().load(file, Map.of()))
+                .hasMessageContaining("execution.checkpointing.interval?").hasMessageContaining("line 2");
+        Map<String, String> legitimate = overrides("flink.execution.checkpointing.interval", "10 s",
+                "flink.taskmanager.numberOfTaskSlots", "2", "flink.parallelism.default", "2", "flink.rest.port", "8082",
+                "flink.state.backend.type", "hashmap", "flink.metrics.reporter.prom.port", "9249",
+                "flink.metrics.reporter.prom.factory.class", "org.apache.flink.metrics.prometheus.PrometheusReporterFactory",
+                "flink.fs.s3a.endpoint", "http://minio:9000", "flink.s3.access-key", "x", "flink.env.java.opts.all",
+                "-Xss2m", "flink.pipeline.name", "x", "flink.high-availability.type", "zookeeper",
+                "flink.security.ssl.enabled", "false", "flink.jobmanager.memory.process.size", "1g");
+        Configuration loaded = new ConfigLoader().load(null, legitimate);
+        assertThat(loaded.toMap()).containsKeys("execution.checkpointing.interval", "metrics.reporter.prom.port",
+                "fs.s3a.endpoint");
+    }
+
     @Test
     void unknownKeysAreErrorsNamingTheKey() throws IOException {
         Path typo = yaml("search:", "  widht: 3");
@@ -131,10 +174,11 @@ class ConfigLoaderTest {
                 .hasMessageContaining("search.strategy").hasMessageContaining("beam, best_of_n");
         assertThatThrownBy(() -> new ConfigLoader().load(null, overrides("request.timeout", "soon")))
                 .hasMessageContaining("request.timeout").hasMessageContaining("duration");
+        // Issue 22: the operator's messages name keys as a job file does (search.width, not arbor.search.width).
         assertThatThrownBy(() -> new ConfigLoader().load(null, overrides("search.width", "0")))
-                .hasMessageContaining("arbor.search.width must be >= 1");
+                .hasMessageContaining("search.width must be >= 1").hasMessageNotContaining("arbor.search");
         assertThatThrownBy(() -> new ConfigLoader().load(null, overrides("sampler.top-p", "1.5")))
-                .hasMessageContaining("arbor.sampler.top-p");
+                .hasMessageContaining("sampler.top-p").hasMessageNotContaining("arbor.sampler");
         assertThatThrownBy(() -> new ConfigLoader().load(null, overrides("job.parallelism", "0")))
                 .hasMessageContaining("job.parallelism must be >= 1");
         assertThatThrownBy(() -> new ConfigLoader().load(null, overrides("job.cluster", "localhost")))

@@ -216,6 +216,57 @@ class EvalJobTest {
         assertThat(rejected(output)).isEmpty();
     }
 
+    /**
+     * Issue 22, defect 3: a daily drop. A file that arrives under a name already read is read again
+     * when its content differs (also when it arrived while the job was stopped), and not when it is
+     * the same; every item is scored exactly once.
+     */
+    @Test
+    void aFileDroppedAgainUnderTheSameNameIsReadOncePerContentAcrossARestart() throws Exception {
+        Path incoming = dir.resolve("incoming");
+        Path output = dir.resolve("out");
+        Map<String, String> overrides = JobFixtures.small(incoming, output);
+        overrides.put("job.checkpoint-interval", "300 ms");
+        overrides.put("input.monitor-interval", "200 ms");
+        overrides.put("input.settle-time", "300 ms");
+        overrides.put("eval.window", "1 h");
+        JobClient first = EvalJob.start(JobFixtures.config(overrides));
+        try {
+            JobFixtures.writeAtomically(incoming, "items.jsonl", day(1, 3));
+            JobFixtures.writeAtomically(incoming, "other.jsonl", day(9, 1)); // stays: read once, restart or not
+            waitFor(() -> scores(output).size() == 4);
+            JobFixtures.writeAtomically(incoming, "items.jsonl", day(2, 2));
+            waitFor(() -> scores(output).size() == 6);
+            JobFixtures.writeAtomically(incoming, "items.jsonl", day(2, 2)); // the same content again
+            Thread.sleep(2000); // several listings, settle time included
+            assertThat(scores(output)).as("the same content is not read again").hasSize(6);
+        } finally {
+            JobRunner.suspend(first); // what Ctrl-C does
+        }
+        JobFixtures.writeAtomically(incoming, "items.jsonl", day(3, 2)); // arrives while the job is stopped
+
+        JobClient second = EvalJob.start(JobFixtures.config(overrides)); // the same command again
+        try {
+            waitFor(() -> scores(output).size() >= 8);
+            Thread.sleep(2000); // several listings: other.jsonl, read before the stop, is not read again
+        } finally {
+            second.cancel().get(30, TimeUnit.SECONDS);
+        }
+        List<String> ids = scores(output).stream().map(s -> s.get("id").asText()).toList();
+        assertThat(ids).containsExactlyInAnyOrder("day1-0", "day1-1", "day1-2", "day2-0", "day2-1", "day3-0", "day3-1",
+                "day9-0");
+        assertThat(rejected(output)).isEmpty();
+    }
+
+    private static String[] day(int day, int items) {
+        String[] lines = new String[items];
+        for (int i = 0; i < items; i++) {
+            lines[i] = "{\"id\": \"day" + day + "-" + i + "\", \"prompt\": \"Question " + i + " of day " + day
+                    + "?\", \"reference\": \"" + i + "\"}";
+        }
+        return lines;
+    }
+
     private static List<String> scoreFiles(Path output) throws Exception {
         try (var files = Files.list(output.resolve(EvalJob.SCORES))) {
             return files.map(f -> f.getFileName().toString()).filter(name -> !name.startsWith(".")).toList();

@@ -116,6 +116,39 @@ class BadInputTest {
         }
     }
 
+    /**
+     * Issue 22, defect 4: an Avro input cut off by an interrupted copy keeps what can be read; the
+     * lost rest is one rejected entry naming the file and bytes; the counts reconcile and the run is
+     * incomplete (exit code 4 at the command line), not a smaller success.
+     */
+    @Test
+    void aCutOffAvroInputKeepsWhatCanBeReadAndRejectsTheLostBytes() throws Exception {
+        Path input = dir.resolve("avro-in").resolve("requests.avro");
+        JobFixtures.writeAvroRequests(input, 60);
+        long cut = Files.size(input) - 30;
+        try (java.io.RandomAccessFile bytes = new java.io.RandomAccessFile(input.toFile(), "rw")) {
+            bytes.setLength(cut);
+        }
+        Path output = dir.resolve("out");
+        ByteArrayOutputStream progress = new ByteArrayOutputStream();
+        GenerateSummary summary = GenerateJob.run(JobFixtures.config(JobFixtures.small(input.getParent(), output)),
+                new PrintStream(progress, true));
+
+        assertThat(progress.toString()).contains("WARNING " + input + ": the file is damaged or cut off");
+        assertThat(summary.damaged()).isEqualTo(1);
+        assertThat(summary.results()).isPositive().isLessThan(60);
+        assertThat(summary.recordsIn()).isEqualTo(summary.results() + 1);
+        assertThat(summary.reconciles()).isTrue();
+        assertThat(summary.incomplete()).isTrue();
+        JsonNode lost = JobFixtures.readJsonLines(output.resolve(GenerateJob.REJECTED)).stream().filter(r -> r
+                .get("code").asText().equals(RejectedRecord.DAMAGED)).findFirst().orElseThrow();
+        assertThat(lost.get("file").asText()).isEqualTo(input.toString());
+        assertThat(lost.get("reason").asText()).containsPattern("bytes \\d+ to " + cut + " of " + cut);
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+        summary.print(new PrintStream(printed, true));
+        assertThat(printed.toString()).contains("1 damaged input").contains("INPUT LOST");
+    }
+
     private Map<String, String> overrides(Path input, Path output) {
         return JobFixtures.small(input, output);
     }
@@ -165,7 +198,7 @@ class BadInputTest {
                 .hasMessageContaining("output.overwrite");
         Map<String, String> overwrite = overrides(input, used);
         overwrite.put("output.overwrite", "true");
-        GenerateJob.prepare(JobFixtures.config(overwrite), true);
+        GenerateJob.prepare(JobFixtures.config(overwrite), true).lock().close();
         assertThat(used.resolve(GenerateJob.JSONL)).isEmptyDirectory();
 
         Map<String, String> missingModel = overrides(input, dir.resolve("out2"));

@@ -107,6 +107,9 @@ class KafkaBadInputTest {
         assertThat(tooLarge.get("text").asText()).startsWith("{\"id\": \"huge\"");
         assertThat(letters.get(places.get(13).offset).get("text").asText())
                 .isEqualTo(new String(poisons.get(3).value(), StandardCharsets.UTF_8));
+        JsonNode searchError = letters.get(places.get(16).offset);
+        assertThat(searchError.get("text").asText()).as("issue 22: a search error's letter carries its message")
+                .isEqualTo(new String(poisons.get(6).value(), StandardCharsets.UTF_8));
     }
 
     @Test
@@ -144,6 +147,29 @@ class KafkaBadInputTest {
         assertThatThrownBy(() -> EvalJob.prepare(config, true)).isInstanceOf(ConfigException.class)
                 .hasMessageContaining("cannot reach a Kafka broker at 127.0.0.1:" + nobody);
         assertThat(earlier).as("overwrite deletes nothing before Kafka answers").hasContent("{\"earlier\": true}");
+    }
+
+    /** Issue 22: a Kafka eval's state directory belongs to one job at a time, as an output directory does. */
+    @Test
+    void aSecondEvalOnTheSameStateDirectoryIsRefusedNamingTheFirst(@TempDir Path work) throws Exception {
+        KAFKA.topics().create(1, "locked-items", "locked-scores", "locked-aggregates", "locked-dead-letters");
+        Map<String, String> overrides = dev.arbor.jobs.JobFixtures.small(work.resolve("unused"), work.resolve("state"));
+        overrides.put("kafka.bootstrap", KAFKA.bootstrap());
+        overrides.put("kafka.input-topic", "locked-items");
+        overrides.put("kafka.output-topic", "locked-scores");
+        overrides.put("kafka.aggregates-topic", "locked-aggregates");
+        overrides.put("kafka.dead-letter-topic", "locked-dead-letters");
+        JobClient first = EvalJob.start(dev.arbor.jobs.JobFixtures.config(overrides));
+        try {
+            assertThatThrownBy(() -> EvalJob.prepare(dev.arbor.jobs.JobFixtures.config(overrides), true))
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("is in use by another Arbor job: arbor eval (Kafka) (pid "
+                            + ProcessHandle.current().pid());
+        } finally {
+            first.cancel().get(60, TimeUnit.SECONDS);
+        }
+        overrides.put("output.overwrite", "true");
+        EvalJob.prepare(dev.arbor.jobs.JobFixtures.config(overrides), true).lock().close(); // free again
     }
 
     @Test

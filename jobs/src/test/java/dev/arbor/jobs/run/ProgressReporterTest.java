@@ -67,6 +67,23 @@ class ProgressReporterTest {
                 .contains("0/2 records").contains("10.0 tokens/s").contains("ETA 0:15");
     }
 
+    /** Issue 22, defect 9: the first ETA counts from the first tokens, not from a start-up spent loading the model. */
+    @Test
+    void theFirstEtaLeavesOutTheStartUp() {
+        AtomicLong live = new AtomicLong(-1);
+        ProgressReporter reporter = new ProgressReporter(new PrintStream(new ByteArrayOutputStream()), "generate", 10,
+                false, live::get, 100);
+        for (int second = 0; second <= 8; second++) { // tasks running, the model loading
+            live.set(0);
+            assertThat(reporter.line(Map.of(Counters.RECORDS_IN, 10L), Duration.ofSeconds(second))).contains("ETA --:--");
+        }
+        live.set(100);
+        reporter.line(Map.of(Counters.RECORDS_IN, 10L), Duration.ofSeconds(9));
+        live.set(200);
+        assertThat(reporter.line(Map.of(Counters.RECORDS_IN, 10L), Duration.ofSeconds(10)))
+                .as("800 tokens left at 100 tokens/s since 0:08").contains("ETA 0:08");
+    }
+
     @Test
     void theEvaluationRateHoldsWhileTheJobIdles() {
         ProgressReporter reporter = ProgressReporter.evaluation(new PrintStream(new ByteArrayOutputStream()), false);

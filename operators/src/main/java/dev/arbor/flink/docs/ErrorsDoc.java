@@ -31,13 +31,17 @@ public final class ErrorsDoc {
                 + "message says; such text usually comes from cutting a string inside an emoji or from a bad "
                 + "`\\uD8xx` JSON escape. Avro serialization would turn it into `?`: check text before it crosses "
                 + "a network boundary of the job."));
-        entries.put(ErrorCode.INVALID_GRAMMAR, new Entry("The GBNF grammar does not parse (the message gives line "
-                + "and column), the JSON Schema uses a keyword Arbor cannot turn into a grammar (named with its JSON "
-                + "pointer), or a reference is one the grammar does not allow.", "Fix the grammar where the message "
+        entries.put(ErrorCode.INVALID_GRAMMAR, new Entry("The record's GBNF grammar does not parse (the message gives "
+                + "line and column) or accepts no text at all (an empty class such as `[z-a]`), its JSON Schema uses a "
+                + "keyword Arbor cannot turn into a grammar (named with its JSON pointer), or a reference is one the "
+                + "grammar does not allow. A job-wide grammar or schema with such a problem stops the `arbor` jobs "
+                + "before they run (exit code 2).", "Fix the grammar where the message "
                 + "says, or rewrite the schema without the keyword named (for example, an `enum` instead of a "
                 + "`pattern`)."));
-        entries.put(ErrorCode.CHAT_TEMPLATE, new Entry("The record has messages but there is no chat template: "
-                + "the model carries none and no built-in one is named, or the named one does not exist.",
+        entries.put(ErrorCode.CHAT_TEMPLATE, new Entry("The record has messages but no chat template can render them: "
+                + "the model carries none and no built-in one is named, or the model's own cannot be used. (A "
+                + "`chat.template` that names no built-in template is a configuration error, not a record's: the "
+                + "`arbor` jobs stop before they run, exit code 2; the operator fails when it opens.)",
                 "Use a model whose GGUF has `tokenizer.chat_template`, set `chat.template` to a built-in one "
                         + "(`chatml`, `llama3`, ...), or send a prompt instead of messages."));
         entries.put(ErrorCode.TIMEOUT, new Entry("The record ran past `request.timeout` (or the operator's async "

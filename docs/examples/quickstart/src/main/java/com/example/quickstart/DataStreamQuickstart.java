@@ -1,5 +1,6 @@
 package com.example.quickstart;
 
+// region imports
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.flink.TreeSearch;
@@ -13,6 +14,7 @@ import org.apache.flink.formats.avro.typeutils.AvroTypeInfo;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.CloseableIterator;
+// endregion
 
 /** Beam search over a few prompts in a DataStream job: records in, one result per record out. */
 public final class DataStreamQuickstart {
@@ -44,7 +46,8 @@ public final class DataStreamQuickstart {
                         .setTemperature(0.9f).setSeed(7L).build()),
                 new AvroTypeInfo<>(PromptRequest.class));
 
-        DataStream<SearchResult> results = TreeSearch.with(config).apply(requests).all();
+        TreeSearch.Results searched = TreeSearch.with(config).apply(requests); // all(), completed(), rejected()
+        DataStream<SearchResult> results = searched.all();
         // endregion
 
         List<SearchResult> collected = new ArrayList<>();
