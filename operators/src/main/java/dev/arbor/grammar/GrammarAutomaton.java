@@ -113,6 +113,30 @@ public final class GrammarAutomaton {
         return automaton;
     }
 
+    /** The automaton of a table read already, whether or not it has a finite sentence ({@link GrammarWitness}). */
+    static GrammarAutomaton of(GbnfReader.Table table, int root) {
+        return new GrammarAutomaton(table, root);
+    }
+
+    /** Whether some finite text completes the start rule. */
+    boolean hasFiniteSentence() {
+        return ruleBytes[root] < INFINITE;
+    }
+
+    /** Whether some character class of the grammar admits no character at all (such as {@code [z-a]}). */
+    boolean hasEmptyClass() {
+        for (int p = 0; p < type.length; p++) {
+            if (isCharElement(p) && (p == 0 || !isClassContinuation(p)) && shortestChar[p] < 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isClassContinuation(int p) {
+        return isCharElement(p - 1) && (type[p] == GbnfReader.CHAR_ALT || type[p] == GbnfReader.CHAR_RNG_UPPER);
+    }
+
     /** The state before any text: llama.cpp's initial stacks. */
     public GrammarState start() {
         return GrammarState.initial(this, root);

@@ -3,6 +3,7 @@ package dev.arbor.jobs.config;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.grammar.GbnfOptions;
+import dev.arbor.grammar.GrammarWitness;
 import dev.arbor.grammar.InvalidSchemaException;
 import dev.arbor.grammar.SchemaToGbnf;
 import dev.arbor.llama.ChatTemplates;
@@ -54,7 +55,7 @@ public final class JobWideChecks {
         if (constraint.isEmpty()) {
             return;
         }
-        GrammarWitness.Result witness = GrammarWitness.of(constraint.get().gbnf(), Grammar.DEFAULT_ROOT);
+        GrammarWitness witness = GrammarWitness.of(constraint.get().gbnf(), Grammar.DEFAULT_ROOT);
         if (!witness.accepts()) {
             throw new ConfigException(constraint.get().key() + " accepts no text: " + witness.why()
                     + "; every record would fail: fix it, or unset it");
@@ -111,7 +112,7 @@ public final class JobWideChecks {
     }
 
     /** Loads the model once and checks the grammar on its vocabulary. */
-    private static void withModel(Path file, Constraint constraint, GrammarWitness.Result witness) {
+    private static void withModel(Path file, Constraint constraint, GrammarWitness witness) {
         LlamaModel model;
         try {
             model = LlamaModel.load(file);

@@ -1,9 +1,7 @@
-package dev.arbor.jobs.config;
+package dev.arbor.grammar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.arbor.grammar.GbnfOptions;
-import dev.arbor.grammar.SchemaToGbnf;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -11,7 +9,7 @@ import org.junit.jupiter.api.Test;
  * rules alone, with the shortest such text as a witness.
  */
 class GrammarWitnessTest {
-    private static GrammarWitness.Result of(String gbnf) {
+    private static GrammarWitness of(String gbnf) {
         return GrammarWitness.of(gbnf, "root");
     }
 
@@ -30,17 +28,17 @@ class GrammarWitnessTest {
         String gbnf = SchemaToGbnf.convert("{\"type\": \"object\", \"properties\": {\"name\": {\"type\": \"string\"}, "
                 + "\"age\": {\"type\": \"integer\", \"minimum\": 0}}, \"required\": [\"name\", \"age\"]}",
                 GbnfOptions.UNBOUNDED).text();
-        GrammarWitness.Result result = of(gbnf);
+        GrammarWitness result = of(gbnf);
         assertThat(result.accepts()).isTrue();
         assertThat(result.text()).hasValueSatisfying(text -> assertThat(text).contains("\"name\"").contains("\"age\""));
     }
 
     @Test
     void aGrammarThatCanNeverBeCompletedAcceptsNothingAndSaysWhy() {
-        GrammarWitness.Result emptyClass = of("root ::= \"a\" [z-a]");
+        GrammarWitness emptyClass = of("root ::= \"a\" [z-a]");
         assertThat(emptyClass.accepts()).isFalse();
         assertThat(emptyClass.why()).contains("rule 'root' can never be completed").contains("empty class");
-        GrammarWitness.Result circular = of("root ::= a\na ::= \"x\" root");
+        GrammarWitness circular = of("root ::= a\na ::= \"x\" root");
         assertThat(circular.accepts()).isFalse();
         assertThat(circular.why()).contains("only lead to each other");
         assertThat(of("root ::= [z-a]* \"ok\"").accepts()).as("zero repetitions of an empty class").isTrue();
@@ -48,10 +46,10 @@ class GrammarWitnessTest {
 
     @Test
     void tokenReferencesAcceptButHaveNoTextAndUnreadableRulesAreLeftToLlamaCpp() {
-        GrammarWitness.Result tokens = of("root ::= <think> \"x\"");
+        GrammarWitness tokens = of("root ::= <think> \"x\"");
         assertThat(tokens.accepts()).isTrue();
         assertThat(tokens.text()).isEmpty();
-        assertThat(of("root ::= \"unclosed").unknown()).isTrue();
-        assertThat(of("other ::= \"x\"").unknown()).as("no root: llama.cpp names it").isTrue();
+        assertThat(of("root ::= \"unclosed").readable()).isFalse();
+        assertThat(of("other ::= \"x\"").readable()).as("no root: llama.cpp names it").isFalse();
     }
 }
