@@ -51,18 +51,11 @@ final class PrefixCache {
     /** The roots of a batch of admitted requests and how many prompt tokens each took from the cache. */
     record Roots(List<Branch> branches, int[] cachedTokens) {}
 
-    /** A request that starts from {@code source} at {@code depth}. */
-    private record Hit(PrefixTree.Source source, int depth) {
-        PrefixNode entryNode() {
-            return source.isEntry() ? source.node() : null;
-        }
-    }
-
     private final BranchStore store;
     private final PrefixCacheConfig config;
     private final EngineMetrics metrics;
     private final PrefixTree tree;
-    private final boolean overwritesHistory;
+    private final PrefixSources sources;
     private final List<PrefixNode> entries = new ArrayList<>();
     /** Where each admitted task's prompt ends in the tree, until the task releases its branches. */
     private final Map<SearchTask, PrefixNode> holders = new IdentityHashMap<>();
@@ -82,7 +75,7 @@ final class PrefixCache {
         this.config = store.context().params().kvUnified() ? config : PrefixCacheConfig.DISABLED;
         this.metrics = metrics;
         this.tree = new PrefixTree(trackedTokens);
-        this.overwritesHistory = store.memory().overwritesHistory();
+        this.sources = new PrefixSources(tree, this.config, store.memory().overwritesHistory());
     }
 
     /**
@@ -104,10 +97,10 @@ final class PrefixCache {
         Branch[] roots = new Branch[tasks.size()];
         List<Grammar> unowned = new ArrayList<>(grammars); // set to null as roots take them
         try {
-            Hit[] hits = lookUp(tasks);
+            PrefixSources.Hit[] hits = lookUp(tasks);
             List<int[]> checkpoints = new ArrayList<>(prompts.size());
             for (int[] prompt : prompts) {
-                checkpoints.add(checkpointsFor(prompt)); // every prompt of the batch is in the tree by now
+                checkpoints.add(sources.checkpointsFor(prompt)); // every prompt of the batch is in the tree by now
             }
             Set<PrefixNode> staying = keepMostRecent(budget.spareLeases(), hits);
             startHits(hits, samplers, unowned, staying, roots);
@@ -126,7 +119,7 @@ final class PrefixCache {
         }
     }
 
-    private int[] cachedTokens(Hit[] hits) {
+    private int[] cachedTokens(PrefixSources.Hit[] hits) {
         int[] cached = new int[hits.length];
         for (int i = 0; i < hits.length; i++) {
             cached[i] = hits[i] == null ? 0 : hits[i].depth();
@@ -150,7 +143,7 @@ final class PrefixCache {
         }
         // Where decodes overwrite history, the entry sits where the survivor can go back to exactly.
         int depth = Math.min(shared.depth, survivor.position());
-        int exact = exactDepth(survivor, depth);
+        int exact = sources.exactDepth(survivor, depth);
         if (exact < config.minPrefixTokens() || (config.maxCells() > 0 && exact > config.maxCells())) {
             return false;
         }
@@ -241,12 +234,12 @@ final class PrefixCache {
      * Finds each prompt's best source (touching an entry), then records the prompt in the tree with
      * its task as a holder, which becomes a source for later requests once it has started.
      */
-    private Hit[] lookUp(List<SearchTask> tasks) {
-        Hit[] hits = new Hit[tasks.size()];
+    private PrefixSources.Hit[] lookUp(List<SearchTask> tasks) {
+        PrefixSources.Hit[] hits = new PrefixSources.Hit[tasks.size()];
         for (int i = 0; i < hits.length; i++) {
             SearchTask task = tasks.get(i);
             int[] prompt = task.prepared.promptTokens();
-            hits[i] = bestSource(prompt);
+            hits[i] = sources.bestSource(prompt);
             if (hits[i] != null && hits[i].entryNode() != null) {
                 hits[i].entryNode().entryUsed = ++clock;
             }
@@ -257,68 +250,6 @@ final class PrefixCache {
         }
         tree.trim();
         return hits;
-    }
-
-    /**
-     * The source sharing the longest prefix with {@code prompt} that it can give exactly, cut so that
-     * one token is left to prefill. On a dense model any source gives its whole shared prefix; where
-     * decodes overwrite history a source gives only as deep as its window or checkpoints reach
-     * ({@link Branch#deepestExactCut}), so the deepest of them wins, and a window llama.cpp has begun
-     * to overwrite is never started from.
-     */
-    private Hit bestSource(int[] prompt) {
-        PrefixTree.Match match = tree.match(prompt);
-        PrefixNode at = match.node();
-        int depth = match.depth();
-        // A source below the node shares the whole match; failing that, an ancestor's subtree shares its path.
-        while (at != null && Math.min(depth, prompt.length - 1) >= config.minPrefixTokens()) {
-            int shared = Math.min(depth, prompt.length - 1);
-            Hit best = null;
-            for (PrefixTree.Source source : PrefixTree.sourcesUnder(at)) {
-                int exact = exactDepth(source.branch(), shared);
-                if (exact >= config.minPrefixTokens() && (best == null || exact > best.depth()
-                        || (exact == best.depth() && source.isEntry() && !best.source().isEntry()))) {
-                    best = new Hit(source, exact);
-                }
-                if (best != null && best.depth() == shared && best.source().isEntry()) {
-                    break; // nothing beats an entry that gives the whole prefix
-                }
-            }
-            if (best != null) {
-                return best;
-            }
-            at = at.parent;
-            depth = at == null ? 0 : at.depth;
-        }
-        return null; // nothing holds a long enough prefix of the prompt exactly
-    }
-
-    /** How deep {@code branch} gives {@code depth} tokens of its prefix exactly (-1: not at all). */
-    private int exactDepth(Branch branch, int depth) {
-        return overwritesHistory ? branch.deepestExactCut(depth) : depth;
-    }
-
-    /**
-     * Where a prompt's prefill keeps checkpoints on a model whose decodes overwrite history: where it
-     * parts from other prompts (known from the tree, once every prompt of the batch is in it), every
-     * {@code checkpointInterval} tokens, and one token before its end (an identical prompt then
-     * prefills one token). Null on a dense model, which needs none.
-     */
-    private int[] checkpointsFor(int[] prompt) {
-        if (!overwritesHistory) {
-            return null;
-        }
-        java.util.TreeSet<Integer> at = new java.util.TreeSet<>();
-        for (int depth : tree.sharedDepths(prompt)) {
-            at.add(depth);
-        }
-        int interval = config.checkpointInterval();
-        for (int p = interval; interval > 0 && p < prompt.length; p += interval) {
-            at.add(p);
-        }
-        at.add(prompt.length - 1);
-        return at.stream().filter(p -> p >= config.minPrefixTokens() && p < prompt.length)
-                .mapToInt(Integer::intValue).toArray();
     }
 
     /** A task left (finished, failed, cancelled, never started): its branches hold nothing any more. */
@@ -334,9 +265,9 @@ final class PrefixCache {
      * Keeps the {@code leases} most recently used entries (this batch's sources were just touched);
      * releases the others now unless a request of the batch starts from them.
      */
-    private Set<PrefixNode> keepMostRecent(int leases, Hit[] hits) {
+    private Set<PrefixNode> keepMostRecent(int leases, PrefixSources.Hit[] hits) {
         Set<PrefixNode> sources = new HashSet<>();
-        for (Hit hit : hits) {
+        for (PrefixSources.Hit hit : hits) {
             if (hit != null && hit.entryNode() != null) {
                 sources.add(hit.entryNode());
             }
@@ -358,7 +289,7 @@ final class PrefixCache {
      * starts from it (truncated, no new lease). Enough leases are free: admission reserved one per
      * root, and every entry but the staying ones and those handed over is released.
      */
-    private void startHits(Hit[] hits, List<SamplerParams> samplers, List<Grammar> grammars, Set<PrefixNode> staying,
+    private void startHits(PrefixSources.Hit[] hits, List<SamplerParams> samplers, List<Grammar> grammars, Set<PrefixNode> staying,
             Branch[] roots) {
         Map<PrefixNode, Integer> lastUser = new HashMap<>();
         for (int i = 0; i < hits.length; i++) {
@@ -367,7 +298,7 @@ final class PrefixCache {
             }
         }
         for (int i = 0; i < hits.length; i++) {
-            Hit hit = hits[i];
+            PrefixSources.Hit hit = hits[i];
             if (hit == null) {
                 continue;
             }
@@ -385,7 +316,7 @@ final class PrefixCache {
     }
 
     /** Prefills the misses' prompts (new roots) and the rest of the hits' prompts. */
-    private void prefill(List<int[]> prompts, List<SamplerParams> samplers, List<Grammar> grammars, Hit[] hits,
+    private void prefill(List<int[]> prompts, List<SamplerParams> samplers, List<Grammar> grammars, PrefixSources.Hit[] hits,
             Branch[] roots, List<int[]> checkpoints) {
         List<Integer> misses = new ArrayList<>();
         List<Branch> hitRoots = new ArrayList<>();
@@ -413,13 +344,13 @@ final class PrefixCache {
                 missCheckpoints.add(checkpoints.get(i));
             }
             List<Branch> created = store.createAll(missPrompts, missSamplers, missGrammars,
-                    overwritesHistory ? missCheckpoints : null);
+                    sources.checkpointing() ? missCheckpoints : null);
             for (int m = 0; m < misses.size(); m++) {
                 roots[misses.get(m)] = created.get(m);
             }
         }
         if (!hitRoots.isEmpty()) {
-            store.prefill(hitRoots, suffixes, overwritesHistory ? hitCheckpoints : null);
+            store.prefill(hitRoots, suffixes, sources.checkpointing() ? hitCheckpoints : null);
         }
     }
 
