@@ -1,8 +1,8 @@
 package dev.arbor.jobs.run;
 
 import dev.arbor.jobs.config.ConfigException;
+import dev.arbor.jobs.config.ConfigLoader;
 import dev.arbor.jobs.config.JobOptions;
-import dev.arbor.jobs.records.RecordTags;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -109,7 +109,7 @@ public final class Environments {
     private static Configuration flinkConfiguration(Configuration config) {
         Configuration flink = new Configuration();
         for (Map.Entry<String, String> entry : config.toMap().entrySet()) {
-            if (!entry.getKey().startsWith(RecordTags.PREFIX)) {
+            if (!ConfigLoader.isArborKey(entry.getKey())) {
                 flink.setString(entry.getKey(), entry.getValue()); // the flink: section, passed through
             }
         }
