@@ -12,6 +12,7 @@ import dev.arbor.jobs.io.InputRecord;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputLayout;
 import dev.arbor.jobs.io.OutputLock;
+import dev.arbor.jobs.io.RejectedRecord;
 import dev.arbor.jobs.io.Sinks;
 import dev.arbor.jobs.io.Sources;
 import dev.arbor.jobs.kafka.KafkaSettings;
@@ -165,7 +166,7 @@ public final class EvalJob {
                 .sinkTo(Sinks.jsonLines(out.resolve(AGGREGATES), "aggregates", JsonLines.encoder()))
                 .name("Write aggregates").uid("aggregates");
         requests.getSideOutput(RequestAdmission.REJECTED).union(results.getSideOutput(ResultRouter.REJECTED))
-                .sinkTo(Sinks.jsonLines(out.resolve(REJECTED), "rejected", JsonLines.encoder()))
+                .sinkTo(Sinks.jsonLines(out.resolve(REJECTED), "rejected", JsonLines.encoder(RejectedRecord::fileRow)))
                 .name("Write rejected records").uid("rejected");
     }
 

@@ -15,12 +15,12 @@ import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputFormat;
 import dev.arbor.jobs.io.OutputLock;
 import dev.arbor.jobs.io.OutputLayout;
+import dev.arbor.jobs.io.RejectedRecord;
 import dev.arbor.jobs.io.Sinks;
 import dev.arbor.jobs.io.Sources;
 import dev.arbor.jobs.kafka.KafkaResultSink;
 import dev.arbor.jobs.kafka.KafkaSettings;
 import dev.arbor.jobs.records.PromptLineParser;
-import dev.arbor.jobs.records.RejectedRecord;
 import dev.arbor.jobs.records.RequestAdmission;
 import dev.arbor.jobs.records.ResultRouter;
 import dev.arbor.jobs.run.Environments;
@@ -164,7 +164,7 @@ public final class GenerateJob {
                     .name("Write preference pairs").uid("pairs-sink");
         }
         requests.getSideOutput(RequestAdmission.REJECTED).union(results.getSideOutput(ResultRouter.REJECTED))
-                .sinkTo(Sinks.jsonLines(out.resolve(REJECTED), REJECTED, JsonLines.encoder()))
+                .sinkTo(Sinks.jsonLines(out.resolve(REJECTED), REJECTED, JsonLines.encoder(RejectedRecord::fileRow)))
                 .name("Write rejected records").uid("rejected");
     }
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.arbor.jobs.io.InputFiles;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputFormat;
-import dev.arbor.jobs.records.RejectedRecord;
+import dev.arbor.jobs.io.RejectedRecord;
 import dev.arbor.jobs.run.Counters;
 import dev.arbor.jobs.run.ProgressReporter;
 import java.io.IOException;

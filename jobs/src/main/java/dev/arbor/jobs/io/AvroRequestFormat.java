@@ -35,8 +35,9 @@ public final class AvroRequestFormat implements StreamFormat<InputRecord> {
                     return null;
                 }
                 number++;
-                return item instanceof AvroRequestFile.Record record ? InputRecord.ofAvro(file, number, record.request())
-                        : InputRecord.lost(file, number, ((AvroRequestFile.Damaged) item).describe());
+                Origin origin = Origin.file(file, number);
+                return item instanceof AvroRequestFile.Record record ? InputRecord.ofAvro(origin, record.request())
+                        : InputRecord.lost(origin, ((AvroRequestFile.Damaged) item).describe());
             }
 
             @Override

@@ -32,7 +32,8 @@ public final class JsonLineFormat implements StreamFormat<InputRecord> {
             @Override
             public InputRecord read() throws IOException {
                 LineSplitter.Line line = lines.next();
-                return line == null ? null : InputRecord.ofText(file, line.number(), line.text(), line.problem());
+                return line == null ? null
+                        : InputRecord.ofText(Origin.file(file, line.number()), line.text(), line.problem());
             }
 
             @Override

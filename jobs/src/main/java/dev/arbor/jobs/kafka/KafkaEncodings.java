@@ -2,6 +2,7 @@ package dev.arbor.jobs.kafka;
 
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.jobs.io.AvroJson;
+import dev.arbor.jobs.io.RejectedRecord;
 import dev.arbor.jobs.records.RecordTags;
 
 /**
@@ -13,9 +14,12 @@ import dev.arbor.jobs.records.RecordTags;
 public final class KafkaEncodings {
     private KafkaEncodings() {}
 
-    /** A dead letter: key the item's id when it could be read, headers the message it names. */
-    public static JsonRecordSerializer.Encoding<DeadLetter> deadLetters() {
-        return new JsonRecordSerializer.Encoding<>(letter -> letter.id, DeadLetter::source, letter -> letter);
+    /**
+     * A rejection as a dead letter ({@link DeadLetters}): key the item's id when it could be read,
+     * headers the message it names.
+     */
+    public static JsonRecordSerializer.Encoding<RejectedRecord> deadLetters() {
+        return new JsonRecordSerializer.Encoding<>(DeadLetters::id, rejected -> rejected.origin, DeadLetters::of);
     }
 
     /**
@@ -23,8 +27,8 @@ public final class KafkaEncodings {
      * without Arbor's tags), headers its source when it came from Kafka.
      */
     public static JsonRecordSerializer.Encoding<SearchResult> results() {
-        return new JsonRecordSerializer.Encoding<>(SearchResult::getId, result -> SourceRef.from(result.getMetadata()),
-                KafkaEncodings::withoutTags);
+        return new JsonRecordSerializer.Encoding<>(SearchResult::getId,
+                result -> RecordTags.origin(result.getMetadata()), KafkaEncodings::withoutTags);
     }
 
     private static Object withoutTags(SearchResult result) {
