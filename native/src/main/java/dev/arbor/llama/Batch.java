@@ -10,6 +10,7 @@ package dev.arbor.llama;
  * index of an entry is the order it was added in; it is how its logits are read back. Not
  * thread-safe. Closing only marks it unusable (it holds no native memory).
  */
+@dev.arbor.annotation.PublicApi
 public final class Batch implements AutoCloseable {
     private final int capacity;
     private final int maxSeqsPerEntry;

@@ -15,6 +15,7 @@ import java.util.BitSet;
  * vocab, logits of an entry that did not ask for them. The model cannot be closed while this
  * context is open.
  */
+@dev.arbor.annotation.PublicApi
 public final class LlamaContext implements AutoCloseable {
     private final LlamaModel model;
     private final ContextParams params;

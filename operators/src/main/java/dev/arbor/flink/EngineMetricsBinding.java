@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.search.EngineMetrics;
 import dev.arbor.search.ErrorCode;
@@ -22,6 +23,7 @@ import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
  * the results the operator emits, by their error code ({@link #count}), so they add up to the
  * records answered. All metrics are safe to update from any thread.
  */
+@Internal
 public final class EngineMetricsBinding {
     /** The metric group, under the operator's, that holds every Arbor metric. */
     public static final String GROUP = "arbor";

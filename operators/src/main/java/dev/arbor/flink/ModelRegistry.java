@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.llama.LlamaModel;
 import dev.arbor.llama.ModelParams;
 import java.nio.file.Path;
@@ -20,6 +21,7 @@ import java.util.Objects;
  * <p>"Per JVM" means per class loader that loaded this class: with Arbor in Flink's {@code lib/}
  * that is the TaskManager; inside a job jar it is each job's user-code class loader.
  */
+@Internal
 public final class ModelRegistry {
     private static final ModelRegistry SHARED = new ModelRegistry();
 

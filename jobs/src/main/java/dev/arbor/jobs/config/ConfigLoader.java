@@ -1,6 +1,7 @@
 package dev.arbor.jobs.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.jobs.io.IoProblems;
@@ -44,6 +45,7 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * against the working directory. Anything else is a {@link ConfigException} naming the key and where
  * it was set.
  */
+@Internal
 public final class ConfigLoader {
     /** Section of Flink's own keys, passed through. */
     public static final String FLINK_SECTION = "flink";

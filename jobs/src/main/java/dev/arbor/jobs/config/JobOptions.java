@@ -1,5 +1,6 @@
 package dev.arbor.jobs.config;
 
+import dev.arbor.annotation.PublicApi;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.jobs.io.OutputFormat;
 import dev.arbor.jobs.io.RecordFormat;
@@ -16,6 +17,7 @@ import org.apache.flink.configuration.ConfigOptions;
  * are the sections {@code input:}, {@code output:}, {@code job:} and {@code eval:}; as keys they are
  * {@code arbor.<section>.<name>}, like the operator's options.
  */
+@PublicApi
 public final class JobOptions {
     private JobOptions() {}
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.config;
 
+import dev.arbor.annotation.PublicApi;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import org.apache.flink.configuration.ConfigOptions;
  * (the Kafka package reads this one, never the other way). Setting {@link #BOOTSTRAP} is what turns
  * Kafka on.
  */
+@PublicApi
 public final class KafkaOptions {
     private KafkaOptions() {}
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.TreeSearch;
 import dev.arbor.flink.records.PromptRequest;
@@ -57,6 +58,7 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTime
  *                  \ invalid, search errors -> rejected/
  * </pre>
  */
+@Internal
 public final class EvalJob {
     public static final String SCORES = "scores";
     public static final String AGGREGATES = "aggregates";

@@ -1,11 +1,13 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.kafka.JsonRecordSerializer;
 
 /**
  * What eval's outputs are on Kafka ({@link JsonRecordSerializer.Encoding}): their key, headers and
  * JSON value, the JSON the file job writes line for line.
  */
+@Internal
 public final class EvalKafkaEncodings {
     private EvalKafkaEncodings() {}
 

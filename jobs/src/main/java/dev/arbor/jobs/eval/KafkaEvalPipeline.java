@@ -1,5 +1,6 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.PublicApi;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.TreeSearch;
 import dev.arbor.flink.records.PromptRequest;
@@ -39,6 +40,7 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTime
  *
  * Operator uids are fixed, so a job resumes from a savepoint of an earlier run of this recipe.
  */
+@PublicApi
 public final class KafkaEvalPipeline {
     private KafkaEvalPipeline() {}
 

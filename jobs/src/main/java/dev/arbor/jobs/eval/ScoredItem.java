@@ -1,11 +1,13 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.io.Origin;
 
 /**
  * One item's scores and where it came from: the score is the record's value (the same JSON as a line
  * of the file job's scores), the origin goes into its headers. A Flink POJO.
  */
+@Internal
 public class ScoredItem {
     public EvalScore score;
     /** Where the item came from; null when unknown. */

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.generate;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.flink.TreeSearch;
@@ -55,6 +56,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>Under {@code flink run} the job jar's entry point ({@link dev.arbor.cli.JobJar}) runs it with
  * the same arguments as {@code arbor generate}.
  */
+@Internal
 public final class GenerateJob {
     /** Entries of the output directory. */
     public static final String AVRO = "avro";

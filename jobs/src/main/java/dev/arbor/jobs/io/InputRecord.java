@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.PromptRequest;
 import java.util.Arrays;
 import java.util.Objects;
@@ -16,6 +17,7 @@ import java.util.Objects;
  * that is not valid UTF-8, as read with replacement characters) for its rejection. {@link #bytes}
  * and {@link #size} are only set by readers of messages, which keep what a dead letter needs.
  */
+@Internal
 public class InputRecord {
     /** Where the record came from. */
     public Origin origin;

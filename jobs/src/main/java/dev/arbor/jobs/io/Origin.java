@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import java.util.Objects;
 
 /**
@@ -12,6 +13,7 @@ import java.util.Objects;
  * {@link #position} is a 1-based line or record number in a file (0 when unknown) and an offset in
  * a topic's partition.
  */
+@Internal
 public class Origin {
     /** What kind of place {@link #source} is. */
     public enum Kind {

@@ -1,6 +1,7 @@
 package dev.arbor.jobs.io;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbor.annotation.Internal;
 import java.util.Arrays;
 import java.util.Objects;
 
@@ -19,6 +20,7 @@ import java.util.Objects;
  * <p>Invariant: at most one of {@link #raw} (the record as text) and {@link #bytes} (a record that
  * is not text, or the first bytes of one too large) is set; damaged input has neither.
  */
+@Internal
 public class RejectedRecord {
     /** Code of records rejected before the search (parse or validation). */
     public static final String INVALID = "INVALID_RECORD";

@@ -1,6 +1,7 @@
 package dev.arbor.jobs.kafka;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.Origin;
 import dev.arbor.jobs.io.RejectedRecord;
@@ -22,6 +23,7 @@ import java.util.Base64;
  * of the message are kept ({@code truncated} says when fewer than all), and the reason and id are
  * bounded, so writing it can never fail for its size.
  */
+@Internal
 public final class DeadLetters {
     /** Most bytes of the message a dead letter keeps. */
     public static final int RAW_LIMIT = 64 * 1024;

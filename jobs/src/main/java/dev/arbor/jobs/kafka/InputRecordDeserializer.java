@@ -1,5 +1,6 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.io.InputRecord;
 import dev.arbor.jobs.io.Origin;
 import dev.arbor.jobs.io.RejectedRecord;
@@ -20,6 +21,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * cut to their first {@link #PREVIEW_BYTES} here, so an oversized message is never copied through the
  * job.
  */
+@Internal
 public final class InputRecordDeserializer implements KafkaRecordDeserializationSchema<InputRecord> {
     private static final long serialVersionUID = 1L;
     /** How much of an oversized value is kept, for its dead letter. */

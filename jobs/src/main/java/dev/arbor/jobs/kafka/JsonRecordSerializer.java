@@ -1,6 +1,7 @@
 package dev.arbor.jobs.kafka;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.Origin;
 import dev.arbor.jobs.io.RejectedRecord;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.header.Headers;
  *
  * @param <T> the kind of record; {@link Encoding} says what each is on Kafka
  */
+@Internal
 public final class JsonRecordSerializer<T> implements KafkaRecordSerializationSchema<T> {
     private static final long serialVersionUID = 1L;
 

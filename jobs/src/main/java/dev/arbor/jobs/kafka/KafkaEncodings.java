@@ -1,5 +1,6 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.jobs.io.AvroJson;
 import dev.arbor.jobs.io.RejectedRecord;
@@ -11,6 +12,7 @@ import dev.arbor.jobs.records.RecordTags;
  * values are the JSON the file jobs write, line for line, so a reader of either reads the same
  * fields.
  */
+@Internal
 public final class KafkaEncodings {
     private KafkaEncodings() {}
 

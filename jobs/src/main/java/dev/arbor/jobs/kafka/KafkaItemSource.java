@@ -1,5 +1,6 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.io.InputRecord;
 import java.util.Properties;
 import org.apache.flink.connector.kafka.source.KafkaSource;
@@ -11,6 +12,7 @@ import org.apache.flink.connector.kafka.source.KafkaSource;
  * each completed checkpoint, for monitoring only), and it reads only committed messages of
  * transactional producers, so an upstream exactly-once job is never read half-done.
  */
+@Internal
 public final class KafkaItemSource {
     private KafkaItemSource() {}
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.records;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.io.Origin;
 import java.util.HashMap;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Map;
  * <p>Invariant: users cannot set keys starting with {@value #PREFIX} (the parser rejects them), so
  * stripping that prefix never removes user data.
  */
+@Internal
 public final class RecordTags {
     /** Prefix reserved for these keys. */
     public static final String PREFIX = "arbor.";

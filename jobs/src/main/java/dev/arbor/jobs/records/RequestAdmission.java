@@ -1,5 +1,6 @@
 package dev.arbor.jobs.records;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.jobs.io.AvroJson;
 import dev.arbor.jobs.io.InputRecord;
@@ -24,6 +25,7 @@ import org.apache.flink.util.OutputTag;
  * (a damaged stretch of a file, a message that is not UTF-8, ...) is rejected with the reader's
  * code. Counts {@link Counters#RECORDS_IN} and {@link Counters#INVALID}.
  */
+@Internal
 public final class RequestAdmission extends ProcessFunction<InputRecord, PromptRequest> {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.records;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.SearchError;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.jobs.config.ConfigLoader;
@@ -24,6 +25,7 @@ import org.apache.flink.util.OutputTag;
  * write as it is), or with them ({@link #keepingOrigin()}: for outputs whose headers name the
  * message they came from).
  */
+@Internal
 public final class ResultRouter extends ProcessFunction<SearchResult, SearchResult> {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.run;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.config.ConfigException;
 import dev.arbor.jobs.config.ConfigLoader;
 import dev.arbor.jobs.config.JobOptions;
@@ -25,6 +26,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * MiniCluster), else on an in-process MiniCluster. The job itself is built the same way in every
  * case.
  */
+@Internal
 public final class Environments {
     /** The shaded job jar's file name, next to the CLI's jar. */
     public static final String JOB_JAR = "arbor-jobs-flink.jar";

@@ -25,6 +25,7 @@ import static dev.arbor.flink.EngineMetricsBinding.REQUESTS_FAILED;
 import static dev.arbor.flink.EngineMetricsBinding.REQUESTS_REJECTED;
 import static dev.arbor.flink.EngineMetricsBinding.REQUESTS_TIMED_OUT;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.EngineMetricsBinding;
 import dev.arbor.search.ErrorCode;
 import java.util.Arrays;
@@ -35,6 +36,7 @@ import java.util.stream.Collectors;
  * The metrics table of the user guide: every metric {@link EngineMetricsBinding} registers, with
  * its kind and meaning (a test checks that none is missing).
  */
+@Internal
 public final class MetricsDoc {
     /** One metric: its name in the {@code arbor} group, Flink's kind of metric, and what it measures. */
     public record Metric(String name, String kind, String meaning) {}
