@@ -99,7 +99,8 @@ public final class SlotRuntime implements AutoCloseable {
                 builder.processRewardModel(config.processRewardModel(prmContext));
             }
             SearchEngine engine = builder.build();
-            EngineMetricsBinding metrics = EngineMetricsBinding.bind(metricGroup, engine.metrics());
+            EngineMetricsBinding metrics = EngineMetricsBinding.bind(metricGroup, engine.metrics(), context)
+                    .withModel(registry, lease.key());
             return new SlotRuntime(lease, context, engine, new RecordMapping(config, lease.model()), metrics,
                     prmLease, prmContext);
         } catch (RuntimeException | Error e) {
