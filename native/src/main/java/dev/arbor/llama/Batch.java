@@ -139,6 +139,7 @@ public final class Batch implements AutoCloseable {
         return positions[index];
     }
 
+    @Deprecated(forRemoval = true) // nothing calls it (issue 19.5): it goes once the per-step work here has landed
     public boolean wantsLogits(int index) {
         checkIndex(index);
         return wantsLogits[index] != 0;
