@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
@@ -26,6 +27,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * (every memory kind: {@code QWEN35} a hybrid, {@code GEMMA3} a sliding window, {@code MAMBA2}
  * recurrent); beam search only forks at the head, which is exact on all of them.
  */
+@Internal
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

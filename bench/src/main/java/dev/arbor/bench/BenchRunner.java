@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * one JMH run and prints, for each comparison and parameter set, both times and their ratio.
  * Ratios are only ever computed between methods measured in the same run on the same machine.
  */
+@Internal
 public final class BenchRunner {
     private BenchRunner() {}
 

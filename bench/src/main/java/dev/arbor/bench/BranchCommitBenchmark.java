@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.kv.Branch;
 import dev.arbor.kv.BranchStore;
 import dev.arbor.kv.SamplerParams;
@@ -27,6 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@link Branch#commit} after another ({@link #oneByOne}). Every iteration rebuilds the tree and
  * runs {@value #STEPS} steps, so both variants decode at the same positions.
  */
+@Internal
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.FlashAttention;
 import dev.arbor.llama.LlamaContext;
@@ -32,6 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * combined history; flash attention skips masked cells, and per-sequence streams
  * ({@code kvUnified=false}) give every sequence a buffer of its own.
  */
+@Internal
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

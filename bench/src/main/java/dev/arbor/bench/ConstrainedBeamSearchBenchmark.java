@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.grammar.GbnfOptions;
 import dev.arbor.grammar.GrammarSource;
 import dev.arbor.grammar.SchemaToGbnf;
@@ -32,6 +33,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * against {@link #constrained} it measures the budget's bookkeeping alone. All three decode 64
  * steps (end of generation does not stop them), so the ratios are the constraint's cost.
  */
+@Internal
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

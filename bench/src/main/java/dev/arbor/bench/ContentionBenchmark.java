@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.llama.Batch;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.DecodeStatus;
@@ -31,6 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * </ul>
  * The ratio besideBusyProcess / alone is the slowdown a TaskManager sees on a shared machine.
  */
+@Internal
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.llama.Batch;
 import dev.arbor.llama.DecodeStatus;
 import dev.arbor.llama.LlamaContext;
@@ -23,6 +24,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * every logits row, as a sampler would. The aux counter {@code outsideDecodePercent} is the share
  * of the step spent outside {@code llama_decode} (JNI, batch filling, logits copies).
  */
+@Internal
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.examples.DemoCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -12,6 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "arbor", mixinStandardHelpOptions = true, version = "arbor 0.1.0",
         description = "Arbor's development tools (a source checkout only).",
         subcommands = {BenchCommand.class, DemoCommand.class, CommandLine.HelpCommand.class})
+@Internal
 public final class DevTools implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

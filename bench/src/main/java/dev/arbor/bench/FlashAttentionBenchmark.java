@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.llama.Batch;
 import dev.arbor.llama.DecodeStatus;
 import dev.arbor.llama.FlashAttention;
@@ -24,6 +25,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * masked out; with it masked cells cost less, but on the CPU its kernel is slower per cell. The
  * grid shows where each wins: the default of {@code arbor.context.flash-attention} comes from it.
  */
+@Internal
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.flink.TreeSearch;
@@ -43,6 +44,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * same configuration's {@link SearchEngine} driven directly. Both load the model and create the
  * context once per operation, as a job does.
  */
+@Internal
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.config.ConfigLoader;
 import dev.arbor.jobs.eval.EvalJob;
 import dev.arbor.jobs.kafka.BrokerJars;
@@ -49,6 +50,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * ({@link LocalKafkaBroker}, its own JVM on the same two cores, which is why the job decodes with
  * one thread here: see {@link #DECODE_THREADS}).
  */
+@Internal
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

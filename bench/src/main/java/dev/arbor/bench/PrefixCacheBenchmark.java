@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
@@ -43,6 +44,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * sliding window); on models whose decodes overwrite history the cache works from checkpoints, and
  * the aux counter {@code checkpointPeakMiB} says what they held at most.
  */
+@Internal
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

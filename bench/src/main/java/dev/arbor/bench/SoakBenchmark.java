@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
@@ -31,6 +32,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Prints one line per round and a verdict; throws when an invariant does not hold, so the
  * command exits with a failure.
  */
+@Internal
 public final class SoakBenchmark {
     static final int ROUND = 1000;
     static final double FLAT_PERCENT = 5.0;

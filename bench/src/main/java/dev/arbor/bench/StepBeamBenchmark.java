@@ -1,5 +1,6 @@
 package dev.arbor.bench;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.LlamaContext;
 import dev.arbor.llama.LlamaModel;
@@ -44,6 +45,7 @@ import org.openjdk.jmh.annotations.TearDown;
  * The step delimiter never occurs in the synthetic models' text, so every step is {@value #STEP_TOKENS}
  * tokens, in all three.
  */
+@Internal
 @State(Scope.Thread)
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -1,5 +1,6 @@
 package dev.arbor.examples;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.llama.Batch;
 import dev.arbor.llama.ContextParams;
 import dev.arbor.llama.DecodeStatus;
@@ -21,6 +22,7 @@ import java.util.SplittableRandom;
  * <p>Usage: {@code BatchedDecode [model.gguf] [prompt] [n]}. Without a model it uses the
  * synthetic tiny model, which produces random text.
  */
+@Internal
 public final class BatchedDecode {
     private BatchedDecode() {}
 

@@ -1,5 +1,6 @@
 package dev.arbor.examples;
 
+import dev.arbor.annotation.Internal;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -7,6 +8,7 @@ import picocli.CommandLine.Option;
 /** {@code arbor demo}: the raw batched-decode example ({@link BatchedDecode}). */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Decode several continuations of one prompt in one batch per step (raw API demo).")
+@Internal
 public final class DemoCommand implements Runnable {
     @Option(names = "--model", description = "GGUF model file (default: the synthetic tiny model)")
     Path model;

@@ -1,5 +1,6 @@
 package dev.arbor.cli;
 
+import dev.arbor.annotation.PublicApi;
 import dev.arbor.flink.ModelLoadException;
 import dev.arbor.jobs.config.ConfigException;
 import java.io.PrintWriter;
@@ -16,6 +17,7 @@ import picocli.CommandLine;
         subcommands = {GenerateCommand.class, EvalCommand.class, KafkaDevCommand.class, SynthModelCommand.class,
                 InfoCommand.class, SchemaCommand.class, GpuCheckCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "In a source checkout, './arbor bench' runs the benchmarks and './arbor demo' the raw-API example."})
+@PublicApi
 public final class ArborCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -1,10 +1,13 @@
 package dev.arbor.cli;
 
+import dev.arbor.annotation.PublicApi;
+
 /**
  * The exit codes of the {@code arbor} command, with what each means (the user guide's table is
  * generated from these). 2 is picocli's code for a usage error; 130 is what a JVM stopped by
  * SIGINT exits with.
  */
+@PublicApi
 public enum ExitCode {
     SUCCESS(0, "Done. For `generate`: every record is in the results or in `rejected/`."),
     JOB_FAILED(1, "The job failed after its restarts, or `generate`'s counts did not reconcile. The message "

@@ -1,5 +1,6 @@
 package dev.arbor.cli;
 
+import dev.arbor.annotation.PublicApi;
 import java.util.Arrays;
 import java.util.Set;
 
@@ -8,6 +9,7 @@ import java.util.Set;
  * [generate|eval] [options]} runs that command (generate when none is named) with the same options
  * as the {@code arbor} command, in the Flink client's JVM, without exiting it.
  */
+@PublicApi
 public final class JobJar {
     private static final Set<String> JOBS = Set.of("generate", "eval");
 

@@ -16,6 +16,7 @@ import java.util.Optional;
  * no-op. A later branch that reuses the slot has a new generation, so an old handle never acts on
  * it. Single-threaded, like the store.
  */
+@dev.arbor.annotation.PublicApi
 public final class Branch {
     private final BranchStore store;
     private final int slot;

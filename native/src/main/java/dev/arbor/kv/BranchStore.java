@@ -35,6 +35,7 @@ import java.util.Map;
  * <p>Single-threaded, like its context. The store does not close the context: whoever created
  * the context closes it after the store.
  */
+@dev.arbor.annotation.PublicApi
 public final class BranchStore implements AutoCloseable {
     /** The checkpoint budget of a store made without one: 512 MiB. */
     public static final long DEFAULT_CHECKPOINT_BYTES = 512L << 20;

@@ -12,5 +12,6 @@ package dev.arbor.kv;
  * @param restored restores of a checkpoint into a sequence (forkAt and truncate below a head)
  * @param replayedTokens tokens decoded again from a checkpoint below the position asked for
  */
+@dev.arbor.annotation.PublicApi
 public record CheckpointStats(int live, long bytes, long peakBytes, long maxBytes, long taken, long skipped, long restored,
         long replayedTokens) {}

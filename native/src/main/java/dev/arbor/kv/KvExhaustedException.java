@@ -5,6 +5,7 @@ package dev.arbor.kv;
  * the failed call is exactly as it was before (positions, logits, metrics, samplers); prune
  * branches to free cells and retry.
  */
+@dev.arbor.annotation.PublicApi
 public final class KvExhaustedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
     private final KvPressure pressure;

@@ -7,4 +7,5 @@ package dev.arbor.kv;
  * @param cellsUsed cells holding at least one sequence
  * @param remaining {@code nCtx - cellsUsed}
  */
+@dev.arbor.annotation.PublicApi
 public record KvPressure(int nCtx, int cellsUsed, int remaining) {}

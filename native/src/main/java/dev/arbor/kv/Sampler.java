@@ -10,6 +10,7 @@ import java.util.Arrays;
  * {@link #copy()} duplicates the generator's state and the history, so a copy continues exactly
  * as the original would. Buffers are sized to the vocab on first use and reused. Not thread-safe.
  */
+@dev.arbor.annotation.Internal
 public final class Sampler {
     private SamplerParams params;
     private SplitMix64 random;

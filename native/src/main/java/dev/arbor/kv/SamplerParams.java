@@ -19,6 +19,7 @@ package dev.arbor.kv;
  * @param presencePenalty subtracted once for any occurrence in the window
  * @param seed seed of the branch's generator: same seed and history give the same tokens
  */
+@dev.arbor.annotation.PublicApi
 public record SamplerParams(float temperature, int topK, float topP, float minP, float repeatPenalty, int repeatLastN,
         float frequencyPenalty, float presencePenalty, long seed) {
 

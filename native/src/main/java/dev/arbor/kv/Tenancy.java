@@ -13,6 +13,7 @@ import java.util.OptionalInt;
  * is already empty (its cells were removed, or it never decoded). {@link #acquire} hands out the
  * lowest vacant id, so ids stay dense and a full context is easy to see. Not thread-safe.
  */
+@dev.arbor.annotation.PublicApi
 public final class Tenancy {
     private final LlamaContext context;
     private final int capacity;

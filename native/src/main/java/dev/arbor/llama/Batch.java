@@ -10,6 +10,7 @@ package dev.arbor.llama;
  * index of an entry is the order it was added in; it is how its logits are read back. Not
  * thread-safe. Closing only marks it unusable (it holds no native memory).
  */
+@dev.arbor.annotation.PublicApi
 public final class Batch implements AutoCloseable {
     private final int capacity;
     private final int maxSeqsPerEntry;
@@ -138,6 +139,7 @@ public final class Batch implements AutoCloseable {
         return positions[index];
     }
 
+    @Deprecated(forRemoval = true) // nothing calls it (issue 19.5): it goes once the per-step work here has landed
     public boolean wantsLogits(int index) {
         checkIndex(index);
         return wantsLogits[index] != 0;

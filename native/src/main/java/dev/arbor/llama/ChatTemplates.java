@@ -9,6 +9,7 @@ import java.util.List;
  * template ({@link LlamaModel#chatTemplate}) is recognised by its text, and llama.cpp's built-in
  * templates can be named ({@link #builtinNames()}, e.g. {@code chatml}, {@code llama3}).
  */
+@dev.arbor.annotation.PublicApi
 public final class ChatTemplates {
     private ChatTemplates() {}
 

@@ -22,6 +22,7 @@ package dev.arbor.llama;
  *     default, as in llama.cpp's own tools: the window layers take far less memory, and llama.cpp
  *     reuses cells that left a window, which Arbor's cut-backs check for (see {@link ModelMemory})
  */
+@dev.arbor.annotation.PublicApi
 public record ContextParams(int nCtx, int nBatch, int nUbatch, int nSeqMax, int threads, ThreadPolicy threadPolicy,
         int poll, FlashAttention flashAttention, boolean kvUnified, boolean swaFull) {
     /** llama.cpp's limit on sequences per context ({@code LLAMA_MAX_SEQ}). */

@@ -4,6 +4,7 @@ package dev.arbor.llama;
  * The recoverable outcomes of {@link LlamaContext#decode(Batch)}; every other failure throws
  * {@link LlamaException}.
  */
+@dev.arbor.annotation.PublicApi
 public enum DecodeStatus {
     /** The batch was decoded; its logits rows can be read until the next decode. */
     OK,

@@ -8,6 +8,7 @@ package dev.arbor.llama;
  * half precision (logprobs move by a few 1e-3 with the batch company). Measured trade-offs for
  * the bundled build are in docs/benchmarks.md.
  */
+@dev.arbor.annotation.PublicApi
 public enum FlashAttention {
     /** llama.cpp decides: on where the backend supports it. */
     AUTO(-1),

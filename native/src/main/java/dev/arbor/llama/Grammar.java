@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
  * far is a complete sentence of the grammar ({@link #isComplete()}). Not thread-safe: one owner, one
  * thread. {@link #close()} frees the native state and is idempotent.
  */
+@dev.arbor.annotation.PublicApi
 public final class Grammar implements AutoCloseable {
     /** The rule a grammar starts from unless told otherwise. */
     public static final String DEFAULT_ROOT = "root";

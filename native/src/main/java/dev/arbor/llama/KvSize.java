@@ -10,6 +10,7 @@ package dev.arbor.llama;
  * {@code n-ctx} cells when it is created, whatever it then uses; the weights come on top, once per
  * model per TaskManager. For recurrent states and window caches see {@link MemorySizing}.
  */
+@dev.arbor.annotation.Internal
 public final class KvSize {
     private KvSize() {}
 

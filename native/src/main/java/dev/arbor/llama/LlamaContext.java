@@ -15,6 +15,7 @@ import java.util.BitSet;
  * vocab, logits of an entry that did not ask for them. The model cannot be closed while this
  * context is open.
  */
+@dev.arbor.annotation.PublicApi
 public final class LlamaContext implements AutoCloseable {
     private final LlamaModel model;
     private final ContextParams params;
@@ -343,11 +344,13 @@ public final class LlamaContext implements AutoCloseable {
     }
 
     /** Cells one sequence can hold: {@link #nCtx()} with a unified KV buffer, its stream's size otherwise. */
+    @Deprecated(forRemoval = true) // nothing calls it (issue 19.5): it goes once the per-step work here has landed
     public int nCtxSeq() {
         return nCtxSeq;
     }
 
     /** Threads the last decode used (below {@link ContextParams#threads()} while the cores are shared). */
+    @Deprecated(forRemoval = true) // nothing calls it (issue 19.5): it goes once the per-step work here has landed
     public int threadsInUse() {
         return threadsInUse;
     }

@@ -6,6 +6,7 @@ package dev.arbor.llama;
  * index out of range) is reported with {@link IllegalStateException} or
  * {@link IllegalArgumentException} instead.
  */
+@dev.arbor.annotation.PublicApi
 public class LlamaException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 

@@ -32,6 +32,7 @@ import org.slf4j.LoggerFactory;
  * message naming both. Every other class of this package calls {@link #load()} before its first
  * native call, so users never need to.
  */
+@dev.arbor.annotation.PublicApi
 public final class LlamaLibrary {
     /** Folder holding {@code libarbor_jni.so} and the llama.cpp libraries to use instead of the jar's. */
     public static final String NATIVE_DIR_PROPERTY = "arbor.native.dir";

@@ -19,6 +19,7 @@ import java.util.concurrent.locks.ReentrantReadWriteLock;
  * the model, and is idempotent; tokenization and context creation after it throw
  * {@link IllegalStateException}, while the metadata getters keep answering.
  */
+@dev.arbor.annotation.PublicApi
 public final class LlamaModel implements AutoCloseable {
     private final Path path;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();

@@ -22,6 +22,7 @@ import java.util.Optional;
  * @param cpuVariant the CPU backend library ggml chose (e.g. {@code libggml-cpu-haswell.so}), if known
  * @param gpuProblem why a GPU backend in the library's folder did not load, if one did not
  */
+@dev.arbor.annotation.PublicApi
 public record LlamaRuntime(String llamaVersion, String ggmlVersion, String commit, String libraryPath,
         List<String> backends, List<Device> devices, Optional<String> cpuVariant, Optional<String> gpuProblem) {
 

@@ -1,6 +1,7 @@
 package dev.arbor.llama;
 
 /** How llama.cpp reads a model's weights ({@code enum llama_load_mode}). */
+@dev.arbor.annotation.PublicApi
 public enum LoadMode {
     /** llama.cpp picks what suits the devices. */
     AUTO(-1),

@@ -1,6 +1,7 @@
 package dev.arbor.llama;
 
 /** The kinds of memory of past tokens llama.cpp keeps for a model; see {@link ModelMemory}. */
+@dev.arbor.annotation.PublicApi
 public enum MemoryKind {
     /** Attention cells per position, all kept. */
     DENSE,

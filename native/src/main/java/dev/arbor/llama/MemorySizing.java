@@ -17,6 +17,7 @@ package dev.arbor.llama;
  *
  * <p>A checkpoint holds a sequence's recurrent state and its window cells ({@link #checkpointBytes}).
  */
+@dev.arbor.annotation.Internal
 public record MemorySizing(ModelMemory memory, long bytesPerCell, long windowBytesPerCell, long stateBytes) {
     /**
      * Bytes llama.cpp 0.5.0's state format adds per cell besides its keys and values (position,

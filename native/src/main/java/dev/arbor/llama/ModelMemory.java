@@ -28,6 +28,7 @@ import java.util.Optional;
  * @param slidingWindow the attention window in positions; 0 without one
  * @param experts experts per mixture-of-experts layer; 0 for a dense feed-forward (no bearing on memory)
  */
+@dev.arbor.annotation.PublicApi
 public record ModelMemory(String architecture, MemoryKind kind, int slidingWindow, int experts) {
     /** Architectures whose memory is none of the kinds above, with what it is instead. */
     private static final Map<String, String> UNSUPPORTED = Map.of(

@@ -7,6 +7,7 @@ package dev.arbor.llama;
  *     {@code cuda} build of arbor-native, else llama.cpp keeps every layer on the CPU
  * @param loadMode how the weights are read (memory-mapped by default)
  */
+@dev.arbor.annotation.PublicApi
 public record ModelParams(int nGpuLayers, LoadMode loadMode) {
     public ModelParams {
         if (nGpuLayers < 0) {

@@ -7,6 +7,7 @@ package dev.arbor.llama;
  * threads outnumber the cores it actually gets (other processes, or other contexts of this JVM,
  * are busy) slows down many times over rather than in proportion. {@link #ADAPTIVE} avoids that.
  */
+@dev.arbor.annotation.PublicApi
 public enum ThreadPolicy {
     /** Always {@link ContextParams#threads()} threads. */
     FIXED,

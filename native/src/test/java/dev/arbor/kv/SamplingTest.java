@@ -50,6 +50,16 @@ class SamplingTest {
     }
 
     @Test
+    void aBranchTellsItsSamplerParamsWhichAForkKeepsAndForkAtReplaces() {
+        SamplerParams params = SamplerParams.builder().temperature(0.7f).topK(5).seed(3).build();
+        Branch branch = Branch.create(kv.store, prompt, params);
+        assertThat(branch.samplerParams()).isEqualTo(params);
+        assertThat(branch.fork().samplerParams()).isEqualTo(params);
+        assertThat(branch.forkAt(prompt.length, SamplerParams.greedy()).samplerParams())
+                .isEqualTo(SamplerParams.greedy());
+    }
+
+    @Test
     void greedyIsTheArgmax() {
         Branch branch = Branch.create(kv.store, prompt, SamplerParams.greedy());
         for (int step = 0; step < 5; step++) {

@@ -113,4 +113,21 @@ class TenancyTest {
         assertThatThrownBy(() -> tenancy.release(0)).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(() -> tenancy.evict(9)).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void leasedCountsTheLeasedIdsAndIsLeasedNamesThem() {
+        assertThat(tenancy.leased()).isZero();
+        tenancy.acquire();
+        tenancy.acquire();
+        tenancy.release(0);
+        assertThat(tenancy.leased()).isEqualTo(1);
+        assertThat(tenancy.leased() + tenancy.available()).isEqualTo(tenancy.capacity());
+        assertThat(tenancy.isLeased(1)).isTrue();
+        assertThat(tenancy.isLeased(0)).isFalse();
+        assertThat(tenancy.isLeased(-1)).as("outside the ids: never leased, never a throw").isFalse();
+        assertThat(tenancy.isLeased(tenancy.capacity())).isFalse();
+        tenancy.evictAll();
+        assertThat(tenancy.leased()).isZero();
+        assertThat(tenancy.isLeased(1)).isFalse();
+    }
 }

@@ -1,5 +1,7 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
+import dev.arbor.annotation.PublicApi;
 import dev.arbor.grammar.GbnfOptions;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.ContextParams;
@@ -27,6 +29,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * option key, instead of failing every record later. Options not set take their documented
  * defaults. Serializable: it travels inside the operator to the TaskManagers.
  */
+@PublicApi
 public final class ArborConfig implements Serializable {
     private static final long serialVersionUID = 1L;
 
@@ -136,6 +139,7 @@ public final class ArborConfig implements Serializable {
     }
 
     /** The registry key of the process reward model (loaded like the model). */
+    @Internal
     public ModelRegistry.Key prmModelKey() {
         return new ModelRegistry.Key(java.nio.file.Path.of(prmModelPath()), modelParams());
     }

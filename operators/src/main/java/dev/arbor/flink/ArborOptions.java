@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.PublicApi;
 import dev.arbor.kv.BranchStore;
 import dev.arbor.grammar.GbnfOptions;
 import dev.arbor.llama.ContextParams;
@@ -20,6 +21,7 @@ import org.apache.flink.configuration.MemorySize;
  * context, the prefix cache and routing by prefix, the default search and sampler (each overridable per record), and the async operator's
  * timeout and capacity. Read them with {@link ArborConfig#from(org.apache.flink.configuration.ReadableConfig)}.
  */
+@PublicApi
 public final class ArborOptions {
     private ArborOptions() {}
 

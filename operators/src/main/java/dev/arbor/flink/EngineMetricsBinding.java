@@ -1,6 +1,8 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.SearchResult;
+import dev.arbor.llama.LlamaContext;
 import dev.arbor.search.EngineMetrics;
 import dev.arbor.search.ErrorCode;
 import java.util.Arrays;
@@ -14,14 +16,17 @@ import org.apache.flink.metrics.ThreadSafeSimpleCounter;
 import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
 
 /**
- * Exports one subtask's {@link EngineMetrics} and the outcome of its records as Flink metrics, in
- * the group {@value #GROUP} of the operator's metric group.
+ * Exports one subtask's {@link EngineMetrics}, the time its context spends inside llama.cpp's
+ * {@code llama_decode}, the use of its shared model ({@link ModelRegistry}) and the outcome of its
+ * records as Flink metrics, in the group {@value #GROUP} of the operator's metric group.
  *
  * <p>Gauges read the engine's live figures when a reporter asks; meters turn its token counters
- * into rates; the step-latency histogram is fed by the engine thread. The outcome counters count
+ * into rates; the step-latency and llama_decode histograms are fed by the engine thread (which alone
+ * may touch the context: a reporter reads what it sampled). The outcome counters count
  * the results the operator emits, by their error code ({@link #count}), so they add up to the
  * records answered. All metrics are safe to update from any thread.
  */
+@Internal
 public final class EngineMetricsBinding {
     /** The metric group, under the operator's, that holds every Arbor metric. */
     public static final String GROUP = "arbor";
@@ -51,6 +56,12 @@ public final class EngineMetricsBinding {
     public static final String CHECKPOINT_BYTES = "checkpointBytes";
     public static final String CHECKPOINT_RESTORES = "checkpointRestores";
     public static final String REPLAYED_TOKENS = "replayedTokens";
+    public static final String LLAMA_DECODE_LATENCY = "llamaDecodeMicros";
+    public static final String LLAMA_DECODE_CALLS = "llamaDecodeCalls";
+    public static final String MODEL_LOADS = "modelLoads";
+    public static final String MODEL_LOAD_FAILURES = "modelLoadFailures";
+    public static final String MODEL_USERS = "modelUsers";
+    public static final String MODEL_PEAK_USERS = "modelPeakUsers";
 
     /** The codes of bad input; a code from a newer engine is not among them: counted as failed, never lost. */
     private static final Set<String> BAD_INPUT_CODES = Arrays.stream(ErrorCode.values()).filter(ErrorCode::isBadInput)
@@ -58,12 +69,14 @@ public final class EngineMetricsBinding {
 
     private static final int HISTOGRAM_WINDOW = 1024;
 
+    private final MetricGroup group;
     private final Counter completed;
     private final Counter rejected;
     private final Counter failed;
     private final Counter timedOut;
 
-    private EngineMetricsBinding(MetricGroup group, EngineMetrics engine) {
+    private EngineMetricsBinding(MetricGroup group, EngineMetrics engine, LlamaContext context) {
+        this.group = group;
         group.meter(GENERATED_TOKENS_PER_SECOND, new MeterView((Gauge<Long>) engine::generatedTokens));
         group.meter(PROMPT_TOKENS_PER_SECOND, new MeterView((Gauge<Long>) engine::promptTokens));
         group.gauge(LIVE_BRANCHES, (Gauge<Integer>) engine::liveBranches);
@@ -90,12 +103,63 @@ public final class EngineMetricsBinding {
         timedOut = group.counter(REQUESTS_TIMED_OUT, new ThreadSafeSimpleCounter());
         DescriptiveStatisticsHistogram stepLatency = group.histogram(DECODE_STEP_LATENCY,
                 new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
-        engine.onStep(nanos -> stepLatency.update(nanos / 1_000));
+        DescriptiveStatisticsHistogram decodeLatency = group.histogram(LLAMA_DECODE_LATENCY,
+                new DescriptiveStatisticsHistogram(HISTOGRAM_WINDOW));
+        DecodeClock decodes = new DecodeClock(context);
+        group.gauge(LLAMA_DECODE_CALLS, (Gauge<Long>) decodes::calls);
+        engine.onStep(nanos -> {
+            stepLatency.update(nanos / 1_000);
+            decodeLatency.update(decodes.sinceLastStepNanos() / 1_000);
+        });
     }
 
-    /** Registers the metrics of {@code engine} in {@code operatorGroup}/{@value #GROUP}. */
-    public static EngineMetricsBinding bind(MetricGroup operatorGroup, EngineMetrics engine) {
-        return new EngineMetricsBinding(operatorGroup.addGroup(GROUP), engine);
+    /**
+     * Registers the metrics of {@code engine}, which runs on {@code context}, in {@code
+     * operatorGroup}/{@value #GROUP}.
+     */
+    public static EngineMetricsBinding bind(MetricGroup operatorGroup, EngineMetrics engine, LlamaContext context) {
+        return new EngineMetricsBinding(operatorGroup.addGroup(GROUP), engine, context);
+    }
+
+    /**
+     * Adds the gauges of the model this subtask runs, as {@code registry} shares it among the slots of
+     * this JVM: how often it was loaded (once while its users share it), how often loading it failed,
+     * and how many hold it now and at most.
+     */
+    public EngineMetricsBinding withModel(ModelRegistry registry, ModelRegistry.Key model) {
+        group.gauge(MODEL_LOADS, (Gauge<Integer>) () -> registry.loads(model));
+        group.gauge(MODEL_LOAD_FAILURES, (Gauge<Integer>) () -> registry.failedLoads(model));
+        group.gauge(MODEL_USERS, (Gauge<Integer>) () -> registry.users(model));
+        group.gauge(MODEL_PEAK_USERS, (Gauge<Integer>) () -> registry.peakUsers(model));
+        return this;
+    }
+
+    /**
+     * The time a context spends inside {@code llama_decode}, read after each step on the engine
+     * thread (the one thread that may use the context, which a reporter may ask after it closed).
+     */
+    private static final class DecodeClock {
+        private final LlamaContext context;
+        /** Engine thread only. */
+        private long lastNanos;
+        private volatile long calls;
+
+        DecodeClock(LlamaContext context) {
+            this.context = context;
+        }
+
+        /** Nanoseconds inside llama_decode since the last call (the step's prefill and decode). */
+        long sinceLastStepNanos() {
+            long now = context.decodeNanos();
+            long since = now - lastNanos;
+            lastNanos = now;
+            calls = context.decodeCalls();
+            return since;
+        }
+
+        long calls() {
+            return calls;
+        }
     }
 
     private static boolean isBadInput(String code) {

@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.PublicApi;
 import org.apache.flink.runtime.throwable.ThrowableAnnotation;
 import org.apache.flink.runtime.throwable.ThrowableType;
 
@@ -10,6 +11,7 @@ import org.apache.flink.runtime.throwable.ThrowableType;
  * once, at once, instead of after every restart attempt; the {@code arbor} command then exits
  * with its configuration error code.
  */
+@PublicApi
 @ThrowableAnnotation(ThrowableType.NonRecoverableError)
 public final class ModelLoadException extends RuntimeException {
     private static final long serialVersionUID = 1L;

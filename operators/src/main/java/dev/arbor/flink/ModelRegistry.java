@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.llama.LlamaModel;
 import dev.arbor.llama.ModelParams;
 import java.nio.file.Path;
@@ -19,7 +20,12 @@ import java.util.Objects;
  *
  * <p>"Per JVM" means per class loader that loaded this class: with Arbor in Flink's {@code lib/}
  * that is the TaskManager; inside a job jar it is each job's user-code class loader.
+ *
+ * <p>It counts, per model, its loads, failed loads and the most users it had at once: each slot
+ * reports them for its model as metrics ({@link EngineMetricsBinding#withModel}), which tell whether
+ * the slots of a TaskManager share one copy and whether a model failed to load there.
  */
+@Internal
 public final class ModelRegistry {
     private static final ModelRegistry SHARED = new ModelRegistry();
 
@@ -107,7 +113,7 @@ public final class ModelRegistry {
         return entries.containsKey(key);
     }
 
-    /** How many times the model was loaded by this registry, ever. */
+    /** How many times the model was loaded by this registry, ever (1 while its users share one copy). */
     public synchronized int loads(Key key) {
         return loads.getOrDefault(key, 0);
     }

@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
 import java.util.List;
 
 /**
@@ -11,6 +12,7 @@ import java.util.List;
  * <p>Each method returns the value, or throws {@link IllegalArgumentException} with a message for
  * the user that names the field and what it must be (never a silently rounded or wrapped value).
  */
+@Internal
 public interface OverrideReader {
     /** An integer that fits 32 bits. */
     int int32();

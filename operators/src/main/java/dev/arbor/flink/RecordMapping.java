@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.Candidate;
 import dev.arbor.flink.records.FinishReason;
 import dev.arbor.flink.records.PromptRequest;
@@ -31,6 +32,7 @@ import java.util.Map;
  * that cannot become a request yields {@link Rejected} with the error its result must carry.
  * Thread-safe (immutable after construction).
  */
+@Internal
 public final class RecordMapping {
     private static final RunStats NO_STATS = new RunStats(0, 0, 0, 0, 0, 0, 0, 0);
 

@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.kv.SamplerParams;
 import dev.arbor.search.SearchRequest;
@@ -26,6 +27,7 @@ import org.apache.flink.configuration.ConfigOptions;
  *
  * @param <T> the value's type, the same in the option, the SQL option and the record
  */
+@Internal
 public final class RequestParameter<T> {
     private final String name;
     private final OptionType<T> type;

@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.RequestParameter.OptionType;
 import dev.arbor.flink.RequestParameter.Target;
 import dev.arbor.flink.records.PromptRequest;
@@ -28,6 +29,7 @@ import java.util.stream.Collectors;
  * the JSON Schema are not rows: they are the request's subject rather than settings, and are read by
  * {@link RecordMapping} and {@code Constraints}.
  */
+@Internal
 public final class RequestParameters {
     private RequestParameters() {}
 

@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
 import org.apache.flink.metrics.MetricGroup;
 
 /**
@@ -13,6 +14,7 @@ import org.apache.flink.metrics.MetricGroup;
  * must be dropped by the caller: the async operator's checkpoint still holds those records and
  * re-issues them on restore. {@link #close()} is idempotent.
  */
+@Internal
 public final class SlotHolder implements AutoCloseable {
     private final SlotRuntime runtime;
     private volatile boolean closing;

@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.llama.ContextParams;
@@ -30,6 +31,7 @@ import org.slf4j.LoggerFactory;
  * model). {@link #submit} never throws and its future never completes exceptionally: every
  * record gets a result record, an error result for bad input or a failure.
  */
+@Internal
 public final class SlotRuntime implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SlotRuntime.class);
 
@@ -97,7 +99,8 @@ public final class SlotRuntime implements AutoCloseable {
                 builder.processRewardModel(config.processRewardModel(prmContext));
             }
             SearchEngine engine = builder.build();
-            EngineMetricsBinding metrics = EngineMetricsBinding.bind(metricGroup, engine.metrics());
+            EngineMetricsBinding metrics = EngineMetricsBinding.bind(metricGroup, engine.metrics(), context)
+                    .withModel(registry, lease.key());
             return new SlotRuntime(lease, context, engine, new RecordMapping(config, lease.model()), metrics,
                     prmLease, prmContext);
         } catch (RuntimeException | Error e) {

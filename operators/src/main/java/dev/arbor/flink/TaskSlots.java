@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
 import org.apache.flink.api.common.TaskInfo;
 import org.apache.flink.api.common.functions.RuntimeContext;
 import org.apache.flink.configuration.TaskManagerOptions;
@@ -19,6 +20,7 @@ import org.apache.flink.streaming.api.operators.StreamingRuntimeContext;
  * (its one TaskManager has a slot per subtask), at worst too few threads on a cluster, where
  * {@code arbor.context.threads} should then be set.
  */
+@Internal
 public final class TaskSlots {
     private TaskSlots() {}
 

@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.PublicApi;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import org.apache.flink.util.OutputTag;
  * <p>One builder may be applied several times; give each application its own {@link #uid} when
  * the job must restore from savepoints across code changes.
  */
+@PublicApi
 public final class TreeSearch {
     /** Tag of the side output carrying results with an error. */
     public static final OutputTag<SearchResult> REJECTED =

@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.PublicApi;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
 import java.time.Duration;
@@ -28,6 +29,7 @@ import org.apache.flink.streaming.api.functions.async.RichAsyncFunction;
  * results (see {@link dev.arbor.search.ErrorCode}). Serializable: only the configuration travels;
  * the runtime is transient and created in {@link #open}. Build it with {@link TreeSearch}.
  */
+@PublicApi
 public class TreeSearchFunction extends RichAsyncFunction<PromptRequest, SearchResult> {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,6 @@
 package dev.arbor.flink;
 
+import dev.arbor.annotation.Internal;
 import java.util.Collection;
 import java.util.List;
 import java.util.TreeSet;
@@ -13,6 +14,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * {@code arbor.search.widht} must fail with the key named and the valid keys listed, instead of
  * running with no effect. Stateless.
  */
+@Internal
 public final class UnknownKeys {
     private UnknownKeys() {}
 

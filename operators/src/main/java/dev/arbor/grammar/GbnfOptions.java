@@ -1,5 +1,7 @@
 package dev.arbor.grammar;
 
+import dev.arbor.annotation.PublicApi;
+
 /**
  * Optional caps on what a schema leaves unbounded. JSON Schema lets a string, an array, the extra
  * properties of a map or the digits of a number grow without limit; a model sampling under such a
@@ -21,6 +23,7 @@ package dev.arbor.grammar;
  * <p>Each is {@code null} for "no cap" or a positive count no larger than
  * {@value Expr#MAX_REPETITION}.
  */
+@PublicApi
 public record GbnfOptions(Integer maxStringLength, Integer maxItems, Integer maxDigits) {
     /** The largest cap (llama.cpp's repetition bound). */
     public static final int MAX_BOUND = Expr.MAX_REPETITION;

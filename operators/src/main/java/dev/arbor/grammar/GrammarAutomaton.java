@@ -9,6 +9,7 @@ import static dev.arbor.grammar.GbnfReader.CHAR_RNG_UPPER;
 import static dev.arbor.grammar.GbnfReader.END;
 import static dev.arbor.grammar.GbnfReader.RULE_REF;
 
+import dev.arbor.annotation.Internal;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,6 +30,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code <text>}) or without any finite sentence is refused by {@link #compile} with the reason.
  * Immutable after construction and thread-safe (the shortest strings are memoized concurrently).
  */
+@Internal
 public final class GrammarAutomaton {
     /** A length at or above this means "no finite completion". */
     public static final int INFINITE = Integer.MAX_VALUE / 4;

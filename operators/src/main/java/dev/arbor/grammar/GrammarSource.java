@@ -1,5 +1,6 @@
 package dev.arbor.grammar;
 
+import dev.arbor.annotation.PublicApi;
 import java.util.Objects;
 
 /**
@@ -11,6 +12,7 @@ import java.util.Objects;
  * <p>Invariants: the text is non-blank and the root is a GBNF rule name ({@code [a-zA-Z0-9-]+}).
  * Grammars from {@link SchemaToGbnf} always use the root {@value #DEFAULT_ROOT} and define it.
  */
+@PublicApi
 public record GrammarSource(String text, String root) {
     /** The rule name llama.cpp starts from when none is given, and the one this package emits. */
     public static final String DEFAULT_ROOT = "root";

@@ -2,6 +2,7 @@ package dev.arbor.grammar;
 
 import static dev.arbor.grammar.GbnfReader.RULE_REF;
 
+import dev.arbor.annotation.Internal;
 import java.util.ArrayDeque;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -19,6 +20,7 @@ import java.util.Set;
  * {@value #MAX_STACKS} (an ambiguous grammar), is <em>lost</em>: it knows nothing any more
  * ({@link #isLost()}), and neither do its successors.
  */
+@Internal
 public final class GrammarState {
     /** Beyond this many parse stacks the state gives up rather than slow the search down. */
     static final int MAX_STACKS = 1024;

@@ -1,5 +1,6 @@
 package dev.arbor.grammar;
 
+import dev.arbor.annotation.Internal;
 import java.util.Optional;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Optional;
  * @param text the shortest such text, when it is plain text of at most {@value #MAX_TEXT} characters
  * @param why when nothing is accepted: what stands in the way, in words
  */
+@Internal
 public record GrammarWitness(boolean readable, boolean accepts, Optional<String> text, String why) {
     /** Witness texts longer than this are not built (the grammar is still known to accept something). */
     public static final int MAX_TEXT = 4096;

@@ -1,5 +1,7 @@
 package dev.arbor.grammar;
 
+import dev.arbor.annotation.PublicApi;
+
 /**
  * A JSON Schema that cannot be turned into a grammar. The two kinds are
  * {@link UnsupportedSchemaException} (valid JSON Schema that uses something the converter does not
@@ -7,6 +9,7 @@ package dev.arbor.grammar;
  * name where in the schema the problem is, as a JSON pointer ({@code "#"} is the root), so a
  * rejected record can say exactly what to change.
  */
+@PublicApi
 public abstract class InvalidSchemaException extends IllegalArgumentException {
     private static final long serialVersionUID = 1L;
 

@@ -3,6 +3,7 @@ package dev.arbor.grammar;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.arbor.annotation.PublicApi;
 import java.util.Objects;
 
 /**
@@ -23,6 +24,7 @@ import java.util.Objects;
  * {@code exclusiveMinimum}, {@code exclusiveMaximum} (whole-number bounds for numbers), and
  * annotations, which are ignored.
  */
+@PublicApi
 public final class SchemaToGbnf {
     private static final ObjectMapper MAPPER = new ObjectMapper();
 

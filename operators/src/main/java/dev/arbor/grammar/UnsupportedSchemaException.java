@@ -1,5 +1,7 @@
 package dev.arbor.grammar;
 
+import dev.arbor.annotation.PublicApi;
+
 /**
  * A valid JSON Schema keyword (or keyword value) that the converter does not turn into a grammar,
  * because doing so exactly is not implemented: {@code pattern}, {@code multipleOf},
@@ -7,6 +9,7 @@ package dev.arbor.grammar;
  * deliberate: a grammar that ignored the keyword would let the model produce output that fails the
  * schema. The message names the keyword and its location.
  */
+@PublicApi
 public final class UnsupportedSchemaException extends InvalidSchemaException {
     private static final long serialVersionUID = 1L;
 

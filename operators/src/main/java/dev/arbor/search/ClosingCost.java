@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * tokenizer runs only when the bytes left to write come close to the tokens left; its spellings are
  * cached by text. One per (model, grammar text, root), shared ({@link #of}); thread-safe.
  */
+@dev.arbor.annotation.Internal
 public final class ClosingCost {
     private static final int CACHED_GRAMMARS = 64;
     private static final int CACHED_SPELLINGS = 4096;

@@ -13,6 +13,7 @@ import java.util.Arrays;
  * @param grammarComplete under a grammar: whether the tokens form a complete sentence of it (false
  *     for one cut short by {@code maxNewTokens}: never pass it off as valid); null without a grammar
  */
+@dev.arbor.annotation.PublicApi
 public record Completion(String text, int[] tokens, float[] tokenLogprobs, StopReason finishReason,
         Boolean grammarComplete) {
     /** A completion of an unconstrained search. */

@@ -7,6 +7,7 @@ import java.util.function.LongConsumer;
  * Live figures of one {@link SearchEngine}, written by its thread and readable from any thread
  * (counters are atomic, gauges volatile): what the Flink operator exports as metrics.
  */
+@dev.arbor.annotation.PublicApi
 public final class EngineMetrics {
     final AtomicLong submitted = new AtomicLong();
     final AtomicLong completed = new AtomicLong();

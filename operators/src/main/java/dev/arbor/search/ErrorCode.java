@@ -1,6 +1,7 @@
 package dev.arbor.search;
 
 /** Why a request produced no completion. Carried as a string in records, so new codes never break readers. */
+@dev.arbor.annotation.PublicApi
 public enum ErrorCode {
     /** No prompt, an empty one, or one made only of whitespace. */
     EMPTY_PROMPT,

@@ -13,6 +13,7 @@ package dev.arbor.search;
  * @param verifierLeases sequences of the slot's process reward model it holds at once (0 without one)
  * @param verifierCells cells of the process reward model's context it holds at once
  */
+@dev.arbor.annotation.PublicApi
 public record Footprint(int leases, long cells, int verifierLeases, long verifierCells) {
     /** A footprint on the policy model's context alone. */
     public Footprint(int leases, long cells) {

@@ -7,6 +7,7 @@ package dev.arbor.search;
  *
  * @param perplexity {@code exp(-sumLogprob / tokens)}
  */
+@dev.arbor.annotation.PublicApi
 public record LikelihoodResult(String id, int[] tokens, float[] tokenLogprobs, double sumLogprob, double perplexity,
         SearchFailure error) {
 

@@ -15,6 +15,7 @@ import java.util.List;
  * @param reference the request's reference answer, when it has one (e.g. an eval item's), for
  *     scorers that check against it; null otherwise
  */
+@dev.arbor.annotation.PublicApi
 public record PartialSolution(String prompt, List<String> steps, Completion completion, boolean finished,
         String reference) {
     public PartialSolution {

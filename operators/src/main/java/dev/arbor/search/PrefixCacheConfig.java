@@ -13,6 +13,7 @@ package dev.arbor.search;
  *     hybrid), a prompt's prefill keeps a checkpoint every this many tokens, besides those at the
  *     points where prompts are known to part and just before the prompt's end; 0: only those
  */
+@dev.arbor.annotation.PublicApi
 public record PrefixCacheConfig(boolean enabled, int maxCells, int minPrefixTokens, int checkpointInterval) {
     /** What {@link #defaults()} starts from: shorter prefixes save too little prefill to be worth a lease. */
     public static final int DEFAULT_MIN_PREFIX_TOKENS = 16;

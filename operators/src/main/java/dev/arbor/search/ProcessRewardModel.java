@@ -22,6 +22,7 @@ import dev.arbor.llama.LlamaModel;
  *     P(good) / (P(good) + P(bad)); null: P(good) over the whole vocabulary
  * @param promptSuffix text put after the problem, before the first step (e.g. a newline)
  */
+@dev.arbor.annotation.PublicApi
 public record ProcessRewardModel(LlamaContext context, String stepTag, String good, String bad,
         String promptSuffix) {
     public static final String DEFAULT_STEP_TAG = " ки";

@@ -14,6 +14,7 @@ import java.util.List;
  * sampler); rules that depend on the context (sequences, cells, the vocabulary, a grammar's syntax)
  * stay with the validator, which knows the model. Stateless.
  */
+@dev.arbor.annotation.Internal
 public final class RequestChecks {
     private RequestChecks() {}
 

@@ -12,6 +12,7 @@ package dev.arbor.search;
  * @param queuedMs time between submission and admission
  * @param runMs time between admission and completion
  */
+@dev.arbor.annotation.PublicApi
 public record RunStats(int promptTokens, int cachedPromptTokens, int generatedTokens, int decodeSteps,
         int peakLeases, int peakKvCells, long queuedMs, long runMs) {
 

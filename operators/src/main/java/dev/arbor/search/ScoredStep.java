@@ -12,4 +12,5 @@ package dev.arbor.search;
  * @param kept whether the search kept it for the next round (or as a finished solution)
  * @param finished whether it ended its solution
  */
+@dev.arbor.annotation.PublicApi
 public record ScoredStep(int id, int parent, int round, String text, double score, boolean kept, boolean finished) {}

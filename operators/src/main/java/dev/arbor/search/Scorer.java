@@ -8,6 +8,7 @@ package dev.arbor.search;
  * deterministic and should be quick: they run on the engine thread. One that throws fails only the
  * request it was scoring.
  */
+@dev.arbor.annotation.PublicApi
 @FunctionalInterface
 public interface Scorer {
     double score(Completion completion);

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param scorerCalls partial or complete solutions scored
  * @param tokensScored tokens a model verifier decoded to score them (a PRM's or a judge's)
  */
+@dev.arbor.annotation.PublicApi
 public record SearchDetails(List<ScoredStep> tree, Map<String, Integer> tally, int steps, int expansions,
         int scorerCalls, long tokensScored) {
     public static final SearchDetails NONE = new SearchDetails(List.of(), Map.of(), 0, 0, 0, 0);

@@ -33,6 +33,7 @@ import java.util.function.Consumer;
  * <p>Results complete their futures on the engine thread; callbacks must not block. The engine
  * uses but does not close the context: close the engine first, then the context.
  */
+@dev.arbor.annotation.PublicApi
 public final class SearchEngine implements AutoCloseable {
     private static final AtomicInteger THREADS = new AtomicInteger();
 

@@ -9,6 +9,7 @@ import java.util.List;
  * <p>Invariant: exactly one of {@code winner} and {@code error} is non-null; {@code candidates}
  * is empty unless the request asked for them and it succeeded.
  */
+@dev.arbor.annotation.PublicApi
 public record SearchOutcome(String id, RankedCompletion winner, List<RankedCompletion> candidates, RunStats stats,
         SearchFailure error, SearchDetails details) {
 

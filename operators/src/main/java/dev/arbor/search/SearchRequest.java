@@ -40,6 +40,7 @@ import java.util.List;
  *     last in the text) is a sample's final answer; null: the last non-blank line
  * @param reference a reference answer a scorer may check against (e.g. an eval item's), or null
  */
+@dev.arbor.annotation.PublicApi
 public record SearchRequest(String id, String promptText, int[] promptTokens, SearchStrategy strategy, int width,
         int maxNewTokens, List<String> stop, boolean stopAtEndOfGeneration, SamplerParams sampler, long seed,
         double lengthPenalty, Scorer scorer, boolean returnCandidates, Duration timeout, String grammar,

@@ -14,6 +14,7 @@ import java.util.stream.Collectors;
  * parsers, admission and the docs take everything else from here. Names are matched ignoring case,
  * with {@code -} read as {@code _}.
  */
+@dev.arbor.annotation.PublicApi
 public final class SearchStrategy {
     /** Makes the task that runs one request under this strategy. */
     interface TaskFactory {

@@ -14,6 +14,7 @@ package dev.arbor.search;
  *     keeps {@code width / expansions} beams; dvts runs {@code width / expansions} subtrees); 0: the
  *     default, {@value #DEFAULT_EXPANSIONS} or the width when it is smaller
  */
+@dev.arbor.annotation.PublicApi
 public record StepSpec(String delimiter, int maxStepTokens, int maxSteps, int expansions) {
     /** A blank line ends a step by default, as in most step-level reasoning data. */
     public static final String DEFAULT_DELIMITER = "\n\n";

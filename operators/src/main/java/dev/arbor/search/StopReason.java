@@ -1,6 +1,7 @@
 package dev.arbor.search;
 
 /** Why a completion ended. */
+@dev.arbor.annotation.PublicApi
 public enum StopReason {
     /** The model produced an end-of-generation token (when stopping at it is on). */
     EOG,

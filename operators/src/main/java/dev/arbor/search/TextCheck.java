@@ -8,6 +8,7 @@ import java.util.Locale;
  * escape {@code "\uD800"}); UTF-8 encoders silently turn one into {@code '?'}, so text must be
  * checked before it is serialized or tokenized. Stateless.
  */
+@dev.arbor.annotation.Internal
 public final class TextCheck {
     private TextCheck() {}
 

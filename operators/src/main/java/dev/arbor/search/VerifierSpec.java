@@ -24,6 +24,7 @@ import java.util.Locale;
  * @param yes the judge's "yes" answer (its first token is read)
  * @param no the judge's "no" answer (its first token is read)
  */
+@dev.arbor.annotation.PublicApi
 public record VerifierSpec(Kind kind, Aggregation aggregation, String question, String yes, String no) {
     /** What scores solutions. */
     public enum Kind {

@@ -1,6 +1,7 @@
 package dev.arbor.jobs.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.jobs.io.IoProblems;
@@ -44,10 +45,15 @@ import org.snakeyaml.engine.v2.nodes.Tag;
  * against the working directory. Anything else is a {@link ConfigException} naming the key and where
  * it was set.
  */
+@Internal
 public final class ConfigLoader {
     /** Section of Flink's own keys, passed through. */
     public static final String FLINK_SECTION = "flink";
-    private static final String PREFIX = "arbor.";
+    /**
+     * The prefix of every Arbor option key ({@code arbor.search.width}), of the operator's options and
+     * the jobs' alike: job files and {@code --set} leave it out, and a key without it is Flink's own.
+     */
+    public static final String OPTION_PREFIX = "arbor.";
     private static final Pattern URI_SCHEME = Pattern.compile("^[a-zA-Z][a-zA-Z0-9+.-]*:/.*");
 
     private final Map<String, ConfigOption<?>> options = new LinkedHashMap<>();
@@ -116,20 +122,26 @@ public final class ConfigLoader {
                 KNOWN_KEYS.contains(match.group()) ? userKey(match.group()) : match.group()));
     }
 
-    private static final Pattern FULL_KEY = Pattern.compile("\\barbor\\.[a-z0-9-]+(\\.[a-z0-9-]+)+");
+    private static final Pattern FULL_KEY = Pattern.compile("\\b" + Pattern.quote(OPTION_PREFIX)
+            + "[a-z0-9-]+(\\.[a-z0-9-]+)+");
     private static final java.util.Set<String> KNOWN_KEYS = Stream.concat(ArborOptions.all().stream(),
             JobOptions.all().stream()).map(ConfigOption::key).collect(Collectors.toSet());
 
+    /** Whether {@code fullKey} names an Arbor option (or a misspelling of one) rather than a Flink key. */
+    public static boolean isArborKey(String fullKey) {
+        return fullKey.startsWith(OPTION_PREFIX);
+    }
+
     /** The user-facing name of a key: {@code search.width} for {@code arbor.search.width}. */
     public static String userKey(String fullKey) {
-        return fullKey.startsWith(PREFIX) ? fullKey.substring(PREFIX.length()) : fullKey;
+        return isArborKey(fullKey) ? fullKey.substring(OPTION_PREFIX.length()) : fullKey;
     }
 
     private String fullKey(String userKey, String origin) {
         if (userKey.startsWith(FLINK_SECTION + ".")) {
             return userKey.substring(FLINK_SECTION.length() + 1);
         }
-        String full = userKey.startsWith(PREFIX) ? userKey : PREFIX + userKey;
+        String full = isArborKey(userKey) ? userKey : OPTION_PREFIX + userKey;
         if (!options.containsKey(full)) {
             throw new ConfigException("unknown key '" + userKey(full) + "' (" + origin + ")" + suggestion(full));
         }
@@ -180,7 +192,7 @@ public final class ConfigLoader {
         for (NodeTuple tuple : mapping.getValue()) {
             String section = scalarKey(file, tuple.getKeyNode());
             boolean flink = section.equals(FLINK_SECTION);
-            flatten(file, base, flink ? "" : PREFIX + section, tuple.getValueNode(), flink, config);
+            flatten(file, base, flink ? "" : OPTION_PREFIX + section, tuple.getValueNode(), flink, config);
         }
     }
 

@@ -57,7 +57,7 @@ final class FlinkKeys {
         for (Map.Entry<String, String> entry : config.toMap().entrySet()) {
             ConfigOption<?> option = KNOWN.get(entry.getKey());
             if (option == null) {
-                if (!entry.getKey().startsWith("arbor.")) {
+                if (!ConfigLoader.isArborKey(entry.getKey())) {
                     refuseMisspelling(entry.getKey(), originOf);
                 }
                 continue;

@@ -1,8 +1,10 @@
 package dev.arbor.jobs.config;
 
+import dev.arbor.annotation.PublicApi;
+import dev.arbor.flink.ArborOptions;
 import dev.arbor.jobs.io.OutputFormat;
-import dev.arbor.llama.gguf.SyntheticArchitecture;
 import dev.arbor.jobs.io.RecordFormat;
+import dev.arbor.llama.gguf.SyntheticArchitecture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,11 +12,12 @@ import org.apache.flink.configuration.ConfigOption;
 import org.apache.flink.configuration.ConfigOptions;
 
 /**
- * The settings of Arbor's jobs that are not the operator's ({@link dev.arbor.flink.ArborOptions}):
+ * The settings of Arbor's jobs that are not the operator's ({@link ArborOptions}):
  * where records come from and go to, how the job runs, and how evaluation scores. In YAML files they
  * are the sections {@code input:}, {@code output:}, {@code job:} and {@code eval:}; as keys they are
  * {@code arbor.<section>.<name>}, like the operator's options.
  */
+@PublicApi
 public final class JobOptions {
     private JobOptions() {}
 
@@ -125,6 +128,7 @@ public final class JobOptions {
 
     /** Options whose values are file paths: relative ones in a YAML file resolve against its directory. */
     public static List<String> pathKeys() {
-        return List.of("arbor.model.path", "arbor.prm.model", INPUT_PATH.key(), OUTPUT_PATH.key(), JAR.key());
+        return List.of(ArborOptions.MODEL_PATH.key(), ArborOptions.PRM_MODEL.key(), INPUT_PATH.key(), OUTPUT_PATH.key(),
+                JAR.key());
     }
 }

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.config;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.grammar.GbnfOptions;
@@ -37,6 +38,7 @@ import org.slf4j.LoggerFactory;
  * Checks that need llama.cpp are skipped, with a log line, where this client cannot load it or the
  * model (a model on the cluster's file system): the job then finds them as before. Stateless.
  */
+@Internal
 public final class JobWideChecks {
     private static final Logger LOG = LoggerFactory.getLogger(JobWideChecks.class);
 

@@ -1,6 +1,6 @@
 package dev.arbor.jobs.config;
 
-import dev.arbor.jobs.kafka.KafkaSettings;
+import dev.arbor.annotation.PublicApi;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -10,9 +10,11 @@ import org.apache.flink.configuration.ConfigOptions;
 /**
  * The settings of Kafka in and out ({@code arbor.kafka.<name>}; the section {@code kafka:} of a job's
  * YAML file): where the broker is, which topics, how the input is read, and how outputs are
- * committed. Jobs read them through {@link KafkaSettings}, which checks them. Setting
- * {@link #BOOTSTRAP} is what turns Kafka on.
+ * committed. Jobs read them through {@code dev.arbor.jobs.kafka.KafkaSettings}, which checks them
+ * (the Kafka package reads this one, never the other way). Setting {@link #BOOTSTRAP} is what turns
+ * Kafka on.
  */
+@PublicApi
 public final class KafkaOptions {
     private KafkaOptions() {}
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.config;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.llama.gguf.SyntheticModel;
 import dev.arbor.llama.gguf.SyntheticModels;
@@ -16,6 +17,7 @@ import org.apache.flink.configuration.Configuration;
  * @param path the GGUF file
  * @param synthetic whether it is the synthetic model (its text is random)
  */
+@Internal
 public record ModelChoice(String path, boolean synthetic) {
     /** Seed of the default synthetic model (the one `arbor demo` uses too). */
     public static final long SYNTHETIC_SEED = 42;

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.config;
 
+import dev.arbor.annotation.PublicApi;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 
 /**
@@ -7,6 +8,7 @@ import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsIni
  * savepoint always continues at the offsets in it (offsets live in Flink's state; what the source
  * commits to the consumer group is only for monitoring).
  */
+@PublicApi
 public enum StartingOffsets {
     /** Where the consumer group stopped, per partition; partitions it never read from the beginning. */
     COMMITTED,

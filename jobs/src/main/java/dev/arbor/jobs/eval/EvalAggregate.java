@@ -1,5 +1,7 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.Internal;
+import dev.arbor.annotation.PublicApi;
 import java.time.Instant;
 
 /**
@@ -7,6 +9,7 @@ import java.time.Instant;
  * output (a Flink POJO, written as JSON with these field names). Rates and means are over the items
  * of this window; counts let windows be summed.
  */
+@PublicApi
 public class EvalAggregate {
     /** Window bounds, ISO-8601 instants (end exclusive). */
     public String windowStart;
@@ -36,6 +39,7 @@ public class EvalAggregate {
     public EvalAggregate() {}
 
     /** The aggregate of {@code totals} over the whole window [start, end) (epoch milliseconds). */
+    @Internal
     public static EvalAggregate of(EvalTotals totals, long start, long end) {
         return of(totals, start, end, end);
     }
@@ -44,6 +48,7 @@ public class EvalAggregate {
      * The aggregate of {@code totals} over the window [start, end), emitted at {@code now}: before
      * the end when the job stopped, and then rates are over [start, now).
      */
+    @Internal
     public static EvalAggregate of(EvalTotals totals, long start, long end, long now) {
         EvalAggregate aggregate = new EvalAggregate();
         aggregate.windowStart = Instant.ofEpochMilli(start).toString();

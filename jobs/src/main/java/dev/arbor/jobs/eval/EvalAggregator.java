@@ -1,5 +1,6 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.Internal;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.streaming.api.functions.windowing.ProcessAllWindowFunction;
 import org.apache.flink.streaming.api.windowing.windows.TimeWindow;
@@ -12,6 +13,7 @@ import org.slf4j.LoggerFactory;
  * {@link EvalTotals} incrementally (no per-item state), {@link Emit} stamps the window and logs
  * the aggregate as it is emitted.
  */
+@Internal
 public final class EvalAggregator {
     private static final Logger LOG = LoggerFactory.getLogger(EvalAggregator.class);
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.TreeSearch;
 import dev.arbor.flink.records.PromptRequest;
@@ -12,6 +13,7 @@ import dev.arbor.jobs.io.InputRecord;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputLayout;
 import dev.arbor.jobs.io.OutputLock;
+import dev.arbor.jobs.io.RejectedRecord;
 import dev.arbor.jobs.io.Sinks;
 import dev.arbor.jobs.io.Sources;
 import dev.arbor.jobs.kafka.KafkaSettings;
@@ -56,6 +58,7 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTime
  *                  \ invalid, search errors -> rejected/
  * </pre>
  */
+@Internal
 public final class EvalJob {
     public static final String SCORES = "scores";
     public static final String AGGREGATES = "aggregates";
@@ -165,7 +168,7 @@ public final class EvalJob {
                 .sinkTo(Sinks.jsonLines(out.resolve(AGGREGATES), "aggregates", JsonLines.encoder()))
                 .name("Write aggregates").uid("aggregates");
         requests.getSideOutput(RequestAdmission.REJECTED).union(results.getSideOutput(ResultRouter.REJECTED))
-                .sinkTo(Sinks.jsonLines(out.resolve(REJECTED), "rejected", JsonLines.encoder()))
+                .sinkTo(Sinks.jsonLines(out.resolve(REJECTED), "rejected", JsonLines.encoder(RejectedRecord::fileRow)))
                 .name("Write rejected records").uid("rejected");
     }
 

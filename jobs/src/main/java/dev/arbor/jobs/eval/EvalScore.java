@@ -1,5 +1,6 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.PublicApi;
 import java.util.Map;
 import java.util.Objects;
 
@@ -7,6 +8,7 @@ import java.util.Objects;
  * The scores of one evaluation item: one line of the scores output. A Flink POJO, written as JSON
  * with these field names.
  */
+@PublicApi
 public class EvalScore {
     public String id;
     public String prompt;

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.PublicApi;
 import dev.arbor.flink.records.Candidate;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.jobs.config.JobOptions.Metric;
@@ -15,6 +16,7 @@ import java.util.regex.Pattern;
  * else {@code eval.regex}), and the reference log-likelihood / perplexity computed by the operator.
  * Pure and serializable; the reference and regex travel in the result's metadata ({@link RecordTags}).
  */
+@PublicApi
 public final class EvalScorer implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -28,6 +29,7 @@ import org.apache.flink.core.fs.Path;
  * <p>Invariant: after {@link #keepOnly}, only the restore point a run resumes from is left of the
  * earlier ones; the run then adds its own.
  */
+@Internal
 public final class EvalState {
     /** The state directory's name under the output directory (hidden: never read as output). */
     public static final String DIRECTORY = ".arbor-state";

@@ -1,10 +1,13 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.Internal;
+
 /**
  * Running sums over evaluation scores: the accumulator of the windowed aggregates (a Flink POJO).
  * Sums, not means, so that windows merge exactly and the aggregates can be checked against the
  * per-item scores.
  */
+@Internal
 public class EvalTotals {
     public long count;
     public long correct;

@@ -1,20 +1,21 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.PublicApi;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.TreeSearch;
 import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.jobs.config.ConfigException;
-import dev.arbor.jobs.kafka.ItemAdmission;
 import dev.arbor.jobs.kafka.JsonRecordSerializer;
 import dev.arbor.jobs.kafka.KafkaEncodings;
 import dev.arbor.jobs.kafka.KafkaItemSource;
-import dev.arbor.jobs.kafka.KafkaMessage;
 import dev.arbor.jobs.kafka.KafkaPreflight;
 import dev.arbor.jobs.kafka.KafkaSettings;
 import dev.arbor.jobs.kafka.KafkaSinks;
-import dev.arbor.jobs.kafka.SearchErrorRouter;
+import dev.arbor.jobs.io.InputRecord;
 import dev.arbor.jobs.records.PromptLineParser;
+import dev.arbor.jobs.records.RequestAdmission;
+import dev.arbor.jobs.records.ResultRouter;
 import java.time.Duration;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -32,13 +33,14 @@ import org.apache.flink.streaming.api.windowing.assigners.TumblingProcessingTime
  * scored is a dead letter that names its message.
  *
  * <pre>
- * input topic -> ItemAdmission -> TreeSearch -> SearchErrorRouter -> KafkaScoreFunction -> scores topic
- *                                                                          \ window -> aggregates topic (+ log)
+ * input topic -> RequestAdmission -> TreeSearch -> ResultRouter -> KafkaScoreFunction -> scores topic
+ *                                                                         \ window -> aggregates topic (+ log)
  *                  \ bad messages, search errors -> dead-letter topic
  * </pre>
  *
  * Operator uids are fixed, so a job resumes from a savepoint of an earlier run of this recipe.
  */
+@PublicApi
 public final class KafkaEvalPipeline {
     private KafkaEvalPipeline() {}
 
@@ -66,13 +68,13 @@ public final class KafkaEvalPipeline {
     /** {@link #build} for a caller that has checked the settings and the environment already ({@code arbor eval}). */
     static void addChecked(StreamExecutionEnvironment env, KafkaSettings kafka, ArborConfig arbor, EvalScorer scorer,
             Duration window) {
-        DataStream<KafkaMessage> messages = env.fromSource(KafkaItemSource.create(kafka),
+        DataStream<InputRecord> messages = env.fromSource(KafkaItemSource.create(kafka),
                 WatermarkStrategy.noWatermarks(), "Kafka items").uid("kafka-items");
         SingleOutputStreamOperator<PromptRequest> requests = messages
-                .process(new ItemAdmission(PromptLineParser.Mode.EVAL, kafka.maxMessageBytes()))
+                .process(new RequestAdmission(PromptLineParser.Mode.EVAL))
                 .returns(new AvroTypeInfo<>(PromptRequest.class)).name("Parse items").uid("parse-items");
         TreeSearch.Results searched = TreeSearch.with(arbor).uid("tree-search").apply(requests);
-        SingleOutputStreamOperator<SearchResult> results = searched.all().process(new SearchErrorRouter())
+        SingleOutputStreamOperator<SearchResult> results = searched.all().process(ResultRouter.keepingOrigin())
                 .returns(new AvroTypeInfo<>(SearchResult.class)).name("Route results").uid("route-results");
         SingleOutputStreamOperator<ScoredItem> scored = results.map(new KafkaScoreFunction(scorer))
                 .name("Score items").uid("score-items");
@@ -87,7 +89,7 @@ public final class KafkaEvalPipeline {
                 .sinkTo(KafkaSinks.exactlyOnce(kafka, "aggregates", new JsonRecordSerializer<>(kafka.aggregatesTopic(),
                         kafka.deadLetterTopic(), EvalKafkaEncodings.aggregates()))).name("Kafka aggregates")
                 .uid("kafka-aggregates");
-        requests.getSideOutput(ItemAdmission.DEAD_LETTERS).union(results.getSideOutput(SearchErrorRouter.DEAD_LETTERS))
+        requests.getSideOutput(RequestAdmission.REJECTED).union(results.getSideOutput(ResultRouter.REJECTED))
                 .sinkTo(KafkaSinks.exactlyOnce(kafka, "dead-letters", new JsonRecordSerializer<>(
                         kafka.deadLetterTopic(), null, KafkaEncodings.deadLetters())))
                 .name("Kafka dead letters").uid("kafka-dead-letters");

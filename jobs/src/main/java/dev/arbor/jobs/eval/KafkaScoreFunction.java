@@ -1,12 +1,14 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.SearchResult;
-import dev.arbor.jobs.kafka.SourceRef;
+import dev.arbor.jobs.records.RecordTags;
 
 /**
- * Scores each result as the file job does ({@link CountingScoreFunction}) and keeps the message it came
- * from beside the score.
+ * Scores each result as the file job does ({@link CountingScoreFunction}) and keeps where it came from
+ * (the message) beside the score.
  */
+@Internal
 public final class KafkaScoreFunction extends CountingScoreFunction<ScoredItem> {
     private static final long serialVersionUID = 1L;
 
@@ -16,6 +18,6 @@ public final class KafkaScoreFunction extends CountingScoreFunction<ScoredItem> 
 
     @Override
     public ScoredItem map(SearchResult result) {
-        return ScoredItem.of(scoreAndCount(result), SourceRef.from(result.getMetadata()));
+        return ScoredItem.of(scoreAndCount(result), RecordTags.origin(result.getMetadata()));
     }
 }

@@ -1,8 +1,10 @@
 package dev.arbor.jobs.eval;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.SearchResult;
 
 /** Scores each result ({@link EvalScorer}), counting them: the file job's scores. */
+@Internal
 public final class ScoreFunction extends CountingScoreFunction<EvalScore> {
     private static final long serialVersionUID = 1L;
 

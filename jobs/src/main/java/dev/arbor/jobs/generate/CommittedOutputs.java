@@ -5,7 +5,7 @@ import dev.arbor.flink.records.SearchResult;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputFormat;
 import dev.arbor.jobs.io.OutputLayout;
-import dev.arbor.jobs.records.RejectedRecord;
+import dev.arbor.jobs.io.RejectedRecord;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.generate;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.flink.TreeSearch;
@@ -15,12 +16,12 @@ import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputFormat;
 import dev.arbor.jobs.io.OutputLock;
 import dev.arbor.jobs.io.OutputLayout;
+import dev.arbor.jobs.io.RejectedRecord;
 import dev.arbor.jobs.io.Sinks;
 import dev.arbor.jobs.io.Sources;
 import dev.arbor.jobs.kafka.KafkaResultSink;
 import dev.arbor.jobs.kafka.KafkaSettings;
 import dev.arbor.jobs.records.PromptLineParser;
-import dev.arbor.jobs.records.RejectedRecord;
 import dev.arbor.jobs.records.RequestAdmission;
 import dev.arbor.jobs.records.ResultRouter;
 import dev.arbor.jobs.run.Environments;
@@ -55,6 +56,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * <p>Under {@code flink run} the job jar's entry point ({@link dev.arbor.cli.JobJar}) runs it with
  * the same arguments as {@code arbor generate}.
  */
+@Internal
 public final class GenerateJob {
     /** Entries of the output directory. */
     public static final String AVRO = "avro";
@@ -164,7 +166,7 @@ public final class GenerateJob {
                     .name("Write preference pairs").uid("pairs-sink");
         }
         requests.getSideOutput(RequestAdmission.REJECTED).union(results.getSideOutput(ResultRouter.REJECTED))
-                .sinkTo(Sinks.jsonLines(out.resolve(REJECTED), REJECTED, JsonLines.encoder()))
+                .sinkTo(Sinks.jsonLines(out.resolve(REJECTED), REJECTED, JsonLines.encoder(RejectedRecord::fileRow)))
                 .name("Write rejected records").uid("rejected");
     }
 

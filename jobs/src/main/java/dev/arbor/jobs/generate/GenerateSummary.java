@@ -1,10 +1,11 @@
 package dev.arbor.jobs.generate;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.io.InputFiles;
 import dev.arbor.jobs.io.JsonLines;
 import dev.arbor.jobs.io.OutputFormat;
-import dev.arbor.jobs.records.RejectedRecord;
+import dev.arbor.jobs.io.RejectedRecord;
 import dev.arbor.jobs.run.Counters;
 import dev.arbor.jobs.run.ProgressReporter;
 import java.io.IOException;
@@ -30,6 +31,7 @@ import org.apache.flink.core.fs.Path;
  * @param damaged stretches of input files that could not be read (their records are lost)
  * @param rejectedByCode rejections per code; {@code firstReasons} the first reason of each code
  */
+@Internal
 public record GenerateSummary(GenerateJob.Plan plan, long recordsIn, long results, long invalid, long searchErrors,
         long damaged, long generatedTokens, long promptTokens, long cachedPromptTokens, long pairs, Duration wall,
         long duplicateIds, Map<String, Long> rejectedByCode, Map<String, String> firstReasons) {

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.generate;
 
+import dev.arbor.annotation.Internal;
 import java.util.Map;
 import java.util.Objects;
 
@@ -10,6 +11,7 @@ import java.util.Objects;
  * same partial solution ({@link #prefix}: the steps before them) and got different scores; the
  * higher-scored is {@link #chosen}.
  */
+@Internal
 public class PreferencePair {
     /** A pair of whole completions. */
     public static final String COMPLETION = "completion";

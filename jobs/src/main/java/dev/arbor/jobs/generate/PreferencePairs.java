@@ -1,5 +1,6 @@
 package dev.arbor.jobs.generate;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.Candidate;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.flink.records.StepNode;
@@ -25,6 +26,7 @@ import org.apache.flink.util.Collector;
  * continue one partial solution (siblings), the best-scored is chosen against each lower-scored
  * one whose text differs, with the partial solution they share as the pair's prefix.
  */
+@Internal
 public final class PreferencePairs extends RichFlatMapFunction<SearchResult, PreferencePair> {
     private static final long serialVersionUID = 1L;
     private transient LongCounter pairs;

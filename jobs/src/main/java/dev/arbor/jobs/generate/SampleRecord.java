@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.jobs.io.AvroJson;
 import dev.arbor.jobs.io.InputFiles;
@@ -31,6 +32,7 @@ import org.apache.flink.core.fs.Path;
  * @param source the file (and line) it was read from
  * @param json the record as indented JSON
  */
+@Internal
 public record SampleRecord(String source, String json) {
 
     /** The first record of the JSONL results, else of the Avro results; empty when there is none. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.arbor.annotation.Internal;
 import java.nio.ByteBuffer;
 import java.util.Base64;
 import java.util.Collection;
@@ -18,6 +19,7 @@ import org.apache.avro.generic.IndexedRecord;
  * {"type": value} wrapper), an enum its symbol, bytes base64. Fields appear in schema order, so a
  * field added to the schema appears in the JSONL output with no code change.
  */
+@Internal
 public final class AvroJson {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.PromptRequest;
 import java.io.Closeable;
 import java.io.EOFException;
@@ -27,6 +28,7 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * (Avro has no record count); one cut anywhere else is. Used by the job's reader and by the client's
  * count alike, so both see the same items.
  */
+@Internal
 public final class AvroRequestFile implements Closeable {
     /** What one read gives: a record, or a stretch of the file that holds none that can be read. */
     public sealed interface Item permits Record, Damaged {}

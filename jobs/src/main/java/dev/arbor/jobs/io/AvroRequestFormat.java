@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -13,6 +14,7 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * and reading goes on after it. Not splittable: after a restore Flink re-reads the file from its start
  * and skips the records already emitted (see {@link JsonLineFormat}).
  */
+@Internal
 public final class AvroRequestFormat implements StreamFormat<InputRecord> {
     private static final long serialVersionUID = 1L;
     private final String file;
@@ -35,8 +37,9 @@ public final class AvroRequestFormat implements StreamFormat<InputRecord> {
                     return null;
                 }
                 number++;
-                return item instanceof AvroRequestFile.Record record ? InputRecord.ofAvro(file, number, record.request())
-                        : InputRecord.lost(file, number, ((AvroRequestFile.Damaged) item).describe());
+                Origin origin = Origin.file(file, number);
+                return item instanceof AvroRequestFile.Record record ? InputRecord.ofAvro(origin, record.request())
+                        : InputRecord.lost(origin, ((AvroRequestFile.Damaged) item).describe());
             }
 
             @Override

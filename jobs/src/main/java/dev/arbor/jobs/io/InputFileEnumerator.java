@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -39,6 +40,7 @@ import org.slf4j.LoggerFactory;
  * items in new files instead. The enumerator itself lives as long as the job's split enumerator and is
  * not checkpointed; after a restore it watches files anew, which delays them by one settle time at most.
  */
+@Internal
 public final class InputFileEnumerator implements FileEnumerator {
     private static final Logger LOG = LoggerFactory.getLogger(InputFileEnumerator.class);
     /** The fragment's key, so that a reader of a split path can tell what the fragment is. */

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,7 @@ import org.apache.flink.core.fs.Path;
  * and only files with the format's extensions are read: {@code .jsonl .json .ndjson} for JSONL,
  * {@code .avro} for Avro.
  */
+@Internal
 public final class InputFiles {
     private InputFiles() {}
 

@@ -1,75 +1,108 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.PromptRequest;
+import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * One input record before it is parsed, from whatever source: where it came from ({@link #source}
- * and {@link #position} in it) and either the raw JSON text or the Avro record. A Flink POJO.
+ * One input record before it is parsed, from any source (a JSONL or Avro file, a Kafka topic, ...):
+ * where it came from ({@link #origin}) and either its text, its Avro record, or what the reader
+ * already knows makes it unusable. Readers never throw for what a record holds; the admission gate
+ * ({@code RequestAdmission}) turns every record into a request or a {@link RejectedRecord}. A Flink
+ * POJO.
  *
- * <p>Invariant: exactly one of {@link #text} and {@link #request} is set, unless {@link #lost}; {@link
- * #problem} is set when the bytes could not even be read as text (then the record is rejected with it).
- * A lost record stands for a stretch of the source that holds no readable record at all (a damaged or
- * cut-off file): it has neither text nor request, and {@link #problem} says which bytes and why.
+ * <p>Invariant: exactly one of {@link #text}, {@link #request} and {@link #code} decides what the
+ * record is, except that a record rejected by its reader may keep the text it could read (a line
+ * that is not valid UTF-8, as read with replacement characters) for its rejection. {@link #bytes}
+ * and {@link #size} are only set by readers of messages, which keep what a dead letter needs.
  */
+@Internal
 public class InputRecord {
-    /** Where the record came from: a file (a path for local files, a URI otherwise), a topic partition, ... */
-    public String source;
-    /** Where in {@link #source}: the 1-based line (JSONL) or record number (Avro) of a file, an offset, ... */
-    public long position;
-    /** The JSONL line, without its line terminator. */
+    /** Where the record came from. */
+    public Origin origin;
+    /** The record's text (a JSONL line without its terminator, a message): what the parser reads. */
     public String text;
-    /** Why the line cannot be used as text (e.g. invalid UTF-8); null when fine. */
-    public String problem;
     /** The Avro record. */
     public PromptRequest request;
-    /** Whether this stands for unreadable input (see above) rather than a record. */
-    public boolean lost;
+    /**
+     * Set by the reader when the record cannot become a request whatever it holds: the rejection's
+     * code ({@link RejectedRecord#INVALID}, {@link RejectedRecord#DAMAGED}, {@link RejectedRecord#EMPTY},
+     * {@link RejectedRecord#TOO_LARGE}, {@link RejectedRecord#NOT_UTF8}); null for a readable record.
+     */
+    public String code;
+    /** Why, when {@link #code} is set. */
+    public String problem;
+    /** The bytes of a record that is not text (or the first bytes of one too large), for its rejection. */
+    public byte[] bytes;
+    /** The record's length in bytes as it was sent, when a reader of messages knows it; -1 otherwise. */
+    public int size = -1;
 
     public InputRecord() {}
 
-    public static InputRecord ofText(String source, long position, String text, String problem) {
-        InputRecord record = new InputRecord();
-        record.source = source;
-        record.position = position;
+    /** A record as text; {@code problem} (e.g. invalid UTF-8) makes it an invalid record that keeps its text. */
+    public static InputRecord ofText(Origin origin, String text, String problem) {
+        InputRecord record = of(origin);
         record.text = text;
-        record.problem = problem;
+        if (problem != null) {
+            record.code = RejectedRecord.INVALID;
+            record.problem = problem;
+        }
         return record;
     }
 
-    public static InputRecord ofAvro(String source, long position, PromptRequest request) {
-        InputRecord record = new InputRecord();
-        record.source = source;
-        record.position = position;
+    public static InputRecord ofAvro(Origin origin, PromptRequest request) {
+        InputRecord record = of(origin);
         record.request = request;
         return record;
     }
 
-    /** A stretch of {@code source} that could not be read at all, at {@code position} in reading order. */
-    public static InputRecord lost(String source, long position, String problem) {
-        InputRecord record = new InputRecord();
-        record.source = source;
-        record.position = position;
+    /** A stretch of a file that holds no readable record at all (a damaged or cut-off file), at {@code origin}. */
+    public static InputRecord lost(Origin origin, String problem) {
+        return unreadable(origin, RejectedRecord.DAMAGED, problem, null, -1);
+    }
+
+    /**
+     * A record its reader cannot use, with the rejection's code and reason, and the bytes (or the
+     * first bytes) of it that its rejection keeps.
+     *
+     * @param size the record's length as sent, -1 when unknown
+     */
+    public static InputRecord unreadable(Origin origin, String code, String problem, byte[] bytes, int size) {
+        InputRecord record = of(origin);
+        record.code = Objects.requireNonNull(code, "code");
         record.problem = problem;
-        record.lost = true;
+        record.bytes = bytes;
+        record.size = size;
         return record;
+    }
+
+    private static InputRecord of(Origin origin) {
+        InputRecord record = new InputRecord();
+        record.origin = Objects.requireNonNull(origin, "origin");
+        return record;
+    }
+
+    /** Whether the reader already rejected this record ({@link #code}). */
+    public boolean isRejected() {
+        return code != null;
     }
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof InputRecord that && position == that.position && lost == that.lost
-                && Objects.equals(source, that.source)
-                && Objects.equals(text, that.text) && Objects.equals(problem, that.problem)
-                && Objects.equals(request, that.request);
+        return other instanceof InputRecord that && size == that.size && Objects.equals(origin, that.origin)
+                && Objects.equals(text, that.text) && Objects.equals(request, that.request)
+                && Objects.equals(code, that.code) && Objects.equals(problem, that.problem)
+                && Arrays.equals(bytes, that.bytes);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(source, position, text, problem, request, lost);
+        return Objects.hash(origin, text, request, code, problem, Arrays.hashCode(bytes), size);
     }
 
     @Override
     public String toString() {
-        return source + ":" + position;
+        return String.valueOf(origin);
     }
 }

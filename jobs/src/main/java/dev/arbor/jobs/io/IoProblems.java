@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;
@@ -13,6 +14,7 @@ import java.nio.file.NotDirectoryException;
  * path: Java's file exceptions carry only the path as their message, so "cannot read X: " + message
  * would name X twice and say nothing. Callers name the path themselves. Stateless.
  */
+@Internal
 public final class IoProblems {
     private IoProblems() {}
 

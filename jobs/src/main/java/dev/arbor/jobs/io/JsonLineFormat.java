@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.configuration.Configuration;
@@ -16,6 +17,7 @@ import org.apache.flink.core.fs.FSDataInputStream;
  * directory atomically) is read as far as it is there, and a cut-off last line is rejected like any
  * malformed line, instead of failing the job on every restart.
  */
+@Internal
 public final class JsonLineFormat implements StreamFormat<InputRecord> {
     private static final long serialVersionUID = 1L;
     private final String file;
@@ -32,7 +34,8 @@ public final class JsonLineFormat implements StreamFormat<InputRecord> {
             @Override
             public InputRecord read() throws IOException {
                 LineSplitter.Line line = lines.next();
-                return line == null ? null : InputRecord.ofText(file, line.number(), line.text(), line.problem());
+                return line == null ? null
+                        : InputRecord.ofText(Origin.file(file, line.number()), line.text(), line.problem());
             }
 
             @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.Serializable;
@@ -15,6 +16,7 @@ import org.apache.flink.api.common.serialization.Encoder;
  * after the object is an error, not silently dropped), and a FileSink {@link Encoder} that writes
  * one compact JSON object per line.
  */
+@Internal
 public final class JsonLines {
     /** Thread-safe once configured; shared by parsers and encoders. */
     public static final ObjectMapper MAPPER = JsonMapper.builder()

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +14,7 @@ import java.util.Arrays;
  * <p>Lines longer than {@link #MAX_LINE_BYTES} are still records (rejected later as too long), but
  * their bytes are not kept. Not thread-safe.
  */
+@Internal
 public final class LineSplitter {
     /** Longest line kept: 16 MiB. */
     public static final int MAX_LINE_BYTES = 16 << 20;

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import org.apache.flink.core.fs.Path;
  * files {@code <prefix>-<id>-<n><ext>} and their in-progress versions, the summary file, the
  * job's state directory) are deleted; anything else a user put there stays.
  */
+@Internal
 public final class OutputLayout {
     /** One thing a job writes under the output directory. */
     public record Entry(String name, Kind kind, Pattern ownFiles) {

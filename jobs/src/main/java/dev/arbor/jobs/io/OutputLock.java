@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
@@ -32,6 +33,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * holder. A file written on another host cannot be checked from here, so it blocks until its holder or
  * the user deletes it.
  */
+@Internal
 public final class OutputLock implements AutoCloseable {
     /** The lock file's name, hidden so that no job reads or deletes it as output. */
     public static final String FILE = ".arbor-lock";

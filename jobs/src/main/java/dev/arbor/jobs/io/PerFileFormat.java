@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import java.io.Serializable;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -14,6 +15,7 @@ import org.apache.flink.connector.file.src.reader.StreamFormat;
  * which file it came from (Flink's {@link StreamFormat} is never told the path). Reading, restoring
  * and decompression are Flink's own {@link StreamFormatAdapter}.
  */
+@Internal
 public final class PerFileFormat implements BulkFormat<InputRecord, FileSourceSplit> {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.SearchResult;
 import org.apache.flink.api.common.serialization.Encoder;
 import org.apache.flink.connector.file.sink.FileSink;
@@ -15,6 +16,7 @@ import org.apache.flink.streaming.api.functions.sink.filesystem.rollingpolicies.
  * checkpoint and at the end of a bounded job; until then they are hidden in-progress files
  * ({@code .<prefix>-...inprogress...}), which readers skip.
  */
+@Internal
 public final class Sinks {
     private Sinks() {}
 

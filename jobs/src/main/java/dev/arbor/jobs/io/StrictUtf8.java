@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -12,6 +13,7 @@ import java.nio.charset.StandardCharsets;
  * text (an input line, a Kafka message) changed on the way in would be searched and scored as
  * something its sender never wrote. Stateless (a decoder per call: decoders are not thread-safe).
  */
+@Internal
 public final class StrictUtf8 {
     private StrictUtf8() {}
 

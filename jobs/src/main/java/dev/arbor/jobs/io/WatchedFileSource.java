@@ -1,5 +1,6 @@
 package dev.arbor.jobs.io;
 
+import dev.arbor.annotation.Internal;
 import java.time.Duration;
 import org.apache.flink.connector.file.src.AbstractFileSource;
 import org.apache.flink.connector.file.src.ContinuousEnumerationSettings;
@@ -17,6 +18,7 @@ import org.apache.flink.core.io.SimpleVersionedSerializer;
  * checkpoint of the files read keeps a path's text only, which drops the content's name: a restored
  * job would then read every file again.
  */
+@Internal
 public final class WatchedFileSource extends AbstractFileSource<InputRecord, FileSourceSplit> {
     private static final long serialVersionUID = 1L;
 

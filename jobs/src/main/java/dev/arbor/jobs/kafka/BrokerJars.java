@@ -1,5 +1,6 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.annotation.Internal;
 import java.io.File;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -17,6 +18,7 @@ import java.util.stream.Stream;
  *
  * <p>Invariant: a {@code BrokerJars} names a folder that holds Kafka's server jar.
  */
+@Internal
 public final class BrokerJars {
     /** System property and environment variable naming the folder (default: next to Arbor's code). */
     public static final String PROPERTY = "arbor.kafka.broker.dir";

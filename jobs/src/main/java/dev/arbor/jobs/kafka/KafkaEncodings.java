@@ -1,7 +1,9 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.jobs.io.AvroJson;
+import dev.arbor.jobs.io.RejectedRecord;
 import dev.arbor.jobs.records.RecordTags;
 
 /**
@@ -10,12 +12,16 @@ import dev.arbor.jobs.records.RecordTags;
  * values are the JSON the file jobs write, line for line, so a reader of either reads the same
  * fields.
  */
+@Internal
 public final class KafkaEncodings {
     private KafkaEncodings() {}
 
-    /** A dead letter: key the item's id when it could be read, headers the message it names. */
-    public static JsonRecordSerializer.Encoding<DeadLetter> deadLetters() {
-        return new JsonRecordSerializer.Encoding<>(letter -> letter.id, DeadLetter::source, letter -> letter);
+    /**
+     * A rejection as a dead letter ({@link DeadLetters}): key the item's id when it could be read,
+     * headers the message it names.
+     */
+    public static JsonRecordSerializer.Encoding<RejectedRecord> deadLetters() {
+        return new JsonRecordSerializer.Encoding<>(DeadLetters::id, rejected -> rejected.origin, DeadLetters::of);
     }
 
     /**
@@ -23,8 +29,8 @@ public final class KafkaEncodings {
      * without Arbor's tags), headers its source when it came from Kafka.
      */
     public static JsonRecordSerializer.Encoding<SearchResult> results() {
-        return new JsonRecordSerializer.Encoding<>(SearchResult::getId, result -> SourceRef.from(result.getMetadata()),
-                KafkaEncodings::withoutTags);
+        return new JsonRecordSerializer.Encoding<>(SearchResult::getId,
+                result -> RecordTags.origin(result.getMetadata()), KafkaEncodings::withoutTags);
     }
 
     private static Object withoutTags(SearchResult result) {

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.config.ConfigException;
 import dev.arbor.jobs.config.KafkaOptions;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.apache.kafka.common.KafkaException;
  * out waiting for a node assignment"), which name neither the address nor the topic. Each problem is
  * a {@link ConfigException} (exit code 2) that names the address or topic and the key that set it.
  */
+@Internal
 public final class KafkaPreflight {
     private KafkaPreflight() {}
 

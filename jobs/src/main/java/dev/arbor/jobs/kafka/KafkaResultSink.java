@@ -1,5 +1,6 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.annotation.PublicApi;
 import dev.arbor.flink.records.SearchResult;
 import org.apache.flink.streaming.api.datastream.DataStream;
 
@@ -9,6 +10,7 @@ import org.apache.flink.streaming.api.datastream.DataStream;
  * large for Kafka becomes a dead letter instead. The job's checkpointing must be on: its
  * transactions are committed at checkpoints (a bounded job takes a last one when its input ends).
  */
+@PublicApi
 public final class KafkaResultSink {
     private KafkaResultSink() {}
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.annotation.PublicApi;
 import dev.arbor.jobs.config.ConfigException;
 import dev.arbor.jobs.config.ConfigLoader;
 import dev.arbor.jobs.config.KafkaOptions;
@@ -24,6 +25,7 @@ import org.apache.flink.configuration.ReadableConfig;
  * for eval, the input topic is none of the output topics (a job reading its own output would feed on
  * itself).
  */
+@PublicApi
 public record KafkaSettings(String bootstrap, String inputTopic, String outputTopic, String aggregatesTopic,
         String deadLetterTopic, String groupId, StartingOffsets startingOffsets, int maxMessageBytes,
         String transactionalIdPrefix, Duration transactionTimeout, Duration connectTimeout, Duration outageTimeout,

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.annotation.Internal;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
@@ -11,6 +12,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
  * ids are the job's prefix plus the sink's own name: two sinks (or two jobs) sharing ids would fence
  * each other.
  */
+@Internal
 public final class KafkaSinks {
     private KafkaSinks() {}
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.annotation.Internal;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Properties;
@@ -20,6 +21,7 @@ import org.slf4j.LoggerFactory;
  * <p>Invariants: at most one line per change of state; the watch never fails the job itself; it
  * stops with {@link #close()}. Thread-safe.
  */
+@Internal
 public final class KafkaWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaWatch.class);
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -37,6 +38,7 @@ import org.apache.kafka.common.Uuid;
  * on the same ports (clients keep their bootstrap address); {@link #close()} stops it and deletes a
  * data folder it created. If this JVM exits first, a shutdown hook ends the broker's process.
  */
+@Internal
 public final class LocalKafkaBroker implements AutoCloseable {
     /** The only address the broker listens on. */
     public static final String HOST = "127.0.0.1";

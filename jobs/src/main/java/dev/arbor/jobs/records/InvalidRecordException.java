@@ -1,6 +1,9 @@
 package dev.arbor.jobs.records;
 
+import dev.arbor.annotation.Internal;
+
 /** A record that cannot become a request: the reason goes to the rejected-records output. */
+@Internal
 public final class InvalidRecordException extends Exception {
     private static final long serialVersionUID = 1L;
     private final String id;

@@ -2,6 +2,7 @@ package dev.arbor.jobs.records;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.RequestParameter;
 import dev.arbor.flink.RequestParameters;
 import dev.arbor.flink.records.ChatMessage;
@@ -29,6 +30,7 @@ import java.util.regex.PatternSyntaxException;
  * {@code regex}; both are copied into the request's metadata ({@link RecordTags}) for the scorer.
  * Thread-safe and serializable (it has no state).
  */
+@Internal
 public final class PromptLineParser implements Serializable {
     private static final long serialVersionUID = 1L;
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.run;
 
+import dev.arbor.annotation.Internal;
 import java.util.Map;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.RuntimeContext;
@@ -13,6 +14,7 @@ import org.apache.flink.api.common.functions.RuntimeContext;
  * {@link #RESULTS} + {@link #SEARCH_REJECTED}, because every record read is counted once on the
  * way in and exactly once on one of the three ways out.
  */
+@Internal
 public final class Counters {
     /** Records read (non-blank JSONL lines, Avro records). */
     public static final String RECORDS_IN = "arbor.records-in";

@@ -1,8 +1,9 @@
 package dev.arbor.jobs.run;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.config.ConfigException;
+import dev.arbor.jobs.config.ConfigLoader;
 import dev.arbor.jobs.config.JobOptions;
-import dev.arbor.jobs.records.RecordTags;
 import java.io.File;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -25,6 +26,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * MiniCluster), else on an in-process MiniCluster. The job itself is built the same way in every
  * case.
  */
+@Internal
 public final class Environments {
     /** The shaded job jar's file name, next to the CLI's jar. */
     public static final String JOB_JAR = "arbor-jobs-flink.jar";
@@ -109,7 +111,7 @@ public final class Environments {
     private static Configuration flinkConfiguration(Configuration config) {
         Configuration flink = new Configuration();
         for (Map.Entry<String, String> entry : config.toMap().entrySet()) {
-            if (!entry.getKey().startsWith(RecordTags.PREFIX)) {
+            if (!ConfigLoader.isArborKey(entry.getKey())) {
                 flink.setString(entry.getKey(), entry.getValue()); // the flink: section, passed through
             }
         }

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.run;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.config.ConfigException;
 import dev.arbor.jobs.config.JobOptions;
 import dev.arbor.jobs.io.InputFiles;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * @param damage damaged stretches of the input files ({@link InputFiles.Count#damage}); the job
  *     rejects each, so the user is told before it runs
  */
+@Internal
 public record JobInput(Path path, RecordFormat format, long total, List<String> damage) {
     private static final Logger LOG = LoggerFactory.getLogger(JobInput.class);
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.run;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.config.ConfigException;
 import dev.arbor.jobs.io.OutputLock;
 import java.time.Duration;
@@ -25,6 +26,7 @@ import org.slf4j.LoggerFactory;
  * bounded job is cancelled, an unbounded one is stopped with a savepoint that a restart resumes
  * from (a cancel would leave its output files in progress and forget what it had read).
  */
+@Internal
 public final class JobRunner {
     private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 

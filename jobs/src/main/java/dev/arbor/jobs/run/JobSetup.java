@@ -1,5 +1,6 @@
 package dev.arbor.jobs.run;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.jobs.config.ConfigException;
 import dev.arbor.jobs.config.ConfigLoader;
@@ -20,6 +21,7 @@ import org.apache.flink.core.fs.Path;
  * model it runs, and the operator's configuration, each validated up front so that a bad setting is
  * a {@link ConfigException} naming it (exit code 2), never a failure inside a running job.
  */
+@Internal
 public final class JobSetup {
     private JobSetup() {}
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.run;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.EngineMetricsBinding;
 import java.util.Map;
 import java.util.Properties;
@@ -23,6 +24,7 @@ import org.apache.flink.metrics.reporter.MetricReporterFactory;
  *
  * <p>Totals of subtasks that ended are kept, so the total never goes down.
  */
+@Internal
 public final class LiveTokens implements MetricReporter {
     private static final Map<Meter, Boolean> LIVE = new ConcurrentHashMap<>();
     private static final AtomicLong ENDED = new AtomicLong();

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.run;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.jobs.io.OutputLock;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,6 +17,7 @@ import org.apache.flink.core.execution.SavepointFormatType;
  * complete only after that, so that whoever stopped the job can start the next one on the same
  * output at once. Everything else is the job's own client.
  */
+@Internal
 public final class LockedJobClient implements JobClient {
     private final JobClient job;
     /** Completes (normally) once the job has ended and the lock is released. */

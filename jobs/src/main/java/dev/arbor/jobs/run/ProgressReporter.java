@@ -1,5 +1,6 @@
 package dev.arbor.jobs.run;
 
+import dev.arbor.annotation.Internal;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Locale;
@@ -18,6 +19,7 @@ import java.util.function.LongSupplier;
  * generated when the job runs in this JVM ({@link LiveTokens}), else as records finish; the
  * evaluation's rate is over the time tokens were being generated, so it holds while it idles.
  */
+@Internal
 public final class ProgressReporter implements JobRunner.Listener {
     static final Duration PLAIN_EVERY = Duration.ofSeconds(10);
 

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.run;
 
+import dev.arbor.annotation.Internal;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -23,6 +24,7 @@ import org.slf4j.LoggerFactory;
  * (see {@link Environments}) or the one of {@code job.cluster}. Without one it does nothing and the
  * job ends at its next periodic checkpoint, as before.
  */
+@Internal
 public final class PromptEnd implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PromptEnd.class);
 

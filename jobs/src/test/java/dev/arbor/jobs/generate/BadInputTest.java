@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbor.jobs.JobFixtures;
 import dev.arbor.jobs.config.ConfigException;
-import dev.arbor.jobs.records.RejectedRecord;
+import dev.arbor.jobs.io.RejectedRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;

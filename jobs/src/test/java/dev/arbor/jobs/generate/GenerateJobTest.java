@@ -8,7 +8,7 @@ import dev.arbor.flink.records.PromptRequest;
 import dev.arbor.flink.records.SearchResult;
 import dev.arbor.flink.records.Strategy;
 import dev.arbor.jobs.JobFixtures;
-import dev.arbor.jobs.records.RejectedRecord;
+import dev.arbor.jobs.io.RejectedRecord;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;

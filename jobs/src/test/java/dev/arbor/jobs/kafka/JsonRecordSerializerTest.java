@@ -7,6 +7,8 @@ import dev.arbor.jobs.eval.EvalKafkaEncodings;
 import dev.arbor.jobs.eval.EvalScore;
 import dev.arbor.jobs.eval.ScoredItem;
 import dev.arbor.jobs.io.JsonLines;
+import dev.arbor.jobs.io.Origin;
+import dev.arbor.jobs.io.RejectedRecord;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -25,10 +27,10 @@ class JsonRecordSerializerTest {
         ProducerRecord<byte[], byte[]> record = serializer.serialize(item("q1", "Paris"), null, null);
         assertThat(record.topic()).isEqualTo("scores");
         assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo("q1");
-        assertThat(header(record, SourceRef.ID_HEADER)).isEqualTo("q1");
-        assertThat(header(record, SourceRef.TOPIC_HEADER)).isEqualTo("items");
-        assertThat(header(record, SourceRef.PARTITION_HEADER)).isEqualTo("3");
-        assertThat(header(record, SourceRef.OFFSET_HEADER)).isEqualTo("41");
+        assertThat(header(record, JsonRecordSerializer.ID_HEADER)).isEqualTo("q1");
+        assertThat(header(record, JsonRecordSerializer.TOPIC_HEADER)).isEqualTo("items");
+        assertThat(header(record, JsonRecordSerializer.PARTITION_HEADER)).isEqualTo("3");
+        assertThat(header(record, JsonRecordSerializer.OFFSET_HEADER)).isEqualTo("41");
         JsonNode value = JsonLines.MAPPER.readTree(record.value());
         assertThat(value.get("id").asText()).isEqualTo("q1");
         assertThat(value.get("generated").asText()).isEqualTo("Paris");
@@ -41,7 +43,7 @@ class JsonRecordSerializerTest {
         assertThat(record.topic()).isEqualTo("dead-letters");
         assertThat(record.value().length).isLessThan(JsonRecordSerializer.RECORD_LIMIT / 10);
         JsonNode letter = JsonLines.MAPPER.readTree(record.value());
-        assertThat(letter.get("code").asText()).isEqualTo(DeadLetter.OUTPUT_TOO_LARGE);
+        assertThat(letter.get("code").asText()).isEqualTo(RejectedRecord.OUTPUT_TOO_LARGE);
         assertThat(letter.get("id").asText()).isEqualTo("big");
         assertThat(letter.get("offset").asLong()).isEqualTo(41);
         assertThat(letter.get("reason").asText()).contains("for scores").contains("more than Kafka's limit");
@@ -49,14 +51,14 @@ class JsonRecordSerializerTest {
 
     @Test
     void aDeadLetterKeepsAtMostItsLimitOfTheMessage() {
-        KafkaMessage message = new KafkaMessage();
-        message.topic = "items";
-        message.value = new byte[DeadLetter.RAW_LIMIT * 2];
-        message.size = message.value.length;
-        DeadLetter letter = DeadLetter.ofMessage(message, DeadLetter.TOO_LARGE, "too large", null);
-        assertThat(letter.truncated).isTrue();
-        assertThat(letter.text).hasSize(DeadLetter.RAW_LIMIT); // zero bytes are UTF-8 text
-        assertThat(letter.size).isEqualTo(DeadLetter.RAW_LIMIT * 2);
+        RejectedRecord rejected = RejectedRecord.of(Origin.message("items", 0, 0), null, RejectedRecord.TOO_LARGE,
+                "too large", null);
+        rejected.bytes = new byte[DeadLetters.RAW_LIMIT * 2];
+        rejected.size = rejected.bytes.length;
+        JsonNode letter = DeadLetters.of(rejected);
+        assertThat(letter.get("truncated").asBoolean()).isTrue();
+        assertThat(letter.get("text").asText()).hasSize(DeadLetters.RAW_LIMIT); // zero bytes are UTF-8 text
+        assertThat(letter.get("size").asInt()).isEqualTo(DeadLetters.RAW_LIMIT * 2);
     }
 
     private static ScoredItem item(String id, String generated) {
@@ -64,7 +66,7 @@ class JsonRecordSerializerTest {
         score.id = id;
         score.generated = generated;
         score.metadata = Map.of();
-        return ScoredItem.of(score, SourceRef.of("items", 3, 41));
+        return ScoredItem.of(score, Origin.message("items", 3, 41));
     }
 
     private static String header(ProducerRecord<byte[], byte[]> record, String name) {

@@ -10,6 +10,8 @@ import dev.arbor.jobs.config.KafkaOptions;
 import dev.arbor.jobs.eval.EvalJob;
 import dev.arbor.jobs.eval.KafkaEvalPipeline;
 import dev.arbor.jobs.generate.GenerateJob;
+import dev.arbor.jobs.io.Origin;
+import dev.arbor.jobs.io.RejectedRecord;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -54,16 +56,16 @@ class KafkaBadInputTest {
     @Test
     void poisonMessagesBecomeDeadLettersAndTheGoodOnesAroundThemAreAllScored() throws Exception {
         List<Poison> poisons = List.of(
-                new Poison(text("hello, this is not JSON"), DeadLetter.INVALID, "malformed JSON", null),
-                new Poison(new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}, DeadLetter.NOT_UTF8,
+                new Poison(text("hello, this is not JSON"), RejectedRecord.INVALID, "malformed JSON", null),
+                new Poison(new byte[] {'{', (byte) 0xC3, (byte) 0x28, '}'}, RejectedRecord.NOT_UTF8,
                         "invalid UTF-8 at byte 1", null),
                 new Poison(text("{\"id\": \"huge\", \"prompt\": \"" + "x".repeat(10_000) + "\", \"reference\": \"y\"}"),
-                        DeadLetter.TOO_LARGE, "more than kafka.max-message-bytes (" + MAX_BYTES + ")", null),
-                new Poison(text("{\"id\": \"no-reference\", \"prompt\": \"x\"}"), DeadLetter.INVALID,
+                        RejectedRecord.TOO_LARGE, "more than kafka.max-message-bytes (" + MAX_BYTES + ")", null),
+                new Poison(text("{\"id\": \"no-reference\", \"prompt\": \"x\"}"), RejectedRecord.INVALID,
                         "missing field 'reference'", "no-reference"),
                 new Poison(text("{\"id\": \"colour\", \"prompt\": \"x\", \"reference\": \"y\", \"colour\": 1}"),
-                        DeadLetter.INVALID, "unknown field 'colour'", "colour"),
-                new Poison(null, DeadLetter.EMPTY, "no value", null),
+                        RejectedRecord.INVALID, "unknown field 'colour'", "colour"),
+                new Poison(null, RejectedRecord.EMPTY, "no value", null),
                 new Poison(text("{\"id\": \"top-p\", \"prompt\": \"x\", \"reference\": \"y\", \"topP\": 1.5}"),
                         "INVALID_PARAMS", "topP", "top-p"));
         List<byte[]> messages = new ArrayList<>();
@@ -71,7 +73,7 @@ class KafkaBadInputTest {
         poisons.forEach(poison -> messages.add(poison.value()));
         KafkaFixtures.items(10, 20).forEach(item -> messages.add(text(item)));
         KAFKA.topics().create(1, "poison-items", "poison-scores", "poison-aggregates", "poison-dead-letters");
-        List<SourceRef> places = KAFKA.topics().produce("poison-items", messages);
+        List<Origin> places = KAFKA.topics().produce("poison-items", messages);
 
         StreamExecutionEnvironment env = KafkaFixtures.env(1);
         KafkaEvalPipeline.build(env, KafkaFixtures.settings(KAFKA.bootstrap(), "poison-items", "poison",
@@ -90,8 +92,8 @@ class KafkaBadInputTest {
         assertThat(letters).hasSize(poisons.size());
         for (int i = 0; i < poisons.size(); i++) {
             Poison poison = poisons.get(i);
-            SourceRef place = places.get(10 + i);
-            JsonNode letter = letters.get(place.offset);
+            Origin place = places.get(10 + i);
+            JsonNode letter = letters.get(place.position);
             assertThat(letter).as(poison.code()).isNotNull();
             assertThat(letter.get("code").asText()).isEqualTo(poison.code());
             assertThat(letter.get("reason").asText()).contains(poison.reason());
@@ -99,15 +101,15 @@ class KafkaBadInputTest {
             assertThat(letter.get("partition").asInt()).isEqualTo(place.partition);
             assertThat(letter.get("id").isNull() ? null : letter.get("id").asText()).isEqualTo(poison.id());
         }
-        JsonNode notUtf8 = letters.get(places.get(11).offset);
+        JsonNode notUtf8 = letters.get(places.get(11).position);
         assertThat(Base64.getDecoder().decode(notUtf8.get("base64").asText())).isEqualTo(poisons.get(1).value());
-        JsonNode tooLarge = letters.get(places.get(12).offset);
+        JsonNode tooLarge = letters.get(places.get(12).position);
         assertThat(tooLarge.get("truncated").asBoolean()).isTrue();
         assertThat(tooLarge.get("size").asInt()).isEqualTo(poisons.get(2).value().length);
         assertThat(tooLarge.get("text").asText()).startsWith("{\"id\": \"huge\"");
-        assertThat(letters.get(places.get(13).offset).get("text").asText())
+        assertThat(letters.get(places.get(13).position).get("text").asText())
                 .isEqualTo(new String(poisons.get(3).value(), StandardCharsets.UTF_8));
-        JsonNode searchError = letters.get(places.get(16).offset);
+        JsonNode searchError = letters.get(places.get(16).position);
         assertThat(searchError.get("text").asText()).as("issue 22: a search error's letter carries its message")
                 .isEqualTo(new String(poisons.get(6).value(), StandardCharsets.UTF_8));
     }

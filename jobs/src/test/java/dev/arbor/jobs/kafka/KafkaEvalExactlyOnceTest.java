@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.arbor.jobs.eval.KafkaEvalPipeline;
+import dev.arbor.jobs.io.Origin;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -121,11 +122,11 @@ class KafkaEvalExactlyOnceTest {
         if (reference == null) {
             String input = "items-reference";
             KAFKA.topics().create(2, input, "reference-scores", "reference-aggregates", "reference-dead-letters");
-            List<SourceRef> places = KAFKA.topics().produceText(input, KafkaFixtures.items(0, ITEMS));
+            List<Origin> places = KAFKA.topics().produceText(input, KafkaFixtures.items(0, ITEMS));
             JobClient job = start(input, "reference");
             awaitAll("reference");
             stop(job);
-            Map<String, SourceRef> sources = new HashMap<>();
+            Map<String, Origin> sources = new HashMap<>();
             for (int i = 0; i < ITEMS; i++) {
                 sources.put("item-" + i, places.get(i));
             }
@@ -140,14 +141,14 @@ class KafkaEvalExactlyOnceTest {
 
     /** Each score's key and headers name its item and the very message it came from. */
     private static void assertHeadersName(List<ConsumerRecord<byte[], byte[]>> records,
-            Map<String, SourceRef> sources) {
+            Map<String, Origin> sources) {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             String id = KafkaFixtures.json(record).get("id").asText();
             assertThat(KafkaFixtures.key(record)).isEqualTo(id);
-            assertThat(KafkaFixtures.header(record, SourceRef.ID_HEADER)).isEqualTo(id);
-            SourceRef source = SourceRef.of(KafkaFixtures.header(record, SourceRef.TOPIC_HEADER),
-                    Integer.parseInt(KafkaFixtures.header(record, SourceRef.PARTITION_HEADER)),
-                    Long.parseLong(KafkaFixtures.header(record, SourceRef.OFFSET_HEADER)));
+            assertThat(KafkaFixtures.header(record, JsonRecordSerializer.ID_HEADER)).isEqualTo(id);
+            Origin source = Origin.message(KafkaFixtures.header(record, JsonRecordSerializer.TOPIC_HEADER),
+                    Integer.parseInt(KafkaFixtures.header(record, JsonRecordSerializer.PARTITION_HEADER)),
+                    Long.parseLong(KafkaFixtures.header(record, JsonRecordSerializer.OFFSET_HEADER)));
             assertThat(source).as(id).isEqualTo(sources.get(id));
         }
     }

@@ -70,8 +70,8 @@ class KafkaJobsTest {
         for (ConsumerRecord<byte[], byte[]> record : records) {
             JsonNode result = KafkaFixtures.json(record);
             assertThat(result.get("id").asText()).isEqualTo(KafkaFixtures.key(record));
-            assertThat(KafkaFixtures.header(record, SourceRef.ID_HEADER)).isEqualTo(KafkaFixtures.key(record));
-            assertThat(KafkaFixtures.header(record, SourceRef.TOPIC_HEADER)).as("not from Kafka: no source").isNull();
+            assertThat(KafkaFixtures.header(record, JsonRecordSerializer.ID_HEADER)).isEqualTo(KafkaFixtures.key(record));
+            assertThat(KafkaFixtures.header(record, JsonRecordSerializer.TOPIC_HEADER)).as("not from Kafka: no source").isNull();
             assertThat(result.get("winner").get("text").isTextual()).isTrue();
             assertThat(result.get("error").isNull()).isTrue();
             assertThat(result.get("metadata").get("n").asText()).isEqualTo(result.get("id").asText().substring(6));

@@ -1,5 +1,6 @@
 package dev.arbor.jobs.kafka;
 
+import dev.arbor.jobs.io.Origin;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -49,17 +50,17 @@ final class KafkaTestTopics {
      *
      * @return where each message landed, in the order given
      */
-    List<SourceRef> produce(String topic, List<byte[]> values) throws Exception {
+    List<Origin> produce(String topic, List<byte[]> values) throws Exception {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerProperties())) {
             List<Future<RecordMetadata>> sent = new ArrayList<>();
             for (byte[] value : values) {
                 sent.add(producer.send(new ProducerRecord<>(topic, value)));
             }
             producer.flush();
-            List<SourceRef> places = new ArrayList<>();
+            List<Origin> places = new ArrayList<>();
             for (Future<RecordMetadata> future : sent) {
                 RecordMetadata metadata = delivered(future, topic);
-                places.add(SourceRef.of(topic, metadata.partition(), metadata.offset()));
+                places.add(Origin.message(topic, metadata.partition(), metadata.offset()));
             }
             return places;
         }
@@ -74,7 +75,7 @@ final class KafkaTestTopics {
         }
     }
 
-    List<SourceRef> produceText(String topic, List<String> lines) throws Exception {
+    List<Origin> produceText(String topic, List<String> lines) throws Exception {
         return produce(topic, lines.stream().map(line -> line.getBytes(StandardCharsets.UTF_8))
                 .collect(Collectors.toList()));
     }

@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
  * UTF-8 whatever bytes it stands for, and no token contains a real space, which the
  * {@code "first second"} syntax of merges relies on.
  */
+@dev.arbor.annotation.Internal
 public final class ByteLevelAlphabet {
     private static final int[] CODE_POINT_OF_BYTE = new int[256];
     private static final int[] BYTE_OF_CODE_POINT = new int[512];

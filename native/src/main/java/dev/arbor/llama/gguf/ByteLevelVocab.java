@@ -26,6 +26,7 @@ import java.util.Map;
  * EOS and EOT (as in Qwen's chat models); {@code <|endoftext|>} is BOS and padding but is never
  * added to a text (add_bos false), so a prompt is exactly its text's tokens.
  */
+@dev.arbor.annotation.Internal
 public final class ByteLevelVocab {
     /** Most merges learned from the corpus (fewer if the corpus runs out of repeated pairs). */
     public static final int MAX_MERGES = 400;

@@ -28,6 +28,7 @@ package dev.arbor.llama.gguf;
  * (SmolVLM) as chatml, and its chatml formatting is exactly the rendering above, so a Jinja
  * renderer and llama.cpp agree. Keep the template free of those two markers.
  */
+@dev.arbor.annotation.Internal
 public final class ChatMlTemplate {
     /** Starts a turn; followed by the role and a newline. */
     public static final String TURN_START = "<|im_start|>";

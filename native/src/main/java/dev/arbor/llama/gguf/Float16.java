@@ -9,6 +9,7 @@ package dev.arbor.llama.gguf;
  * produce from the same F32 values. Overflow gives infinity, values below half the smallest
  * subnormal give a signed zero, and NaN stays NaN (quiet, sign kept).
  */
+@dev.arbor.annotation.Internal
 public final class Float16 {
     /** The largest finite half, 65504. */
     public static final float MAX_VALUE = 65504f;

@@ -11,6 +11,7 @@ import java.util.Optional;
  * elements taking {@link #blockBytes()} bytes each, and a tensor's first dimension must be a
  * multiple of the block size. Ids not listed here are reported by number (see {@link #fromId}).
  */
+@dev.arbor.annotation.Internal
 public enum GgmlType {
     F32(0, 1, 4),
     F16(1, 1, 2),

@@ -7,6 +7,7 @@ import java.io.IOException;
  * counts or offsets). The message names the file and says what is wrong in words a user can act
  * on; it is an {@link IOException} because callers already handle unreadable model files.
  */
+@dev.arbor.annotation.Internal
 public class GgufFormatException extends IOException {
     private static final long serialVersionUID = 1L;
 

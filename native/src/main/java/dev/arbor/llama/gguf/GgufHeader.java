@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param alignment data alignment in bytes ({@code general.alignment}, or 32 when absent)
  * @param dataOffset absolute file offset of the data section
  */
+@dev.arbor.annotation.Internal
 public record GgufHeader(int version, Map<String, GgufValue> metadata, List<GgufTensorInfo> tensors,
         int alignment, long dataOffset) {
 

@@ -22,6 +22,7 @@ import java.util.Map;
  * before anything is allocated, so a corrupt file cannot exhaust memory. Tensors whose type is
  * known are also checked to be aligned and to fit inside the file.
  */
+@dev.arbor.annotation.Internal
 public final class GgufReader {
 
     private final Path file;

@@ -18,6 +18,7 @@ import java.util.Optional;
  * @param typeId the ggml type id
  * @param offset byte offset of the data from the start of the data section
  */
+@dev.arbor.annotation.Internal
 public record GgufTensorInfo(String name, List<Long> dims, int typeId, long offset) {
 
     /** The most dimensions a ggml tensor can have. */

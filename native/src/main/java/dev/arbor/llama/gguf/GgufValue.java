@@ -26,6 +26,7 @@ import java.util.Objects;
  * @param elementType the element type of an array, {@code null} for scalars
  * @param value the Java value, never {@code null}
  */
+@dev.arbor.annotation.Internal
 public record GgufValue(GgufValueType type, GgufValueType elementType, Object value) {
 
     /** Validates the value against its type and freezes arrays. */

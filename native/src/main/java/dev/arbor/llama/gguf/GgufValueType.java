@@ -7,6 +7,7 @@ package dev.arbor.llama.gguf;
  * their encoded width; {@link #STRING} and {@link #ARRAY} are variable-length and report
  * {@code -1}.
  */
+@dev.arbor.annotation.Internal
 public enum GgufValueType {
     UINT8(0, 1),
     INT8(1, 1),

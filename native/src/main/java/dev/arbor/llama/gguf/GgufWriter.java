@@ -30,6 +30,7 @@ import java.util.Set;
  * offset is a multiple of it. {@link #write} goes through a temporary file in the target
  * directory and an atomic rename, so readers never see a half-written model.
  */
+@dev.arbor.annotation.Internal
 public final class GgufWriter {
 
     /** The file magic, "GGUF" as it appears on disk. */

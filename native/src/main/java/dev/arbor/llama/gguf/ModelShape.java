@@ -31,6 +31,7 @@ package dev.arbor.llama.gguf;
  * @param fullAttentionEvery in a model that mixes layer kinds, every this many layers the last is a
  *     full-attention layer and the others are sliding-window or recurrent; 0: all layers alike
  */
+@dev.arbor.annotation.Internal
 public record ModelShape(int nEmbd, int nLayer, int nHead, int nHeadKv, int headDim, int nFf,
         int nExpert, int nExpertUsed, int nFfExpert,
         int ssmConv, int ssmState, int ssmInner, int ssmHeads, int ssmGroups,

@@ -15,6 +15,7 @@ import java.util.Locale;
  * byte-identical files for the same (size, precision, seed). LLAMA and QWEN3 files are the ones
  * {@link SyntheticModel} and {@link SyntheticQwen3Model} wrote before the table existed.
  */
+@dev.arbor.annotation.PublicApi
 public enum SyntheticArchitecture {
     /** llama with a SentencePiece vocabulary ({@link SyntheticModel}). */
     LLAMA(MemoryKind.DENSE),
@@ -63,11 +64,13 @@ public enum SyntheticArchitecture {
     }
 
     /** The hyperparameters of a size. */
+    @dev.arbor.annotation.Internal
     public ModelShape shape(Size size) {
         return ArchitectureTable.of(this).shape(size);
     }
 
     /** The vocabulary its files carry. */
+    @dev.arbor.annotation.Internal
     public SyntheticTokenizer tokenizer() {
         return ArchitectureTable.of(this).tokenizer();
     }

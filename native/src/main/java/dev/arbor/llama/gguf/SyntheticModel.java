@@ -21,6 +21,7 @@ import java.nio.file.Path;
  * {@link SyntheticArchitecture} lists every architecture (dense, sliding-window, hybrid,
  * recurrent), all written by one table of architectures whose llama row writes this class's files.
  */
+@dev.arbor.annotation.PublicApi
 public final class SyntheticModel {
 
     /**
@@ -126,6 +127,7 @@ public final class SyntheticModel {
         }
 
         /** The ggml type used for weight matrices. */
+        @dev.arbor.annotation.Internal
         public GgmlType matrixType() {
             return matrixType;
         }

@@ -17,6 +17,7 @@ import java.util.Locale;
  * {@code ~/.cache/arbor/models}. Files are written under a temporary name and renamed into
  * place, so a reader never sees half a model even when several processes race to write it.
  */
+@dev.arbor.annotation.PublicApi
 public final class SyntheticModels {
     /** System property naming the cache directory. */
     public static final String CACHE_PROPERTY = "arbor.model.cache";

@@ -28,6 +28,7 @@ import java.util.Locale;
  * {@code attention.value_length}, {@code attention.layer_norm_rms_epsilon}, {@code rope.freq_base}
  * (the RoPE dimension defaults to the key length, which the qwen3 graph requires).
  */
+@dev.arbor.annotation.Internal
 public final class SyntheticQwen3Model {
     /** The {@code general.architecture} value. */
     public static final String ARCHITECTURE = "qwen3";

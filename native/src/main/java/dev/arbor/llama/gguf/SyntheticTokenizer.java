@@ -5,6 +5,7 @@ package dev.arbor.llama.gguf;
  * names one instead of writing its own: llama.cpp accepts either for every architecture, since the
  * tokenizer is chosen by {@code tokenizer.ggml.model}, not by the architecture.
  */
+@dev.arbor.annotation.Internal
 public enum SyntheticTokenizer {
     /** {@link SyntheticVocab#standard()}: SentencePiece-style ("llama"), adds BOS, no chat template. */
     SENTENCE_PIECE,

@@ -23,6 +23,7 @@ import java.util.Map;
  * lacks the marker, no competing merge inside a word can block it. Scores grow with piece length
  * (longer pieces merge first), with a small per-index tie-breaker below one.
  */
+@dev.arbor.annotation.Internal
 public final class SyntheticVocab {
 
     /** SentencePiece's word-start marker U+2581, which stands for a preceding space. */

@@ -1,5 +1,6 @@
 package dev.arbor.flink.docs;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.search.ErrorCode;
 import java.util.EnumMap;
 import java.util.Map;
@@ -8,6 +9,7 @@ import java.util.Map;
  * The error-code table of the user guide: when each {@link ErrorCode} is given and what to do
  * about it (a test checks that every code has its row).
  */
+@Internal
 public final class ErrorsDoc {
     /** When a code is given, and what the user can do about it. */
     public record Entry(String when, String whatToDo) {}

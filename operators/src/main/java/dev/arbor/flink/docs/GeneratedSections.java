@@ -1,5 +1,6 @@
 package dev.arbor.flink.docs;
 
+import dev.arbor.annotation.Internal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.Map;
  * each section with what the code generates now ({@link #stale}) and rewrite them on request
  * ({@link #write}, with {@code -Darbor.docs.update=true}), so documentation cannot drift.
  */
+@Internal
 public final class GeneratedSections {
     private GeneratedSections() {}
 

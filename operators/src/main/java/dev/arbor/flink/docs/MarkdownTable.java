@@ -1,10 +1,13 @@
 package dev.arbor.flink.docs;
 
+import dev.arbor.annotation.Internal;
+
 /**
  * A Markdown table for the generated docs, built row by row: a header, its separator, then one
  * line per row. Cells go in as given; {@link #text} escapes prose (pipes, newlines) and
  * {@link #code} quotes a name, so that every generated table is written the same way.
  */
+@Internal
 public final class MarkdownTable {
     private final StringBuilder table = new StringBuilder();
     private final int columns;

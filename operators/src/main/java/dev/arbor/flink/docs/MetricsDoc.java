@@ -18,6 +18,12 @@ import static dev.arbor.flink.EngineMetricsBinding.KV_CELLS_USED;
 import static dev.arbor.flink.EngineMetricsBinding.KV_PRESSURE;
 import static dev.arbor.flink.EngineMetricsBinding.LEASES_IN_USE;
 import static dev.arbor.flink.EngineMetricsBinding.LIVE_BRANCHES;
+import static dev.arbor.flink.EngineMetricsBinding.LLAMA_DECODE_CALLS;
+import static dev.arbor.flink.EngineMetricsBinding.LLAMA_DECODE_LATENCY;
+import static dev.arbor.flink.EngineMetricsBinding.MODEL_LOADS;
+import static dev.arbor.flink.EngineMetricsBinding.MODEL_LOAD_FAILURES;
+import static dev.arbor.flink.EngineMetricsBinding.MODEL_PEAK_USERS;
+import static dev.arbor.flink.EngineMetricsBinding.MODEL_USERS;
 import static dev.arbor.flink.EngineMetricsBinding.PROMPT_TOKENS_PER_SECOND;
 import static dev.arbor.flink.EngineMetricsBinding.QUEUE_DEPTH;
 import static dev.arbor.flink.EngineMetricsBinding.REQUESTS_COMPLETED;
@@ -25,6 +31,7 @@ import static dev.arbor.flink.EngineMetricsBinding.REQUESTS_FAILED;
 import static dev.arbor.flink.EngineMetricsBinding.REQUESTS_REJECTED;
 import static dev.arbor.flink.EngineMetricsBinding.REQUESTS_TIMED_OUT;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.EngineMetricsBinding;
 import dev.arbor.search.ErrorCode;
 import java.util.Arrays;
@@ -35,6 +42,7 @@ import java.util.stream.Collectors;
  * The metrics table of the user guide: every metric {@link EngineMetricsBinding} registers, with
  * its kind and meaning (a test checks that none is missing).
  */
+@Internal
 public final class MetricsDoc {
     /** One metric: its name in the {@code arbor} group, Flink's kind of metric, and what it measures. */
     public record Metric(String name, String kind, String meaning) {}
@@ -59,6 +67,11 @@ public final class MetricsDoc {
                 new Metric(REQUESTS_TIMED_OUT, "counter", "Error results `TIMEOUT`"),
                 new Metric(DECODE_STEP_LATENCY, "histogram", "Time of each batched decode step, in microseconds "
                         + "(last 1024 steps)"),
+                new Metric(LLAMA_DECODE_LATENCY, "histogram", "Time inside llama.cpp's `llama_decode` of each step "
+                        + "(its decode and the prefills since the step before), in microseconds (last 1024 steps): "
+                        + "what the step spent in the model rather than in Arbor"),
+                new Metric(LLAMA_DECODE_CALLS, "gauge", "`llama_decode` calls of the subtask's context so far (a "
+                        + "batch larger than `n-batch` takes several)"),
                 new Metric(CACHE_HITS, "gauge", "Requests (counted since the subtask started) that started from a "
                         + "cached prefix"),
                 new Metric(CACHE_MISSES, "gauge", "Requests that found no cached prefix (counted while the cache is on)"),
@@ -77,7 +90,14 @@ public final class MetricsDoc {
                 new Metric(CHECKPOINT_RESTORES, "gauge", "Checkpoints restored so far to start a branch below "
                         + "another's head (prefix cache hits on such models)"),
                 new Metric(REPLAYED_TOKENS, "gauge", "Tokens decoded again from a checkpoint below the position "
-                        + "asked for (what going back cost)"));
+                        + "asked for (what going back cost)"),
+                new Metric(MODEL_LOADS, "gauge", "Times this TaskManager loaded the subtask's model (1 while its "
+                        + "slots share one copy)"),
+                new Metric(MODEL_LOAD_FAILURES, "gauge", "Loads of the subtask's model that failed in this "
+                        + "TaskManager"),
+                new Metric(MODEL_USERS, "gauge", "Slots (and prefix routers) of this TaskManager holding the "
+                        + "subtask's model now"),
+                new Metric(MODEL_PEAK_USERS, "gauge", "Most holders of the subtask's model at once"));
     }
 
     private static String badInputCodes() {

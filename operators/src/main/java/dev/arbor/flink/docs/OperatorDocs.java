@@ -1,5 +1,6 @@
 package dev.arbor.flink.docs;
 
+import dev.arbor.annotation.Internal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -7,6 +8,7 @@ import java.util.Map;
  * Which generated sections of which documents come from this module: the operator's options,
  * records, metrics, error codes and SQL tables. Paths are relative to the repository root.
  */
+@Internal
 public final class OperatorDocs {
     private OperatorDocs() {}
 

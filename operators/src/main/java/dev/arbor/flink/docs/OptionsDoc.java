@@ -1,5 +1,6 @@
 package dev.arbor.flink.docs;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborOptions;
 import java.time.Duration;
 import java.util.Arrays;
@@ -12,6 +13,7 @@ import org.apache.flink.configuration.description.HtmlFormatter;
  * The table of the operator's options ({@link ArborOptions}) for {@code docs/options.md}, generated
  * from the options themselves: their keys, types, defaults and descriptions.
  */
+@Internal
 public final class OptionsDoc {
     private OptionsDoc() {}
 

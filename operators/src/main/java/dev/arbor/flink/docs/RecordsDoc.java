@@ -1,5 +1,6 @@
 package dev.arbor.flink.docs;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.Candidate;
 import dev.arbor.flink.records.ChatMessage;
 import dev.arbor.flink.records.PromptRequest;
@@ -15,6 +16,7 @@ import org.apache.avro.Schema;
  * Field tables of the Avro records, generated from their schemas (the {@code doc} of every field
  * is its meaning), for the user guide.
  */
+@Internal
 public final class RecordsDoc {
     private RecordsDoc() {}
 

@@ -1,5 +1,6 @@
 package dev.arbor.flink.docs;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.sql.OutputColumn;
 import dev.arbor.flink.sql.SqlOptions;
 
@@ -7,6 +8,7 @@ import dev.arbor.flink.sql.SqlOptions;
  * The SQL tables of {@code docs/flink.md}, generated from {@link SqlOptions} and
  * {@link OutputColumn} so that the documentation cannot drift from the code (a test compares them).
  */
+@Internal
 public final class SqlDocs {
     private SqlDocs() {}
 

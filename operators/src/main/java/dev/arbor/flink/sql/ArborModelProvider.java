@@ -1,5 +1,6 @@
 package dev.arbor.flink.sql;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
 import java.time.Duration;
@@ -20,6 +21,7 @@ import org.apache.flink.table.ml.ModelProvider;
  * margin before it ({@link AnswerDeadline}): the engine's own deadline is capped there, and the
  * function answers TIMEOUT there whatever the engine is doing. Immutable.
  */
+@Internal
 public final class ArborModelProvider implements AsyncPredictRuntimeProvider {
     private final ArborConfig config;
     private final Duration plannerTimeout;

@@ -1,5 +1,6 @@
 package dev.arbor.flink.sql;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,6 +29,7 @@ import org.apache.flink.table.types.logical.LogicalTypeFamily;
  * SQL key), the input (a STRING prompt, optionally a STRING column named {@code reference}) and
  * the output columns (names and types of {@link OutputColumn}). Options are in {@link SqlOptions}.
  */
+@Internal
 public final class ArborModelProviderFactory implements ModelProviderFactory {
     public static final String IDENTIFIER = "arbor";
     private static final String REFERENCE_COLUMN = "reference";

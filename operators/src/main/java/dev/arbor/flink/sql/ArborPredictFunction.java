@@ -1,5 +1,6 @@
 package dev.arbor.flink.sql;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.RecordMapping;
 import dev.arbor.flink.SlotHolder;
@@ -32,6 +33,7 @@ import org.apache.flink.table.functions.FunctionContext;
  * TIMEOUT row if need be ({@link AnswerDeadline}). Public and serializable: the planner
  * instantiates it from the plan.
  */
+@Internal
 public class ArborPredictFunction extends AsyncPredictFunction {
     private static final long serialVersionUID = 1L;
 

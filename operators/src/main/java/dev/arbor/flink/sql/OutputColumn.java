@@ -1,5 +1,6 @@
 package dev.arbor.flink.sql;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.records.Candidate;
 import dev.arbor.flink.records.SearchResult;
 import java.util.function.Function;
@@ -12,6 +13,7 @@ import org.apache.flink.table.types.logical.LogicalTypeRoot;
  * with its SQL type and how it is read from a result. A model declares any subset, in any order;
  * on an error result every column but {@code error_code} and {@code error_message} is NULL.
  */
+@Internal
 public enum OutputColumn {
     RESPONSE("response", "STRING", "The winning completion's text.",
             r -> winner(r, w -> StringData.fromString(w.getText()))),

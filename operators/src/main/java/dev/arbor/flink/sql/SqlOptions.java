@@ -1,5 +1,6 @@
 package dev.arbor.flink.sql;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
 import dev.arbor.flink.RequestParameter;
@@ -25,6 +26,7 @@ import org.apache.flink.table.api.config.MLPredictRuntimeConfigOptions;
  * model; search and sampler keys may also be given per query. The engine's per-record timeout is
  * {@code request-timeout}, because ML_PREDICT's own {@code timeout} is the planner's async timeout.
  */
+@Internal
 public final class SqlOptions {
     private SqlOptions() {}
 
