@@ -99,6 +99,15 @@ final class LlamaNative {
 
     static native void logitsCopyDirect(long context, int batchIndex, ByteBuffer dst);
 
+    /** As logitsCopy, and {@code summary} receives the row's max, first argmax and log-sum-exp. */
+    static native void logitsCopySummarized(long context, int batchIndex, float[] dst, double[] summary);
+
+    /** {@code summary} receives the row's max, first argmax and log-sum-exp. */
+    static native void rowSummarize(float[] row, double[] summary);
+
+    /** The k largest entries' indices, largest first, ties to the lower index; returns how many. */
+    static native int rowTopK(float[] row, int k, boolean skipBanned, int[] ids);
+
     /** Nanoseconds spent inside llama_decode and the number of llama_decode calls. */
     static native long[] decodeTimings(long context);
 
