@@ -134,6 +134,88 @@ JNIEXPORT jint JNICALL Java_dev_arbor_llama_LlamaNative_grammarMask(JNIEnv *env,
     return allowed;
 }
 
+/*
+ * The grammar's verdict on the whole vocabulary: sets bit t of `bits` (a long[] of ceil(n_vocab / 64)
+ * words, cleared first) for every token t it allows next; returns how many. The logits handed to
+ * llama.cpp are all 0: its verdict does not depend on them.
+ */
+JNIEXPORT jint JNICALL Java_dev_arbor_llama_LlamaNative_grammarAllowed(JNIEnv *env, jclass cls, jlong handle,
+                                                                       jlongArray bits) {
+    (void) cls;
+    arbor_grammar *grammar = grammar_from(env, handle);
+    if (grammar == NULL) {
+        return -1;
+    }
+    jsize words = (grammar->n_vocab + 63) / 64;
+    if (bits == NULL || (*env)->GetArrayLength(env, bits) != words) {
+        arbor_throw_illegal_argument(env, "bits must hold %d words for %d tokens", words, grammar->n_vocab);
+        return -1;
+    }
+    llama_token_data *data = candidates(env, (size_t) grammar->n_vocab);
+    if (data == NULL) {
+        return -1;
+    }
+    for (int32_t i = 0; i < grammar->n_vocab; i++) {
+        data[i].id = i;
+        data[i].logit = 0.0f;
+        data[i].p = 0.0f;
+    }
+    llama_token_data_array array = { data, (size_t) grammar->n_vocab, -1, false };
+    arbor_llama.llama_sampler_apply(grammar->sampler, &array);
+    jlong *out = (*env)->GetLongArrayElements(env, bits, NULL);
+    if (out == NULL) {
+        return -1;
+    }
+    memset(out, 0, sizeof(jlong) * (size_t) words);
+    jint allowed = 0;
+    for (size_t i = 0; i < array.size; i++) {
+        if (!(isinf(array.data[i].logit) && array.data[i].logit < 0)) {
+            llama_token id = array.data[i].id;
+            out[id / 64] |= (jlong) ((uint64_t) 1 << (id % 64));
+            allowed++;
+        }
+    }
+    (*env)->ReleaseLongArrayElements(env, bits, out, 0);
+    return allowed;
+}
+
+/* The grammar's verdict on a few tokens: allowed[i] for tokens[i], in one pass of llama.cpp's sampler. */
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_grammarCheck(JNIEnv *env, jclass cls, jlong handle,
+                                                                     jintArray tokens, jbooleanArray allowed) {
+    (void) cls;
+    arbor_grammar *grammar = grammar_from(env, handle);
+    if (grammar == NULL) {
+        return;
+    }
+    jsize n = tokens == NULL ? -1 : (*env)->GetArrayLength(env, tokens);
+    if (n < 0 || allowed == NULL || (*env)->GetArrayLength(env, allowed) < n) {
+        arbor_throw_illegal_argument(env, "one verdict per token is needed");
+        return;
+    }
+    llama_token_data *data = candidates(env, (size_t) (n > 0 ? n : 1));
+    jint *ids = data == NULL ? NULL : (*env)->GetIntArrayElements(env, tokens, NULL);
+    if (ids == NULL) {
+        return;
+    }
+    for (jsize i = 0; i < n; i++) {
+        if (ids[i] < 0 || ids[i] >= grammar->n_vocab) {
+            (*env)->ReleaseIntArrayElements(env, tokens, ids, JNI_ABORT);
+            arbor_throw_illegal_argument(env, "token %d is outside the vocab [0, %d)", ids[i], grammar->n_vocab);
+            return;
+        }
+        data[i].id = ids[i];
+        data[i].logit = 0.0f;
+        data[i].p = 0.0f;
+    }
+    (*env)->ReleaseIntArrayElements(env, tokens, ids, JNI_ABORT);
+    llama_token_data_array array = { data, (size_t) n, -1, false };
+    arbor_llama.llama_sampler_apply(grammar->sampler, &array);
+    for (jsize i = 0; i < n; i++) {
+        jboolean verdict = !(isinf(array.data[i].logit) && array.data[i].logit < 0) ? JNI_TRUE : JNI_FALSE;
+        (*env)->SetBooleanArrayRegion(env, allowed, i, 1, &verdict);
+    }
+}
+
 /* Whether the grammar allows `token` next (false for an end-of-generation token before it is complete). */
 static int allows(arbor_grammar *grammar, llama_token token) {
     llama_token_data one = { token, 0.0f, 0.0f };

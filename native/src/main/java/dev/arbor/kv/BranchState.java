@@ -372,8 +372,10 @@ final class BranchState {
      */
     private void constrain() {
         if (grammar != null) {
-            allowed = grammar.mask(logits);
-            forgetSummary();
+            RowSummary summary = new RowSummary();
+            allowed = grammar.mask(logits, summary);
+            logNormalizer = summary.logSumExp();
+            argmax = summary.max() == Float.NEGATIVE_INFINITY ? Sampler.ARGMAX_UNKNOWN : summary.argmax();
         }
     }
 

@@ -180,6 +180,20 @@ public final class LlamaModel implements AutoCloseable {
         return piece.clone();
     }
 
+    /**
+     * The bytes llama.cpp's grammar sampler reads for {@code token}: its piece with control tokens
+     * rendered as their text (a fresh array, not cached here).
+     */
+    byte[] grammarPiece(int token) {
+        checkToken(token);
+        lock.readLock().lock();
+        try {
+            return LlamaNative.tokenPiece(openHandle(), token, true);
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
     public int nVocab() {
         return nVocab;
     }

@@ -77,6 +77,12 @@ final class LlamaNative {
     /** Sets the logits of disallowed tokens to -inf; returns how many stay allowed. */
     static native int grammarMask(long grammar, float[] logits);
 
+    /** Sets bit t of {@code bits} for every token t the grammar allows next; returns how many. */
+    static native int grammarAllowed(long grammar, long[] bits);
+
+    /** {@code allowed[i]}: whether the grammar allows {@code tokens[i]} next. */
+    static native void grammarCheck(long grammar, int[] tokens, boolean[] allowed);
+
     static native boolean grammarAllows(long grammar, int token);
 
     /** Advances the state; throws IllegalArgumentException for a token the grammar does not allow. */
