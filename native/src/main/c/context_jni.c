@@ -274,9 +274,14 @@ JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_logitsCopySummarized(JNI
     if (row == NULL) {
         return;
     }
-    (*env)->SetFloatArrayRegion(env, dst, 0, n_vocab, row);
+    /* The copy happens inside the first summarizing pass: the row is read from llama.cpp's buffer once. */
+    float *copy = (*env)->GetPrimitiveArrayCritical(env, dst, NULL);
+    if (copy == NULL) {
+        return;
+    }
     arbor_row_summary stats;
-    arbor_row_summarize(row, n_vocab, &stats);
+    arbor_row_copy_summarize(row, copy, n_vocab, &stats);
+    (*env)->ReleasePrimitiveArrayCritical(env, dst, copy, 0);
     jdouble values[3] = { stats.max, stats.argmax, stats.log_sum_exp };
     (*env)->SetDoubleArrayRegion(env, summary, 0, 3, values);
 }

@@ -42,47 +42,83 @@ static inline float exp_nonpositive(float x) {
     return x < -87.0f ? 0.0f : p * scale.value;
 }
 
-ROW_CLONES
-static float row_max(const float *row, int32_t n) {
-    float lanes[LANES];
+/*
+ * One block of LANES entries for the max-and-argmax pass: each lane keeps its own max and the
+ * first index it saw it at (the selects become vector blends).
+ */
+static inline void max_argmax_block(const float *block, int32_t base, float *lanes, int32_t *at) {
     for (int j = 0; j < LANES; j++) {
-        lanes[j] = -INFINITY;
+        int better = block[j] > lanes[j];
+        lanes[j] = better ? block[j] : lanes[j];
+        at[j] = better ? base + j : at[j];
     }
-    int32_t i = 0;
-    for (; i + LANES <= n; i += LANES) {
-        for (int j = 0; j < LANES; j++) {
-            lanes[j] = row[i + j] > lanes[j] ? row[i + j] : lanes[j];
-        }
-    }
-    float max = -INFINITY;
-    for (int j = 0; j < LANES; j++) {
-        max = lanes[j] > max ? lanes[j] : max;
-    }
-    for (; i < n; i++) {
-        max = row[i] > max ? row[i] : max;
-    }
-    return max;
 }
 
-/* The lowest index holding `value`; blocks without it are ruled out with one vector compare. */
+/* The lowest index holding the overall max: the lowest first index among the lanes that hold it. */
+static void reduce_lanes(const float *lanes, const int32_t *at, float *max_out, int32_t *argmax_out) {
+    float max = -INFINITY;
+    int32_t argmax = 0;
+    for (int j = 0; j < LANES; j++) {
+        if (lanes[j] > max || (lanes[j] == max && max != -INFINITY && at[j] < argmax)) {
+            max = lanes[j];
+            argmax = at[j];
+        }
+    }
+    *max_out = max;
+    *argmax_out = argmax;
+}
+
+/* The tail past the last whole block, scalar; the tail's indices come after every block's. */
+static void max_argmax_tail(const float *row, int32_t from, int32_t n, float *max, int32_t *argmax) {
+    for (int32_t i = from; i < n; i++) {
+        if (row[i] > *max) {
+            *max = row[i];
+            *argmax = i;
+        }
+    }
+    if (*max == -INFINITY) {
+        *argmax = 0;
+    }
+}
+
+/* The row's max and the lowest index holding it, in one pass. */
 ROW_CLONES
-static int32_t row_first_index_of(const float *row, int32_t n, float value) {
+static void row_max_argmax(const float *row, int32_t n, float *max, int32_t *argmax) {
+    float lanes[LANES];
+    int32_t at[LANES];
+    for (int j = 0; j < LANES; j++) {
+        lanes[j] = -INFINITY;
+        at[j] = j;
+    }
     int32_t i = 0;
     for (; i + LANES <= n; i += LANES) {
-        int found = 0;
+        max_argmax_block(row + i, i, lanes, at);
+    }
+    reduce_lanes(lanes, at, max, argmax);
+    max_argmax_tail(row, i, n, max, argmax);
+}
+
+/* As row_max_argmax, copying the row into `copy` in the same pass (llama.cpp's buffer is read once). */
+ROW_CLONES
+static void row_copy_max_argmax(const float *row, float *copy, int32_t n, float *max, int32_t *argmax) {
+    float lanes[LANES];
+    int32_t at[LANES];
+    for (int j = 0; j < LANES; j++) {
+        lanes[j] = -INFINITY;
+        at[j] = j;
+    }
+    int32_t i = 0;
+    for (; i + LANES <= n; i += LANES) {
         for (int j = 0; j < LANES; j++) {
-            found |= row[i + j] == value;
+            copy[i + j] = row[i + j];
         }
-        if (found) {
-            break;
-        }
+        max_argmax_block(row + i, i, lanes, at);
     }
-    for (; i < n; i++) {
-        if (row[i] == value) {
-            return i;
-        }
+    for (int32_t t = i; t < n; t++) {
+        copy[t] = row[t];
     }
-    return 0;
+    reduce_lanes(lanes, at, max, argmax);
+    max_argmax_tail(row, i, n, max, argmax);
 }
 
 ROW_CLONES
@@ -104,16 +140,18 @@ static double row_sum_exp(const float *row, int32_t n, float max) {
     return sum;
 }
 
-void arbor_row_summarize(const float *row, int32_t n, arbor_row_summary *out) {
-    float max = row_max(row, n);
-    out->max = max;
-    if (max == -INFINITY) {
-        out->argmax = 0;
-        out->log_sum_exp = -INFINITY;
-        return;
+void arbor_row_copy_summarize(const float *row, float *copy, int32_t n, arbor_row_summary *out) {
+    if (copy != NULL) {
+        row_copy_max_argmax(row, copy, n, &out->max, &out->argmax);
+    } else {
+        row_max_argmax(row, n, &out->max, &out->argmax);
     }
-    out->argmax = row_first_index_of(row, n, max);
-    out->log_sum_exp = (double) max + log(row_sum_exp(row, n, max));
+    out->log_sum_exp = out->max == -INFINITY ? -INFINITY
+            : (double) out->max + log(row_sum_exp(copy != NULL ? copy : row, n, out->max));
+}
+
+void arbor_row_summarize(const float *row, int32_t n, arbor_row_summary *out) {
+    arbor_row_copy_summarize(row, NULL, n, out);
 }
 
 /* Inserts (id, value) into the sorted best list of `*count` (< or == k) entries, keeping k at most. */

@@ -23,6 +23,9 @@ typedef struct {
 /* Summarizes `row` of `n` entries (no NaN) in two vectorized passes. */
 void arbor_row_summarize(const float *row, int32_t n, arbor_row_summary *out);
 
+/* As arbor_row_summarize, copying the row into `copy` (n floats) during the first pass. */
+void arbor_row_copy_summarize(const float *row, float *copy, int32_t n, arbor_row_summary *out);
+
 /*
  * The `k` largest entries of `row`, largest first, ties to the lower index: their indices into
  * `ids` and values into `values` (both k long). With `skip_banned`, -INFINITY entries are never
