@@ -44,6 +44,16 @@ public final class BenchRunner {
         for (Comparison comparison : chosen) {
             options.include("\\." + comparison.benchmarkClass() + "\\.");
         }
+        // The forks choose their model from these (see BenchModels.file).
+        List<String> modelProperties = new ArrayList<>();
+        for (String property : List.of(BenchModels.MODEL_PROPERTY, BenchModels.VOCAB_PROPERTY,
+                BenchModels.LAYERS_PROPERTY)) {
+            if (System.getProperty(property) != null) {
+                modelProperties.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
+        options.jvmArgsAppend(modelProperties.toArray(new String[0]));
+        System.out.println("benchmark model: " + BenchModels.describe());
         Collection<RunResult> results;
         try {
             results = new Runner(options.build()).run();
