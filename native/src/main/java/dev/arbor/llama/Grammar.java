@@ -115,7 +115,8 @@ public final class Grammar implements AutoCloseable {
             return shared;
         }
         long[] bits = TokenMask.newBits(model.nVocab());
-        int allowed = LlamaNative.grammarAllowed(openHandle(), bits);
+        // The first-byte filter needs to know that no partial character is pending: only a followed state tells.
+        int allowed = LlamaNative.grammarAllowed(openHandle(), bits, state != null && !state.hasPendingCharacter());
         current = new TokenMask(bits, allowed, model.nVocab());
         masks.store(state, current);
         return current;

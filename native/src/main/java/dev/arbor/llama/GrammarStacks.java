@@ -61,6 +61,11 @@ final class GrammarStacks {
         return new GrammarStacks(rules, stacks, 0, 0);
     }
 
+    /** Whether the accepted text ends inside a UTF-8 character, whose remaining bytes the next token starts with. */
+    boolean hasPendingCharacter() {
+        return partialRemain > 0;
+    }
+
     /** Whether the text so far is a complete sentence (some stack is empty). */
     boolean isComplete() {
         return stacks.length > 0 && stacks[0].length == 0;

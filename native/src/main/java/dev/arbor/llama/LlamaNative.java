@@ -77,8 +77,12 @@ final class LlamaNative {
     /** Sets the logits of disallowed tokens to -inf; returns how many stay allowed. */
     static native int grammarMask(long grammar, float[] logits);
 
-    /** Sets bit t of {@code bits} for every token t the grammar allows next; returns how many. */
-    static native int grammarAllowed(long grammar, long[] bits);
+    /**
+     * Sets bit t of {@code bits} for every token t the grammar allows next; returns how many. With
+     * {@code firstByteFilter} (no partial UTF-8 character is pending) tokens whose ASCII first byte
+     * the state refuses are ruled out before llama.cpp checks the rest.
+     */
+    static native int grammarAllowed(long grammar, long[] bits, boolean firstByteFilter);
 
     /** {@code allowed[i]}: whether the grammar allows {@code tokens[i]} next. */
     static native void grammarCheck(long grammar, int[] tokens, boolean[] allowed);

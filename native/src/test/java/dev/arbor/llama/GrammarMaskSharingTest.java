@@ -73,6 +73,36 @@ class GrammarMaskSharingTest {
         }
     }
 
+    @Test
+    void grammarsWithTokenReferencesAreMaskedByLlamaCppAlone() {
+        try (LlamaModel model = LlamaModel.load(Qwen3TestModels.tiny())) {
+            int bang = model.tokenize("!", false, false)[0];
+            String gbnf = "root ::= [a-c]+ <[" + bang + "]> \" done\"";
+            Random random = new Random(5);
+            try (Grammar grammar = Grammar.parse(model, gbnf, null)) {
+                for (int step = 0; step < 12; step++) {
+                    float[] row = randomRow(random, model.nVocab());
+                    float[] expected = row.clone();
+                    try (Grammar reference = grammar.copy()) {
+                        reference.maskWithLlamaCpp(expected);
+                    }
+                    int allowed = grammar.mask(row);
+                    assertThat(Arrays.equals(row, expected)).as("step %d", step).isTrue();
+                    if (allowed == 0) {
+                        break;
+                    }
+                    int token = step == 4 && grammar.allows(bang) ? bang : pickAllowed(expected, random);
+                    if (model.isEndOfGeneration(token)) {
+                        break;
+                    }
+                    grammar.accept(token);
+                }
+            }
+            assertThat(GrammarMasks.of(model, gbnf, Grammar.DEFAULT_ROOT).initialState())
+                    .as("states of a grammar with token references are not followed").isNull();
+        }
+    }
+
     private static void walkAll(LlamaModel model, long seed) {
         for (String gbnf : GRAMMARS) {
             walk(model, gbnf, new Random(seed * 31 + gbnf.hashCode()));
