@@ -78,6 +78,7 @@ for spec in "${MODELS[@]}"; do
       const seed = of("seed", key), arbor = of("arbor", key);
       console.log(`${what}: seed ${seed.toFixed(2)} ms, Arbor ${arbor.toFixed(2)} ms (medians of the rounds): ` +
         `Arbor ${(seed / arbor).toFixed(2)}x faster`);
-    }' "$results"
+    }
+    console.log(`  of Arbor'"'"'s step, inside llama_decode: ${of("arbor", "stepDecodeMs").toFixed(2)} ms`);' "$results"
 done
 echo "# load average at the end: $(cut -d' ' -f1-3 /proc/loadavg); logs and raw results in $WORK"

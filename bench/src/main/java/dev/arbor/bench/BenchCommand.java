@@ -41,11 +41,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--model", paramLabel = "FILE", description = "Run every benchmark on this GGUF file")
     String model;
 
+    @Option(names = "--body", paramLabel = "TINY|SMALL", description = "The synthetic body every benchmark runs on "
+            + "(default: each benchmark's own, SMALL); TINY decodes cheaply, as a GPU would")
+    String body;
+
     @Override
     public Integer call() throws Exception {
         setIfGiven(BenchModels.VOCAB_PROPERTY, vocab);
         setIfGiven(BenchModels.LAYERS_PROPERTY, layers);
         setIfGiven(BenchModels.MODEL_PROPERTY, model);
+        setIfGiven(BenchModels.BODY_PROPERTY, body == null ? null : body.toUpperCase(java.util.Locale.ROOT));
         List<String> jmh = new ArrayList<>(patterns);
         boolean soak = jmh.removeIf(SOAK::equalsIgnoreCase);
         if (!jmh.isEmpty() || !soak) {

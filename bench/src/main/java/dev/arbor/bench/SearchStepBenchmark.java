@@ -26,9 +26,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * What a search costs outside {@code llama_decode}, at whatever vocabulary the benchmark model has
  * ({@code arbor bench --vocab 151936}): beam search (width 4), best-of-8 (Arbor's default sampler)
  * and JSON-schema beam search (the schema of {@link ConstrainedBeamSearchBenchmark}), each 64 new
- * tokens after a 64-token prompt with end of generation ignored. The aux counter
- * {@code outsideDecodePercent} is the share of the search's wall time not spent inside
- * {@code llama_decode}: per-branch row work, sampling, grammar masks, the engine, the JNI.
+ * tokens after a 64-token prompt with end of generation ignored. The aux counters split each search's
+ * wall time into the part inside {@code llama_decode} and the part outside it: per-branch row work,
+ * sampling, grammar masks, the engine, the JNI.
  *
  * <p>{@link #jsonBeam} repeats one schema, so after the first search its grammar states' masks are
  * shared ({@code Grammar}); {@link #jsonBeamCold} gives every search a grammar text never seen
@@ -54,7 +54,11 @@ public class SearchStepBenchmark {
     private String grammar;
     private int coldRuns;
 
-    /** Time inside llama_decode versus the whole search, accumulated per iteration. */
+    /**
+     * Milliseconds inside and outside llama_decode per iteration. JMH sums event counters over the
+     * iterations, so the share outside is {@code outsideDecodeMs / (outsideDecodeMs + insideDecodeMs)}
+     * of the sums ({@code arbor bench} prints it).
+     */
     @State(Scope.Thread)
     @AuxCounters(AuxCounters.Type.EVENTS)
     public static class Split {
@@ -67,8 +71,12 @@ public class SearchStepBenchmark {
             decodeNanos = 0;
         }
 
-        public double outsideDecodePercent() {
-            return searchNanos == 0 ? 0 : 100.0 * (searchNanos - decodeNanos) / searchNanos;
+        public double insideDecodeMs() {
+            return decodeNanos / 1e6;
+        }
+
+        public double outsideDecodeMs() {
+            return (searchNanos - decodeNanos) / 1e6;
         }
     }
 
