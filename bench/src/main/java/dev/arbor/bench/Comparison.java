@@ -57,6 +57,8 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
                         "RowWorkBenchmark", "nativeSummary", "javaLogSumExp", 0, List.of()),
                 new Comparison("one logits row: 8 best tokens, native block-skipping pass vs Java insertion scan",
                         "RowWorkBenchmark", "nativeTopTokens", "javaTopTokens", 0, List.of()),
+                new Comparison("one logits row: a draw with top-k 0, top-p 0.95, min-p 0.05 vs the old path's sort "
+                        + "of the whole row alone", "RowWorkBenchmark", "samplerTopKZero", "sortWholeRow", 0, List.of()),
                 new Comparison("one logits row inside a JSON string: the state's shared mask (+ the masked row's "
                         + "summary) vs llama.cpp's grammar sampler over the whole vocabulary", "RowWorkBenchmark",
                         "sharedMask", "llamaCppMask", 0, List.of()),

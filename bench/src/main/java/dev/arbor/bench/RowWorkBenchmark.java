@@ -2,6 +2,8 @@ package dev.arbor.bench;
 
 import dev.arbor.grammar.GbnfOptions;
 import dev.arbor.grammar.SchemaToGbnf;
+import dev.arbor.kv.Sampler;
+import dev.arbor.kv.SamplerParams;
 import dev.arbor.llama.Grammar;
 import dev.arbor.llama.LlamaModel;
 import dev.arbor.llama.LogitsRows;
@@ -30,6 +32,9 @@ import org.openjdk.jmh.annotations.TearDown;
  *       path) vs {@link #nativeSummary} (max, argmax and log-sum-exp in vectorized C);
  *   <li>beam search's 2 x width best tokens: {@link #javaTopTokens} (the old insertion scan) vs
  *       {@link #nativeTopTokens} (the block-skipping pass);
+ *   <li>a draw with top-k 0 (top-p 0.95, min-p 0.05): {@link #samplerTopKZero} (sorting only the
+ *       tokens the filters can keep) vs {@link #sortWholeRow} (the old path's sort of the whole row,
+ *       before any filtering);
  *   <li>a JSON-schema grammar's mask inside a string: {@link #llamaCppMask} (llama.cpp's grammar
  *       sampler over the whole vocabulary, the old path) vs {@link #sharedMask} (the state's mask,
  *       computed once and shared).
@@ -50,6 +55,8 @@ public class RowWorkBenchmark {
     private final RowSummary summary = new RowSummary();
     private final int[] ids = new int[TOP];
     private Grammar insideString;
+    /** Arbor's default sampler without top-k: top-p 0.95 and min-p 0.05 over the whole row. */
+    private final Sampler topKZero = new Sampler(SamplerParams.builder().topK(0).build());
 
     @Setup(Level.Trial)
     public void load() {
@@ -123,6 +130,26 @@ public class RowWorkBenchmark {
     public int nativeTopTokens() {
         LogitsRows.topK(row, TOP, true, ids);
         return ids[0];
+    }
+
+    @Benchmark
+    public int samplerTopKZero() {
+        return topKZero.sample(row);
+    }
+
+    /**
+     * What the sampler did before for top-k 0 with top-p or min-p: every token into a sort key and
+     * one sort of the whole row (the filters then read the front of it).
+     */
+    @Benchmark
+    public long sortWholeRow() {
+        long[] keys = new long[row.length];
+        for (int i = 0; i < row.length; i++) {
+            int bits = Float.floatToIntBits(row[i]);
+            keys[i] = ((long) (bits ^ ((bits >> 31) & 0x7FFFFFFF)) << 32) | (0xFFFFFFFFL - i);
+        }
+        java.util.Arrays.sort(keys);
+        return keys[keys.length - 1];
     }
 
     @Benchmark
