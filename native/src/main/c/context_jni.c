@@ -8,6 +8,7 @@
 
 #include "dev_arbor_llama_LlamaNative.h"
 #include "jni_util.h"
+#include "rows.h"
 
 static int64_t now_nanos(void) {
     struct timespec ts;
@@ -247,6 +248,43 @@ JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_logitsCopy(JNIEnv *env, 
     if (row != NULL) {
         (*env)->SetFloatArrayRegion(env, dst, 0, n_vocab, row);
     }
+}
+
+/*
+ * Copies the row like logitsCopy and summarizes it (max, first argmax, log-sum-exp) over llama.cpp's
+ * own buffer while the row is still in cache: `summary` receives { max, argmax, logSumExp }.
+ */
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_logitsCopySummarized(JNIEnv *env, jclass cls, jlong handle,
+                                                                             jint i, jfloatArray dst,
+                                                                             jdoubleArray summary) {
+    (void) cls;
+    arbor_context *context = arbor_context_from(env, handle);
+    if (context == NULL) {
+        return;
+    }
+    int32_t n_vocab = context->model->n_vocab;
+    if (dst == NULL || (*env)->GetArrayLength(env, dst) < n_vocab) {
+        arbor_throw_illegal_argument(env, "destination must hold nVocab (%d) floats", n_vocab);
+        return;
+    }
+    if (summary == NULL || (*env)->GetArrayLength(env, summary) < 3) {
+        arbor_throw_illegal_argument(env, "summary must hold 3 doubles");
+        return;
+    }
+    const float *row = logits_row(env, context, i);
+    if (row == NULL) {
+        return;
+    }
+    /* The copy happens inside the first summarizing pass: the row is read from llama.cpp's buffer once. */
+    float *copy = (*env)->GetPrimitiveArrayCritical(env, dst, NULL);
+    if (copy == NULL) {
+        return;
+    }
+    arbor_row_summary stats;
+    arbor_row_copy_summarize(row, copy, n_vocab, &stats);
+    (*env)->ReleasePrimitiveArrayCritical(env, dst, copy, 0);
+    jdouble values[3] = { stats.max, stats.argmax, stats.log_sum_exp };
+    (*env)->SetDoubleArrayRegion(env, summary, 0, 3, values);
 }
 
 JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_logitsCopyDirect(JNIEnv *env, jclass cls, jlong handle, jint i,

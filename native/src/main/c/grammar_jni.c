@@ -6,17 +6,84 @@
  * checks the token against the state first and throws instead.
  */
 #include <math.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "dev_arbor_llama_LlamaNative.h"
 #include "jni_util.h"
 
-/* One grammar state and the vocab size it masks rows of. */
+/* One grammar state, the model whose vocabulary it masks rows of, and that vocabulary's size. */
 typedef struct {
     struct llama_sampler *sampler;
+    arbor_model *model;
     int32_t n_vocab;
 } arbor_grammar;
+
+/*
+ * What the grammar sampler will read of each token, for ruling tokens out before asking it: the
+ * piece's first byte when it is ASCII (-1 for end-of-generation tokens, empty pieces and pieces that
+ * start with a NUL or a non-ASCII byte: llama.cpp decides those), and for each ASCII byte a token
+ * whose whole piece is that byte (-1: none). Built once per model from llama_token_to_piece with
+ * special tokens rendered, which is the piece cache llama.cpp's grammar reads.
+ */
+struct arbor_piece_index {
+    int16_t *first_byte;
+    int32_t probe[128];
+};
+
+static struct arbor_piece_index *build_piece_index(const arbor_model *model) {
+    struct arbor_piece_index *index = malloc(sizeof *index);
+    int16_t *first = index == NULL ? NULL : malloc(sizeof(int16_t) * (size_t) model->n_vocab);
+    if (first == NULL) {
+        free(index);
+        return NULL;
+    }
+    index->first_byte = first;
+    for (int c = 0; c < 128; c++) {
+        index->probe[c] = -1;
+    }
+    char piece[256];
+    for (llama_token t = 0; t < model->n_vocab; t++) {
+        int32_t n = arbor_llama.llama_token_to_piece(model->vocab, t, piece, sizeof piece, 0, true);
+        /* n < 0: the piece did not fit and nothing was written; llama.cpp decides such a token. */
+        unsigned char lead = n > 0 ? (unsigned char) piece[0] : 0;
+        int known = lead != 0 && lead < 128 && !arbor_llama.llama_vocab_is_eog(model->vocab, t);
+        first[t] = known ? (int16_t) lead : -1;
+        if (known && n == 1 && index->probe[lead] < 0) {
+            index->probe[lead] = t;
+        }
+    }
+    return index;
+}
+
+/* The model's piece index, built by the first grammar that needs it (two racing threads: one wins). */
+static const struct arbor_piece_index *piece_index(arbor_model *model) {
+    struct arbor_piece_index *index = atomic_load(&model->piece_index);
+    if (index == NULL) {
+        struct arbor_piece_index *built = build_piece_index(model);
+        if (built == NULL) {
+            return NULL;
+        }
+        struct arbor_piece_index *expected = NULL;
+        if (atomic_compare_exchange_strong(&model->piece_index, &expected, built)) {
+            index = built;
+        } else {
+            free(built->first_byte);
+            free(built);
+            index = expected;
+        }
+    }
+    return index;
+}
+
+void arbor_grammar_model_free(arbor_model *model) {
+    struct arbor_piece_index *index = atomic_exchange(&model->piece_index, NULL);
+    if (index != NULL) {
+        free(index->first_byte);
+        free(index);
+    }
+}
 
 /* Candidate buffer reused by the calls of one thread (an engine thread masks many rows per step). */
 static _Thread_local llama_token_data *scratch;
@@ -43,7 +110,7 @@ static arbor_grammar *grammar_from(JNIEnv *env, jlong handle) {
     return (arbor_grammar *) (intptr_t) handle;
 }
 
-static jlong wrap(JNIEnv *env, struct llama_sampler *sampler, int32_t n_vocab) {
+static jlong wrap(JNIEnv *env, struct llama_sampler *sampler, arbor_model *model) {
     arbor_grammar *grammar = malloc(sizeof *grammar);
     if (grammar == NULL) {
         arbor_llama.llama_sampler_free(sampler);
@@ -51,7 +118,8 @@ static jlong wrap(JNIEnv *env, struct llama_sampler *sampler, int32_t n_vocab) {
         return 0;
     }
     grammar->sampler = sampler;
-    grammar->n_vocab = n_vocab;
+    grammar->model = model;
+    grammar->n_vocab = model->n_vocab;
     return (jlong) (intptr_t) grammar;
 }
 
@@ -69,7 +137,7 @@ JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_grammarInit(JNIEnv *env
     struct llama_sampler *sampler = arbor_llama.llama_sampler_init_grammar(model->vocab, grammar, start);
     free(grammar);
     free(start);
-    return sampler == NULL ? 0 : wrap(env, sampler, model->n_vocab);
+    return sampler == NULL ? 0 : wrap(env, sampler, model);
 }
 
 JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_grammarClone(JNIEnv *env, jclass cls, jlong handle) {
@@ -83,7 +151,7 @@ JNIEXPORT jlong JNICALL Java_dev_arbor_llama_LlamaNative_grammarClone(JNIEnv *en
         arbor_throw_llama(env, "llama.cpp could not clone a grammar state");
         return 0;
     }
-    return wrap(env, copy, grammar->n_vocab);
+    return wrap(env, copy, grammar->model);
 }
 
 JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_grammarFree(JNIEnv *env, jclass cls, jlong handle) {
@@ -132,6 +200,125 @@ JNIEXPORT jint JNICALL Java_dev_arbor_llama_LlamaNative_grammarMask(JNIEnv *env,
     }
     (*env)->ReleaseFloatArrayElements(env, logits, row, 0);
     return allowed;
+}
+
+/*
+ * The ASCII first bytes no token may start with in this state: llama.cpp's verdict on the tokens that
+ * are exactly one such byte. A token whose first byte no stack accepts is refused whatever follows,
+ * so the rest of its piece never matters (sound only when no partial UTF-8 character is pending,
+ * which the caller knows).
+ */
+static void refused_first_bytes(arbor_grammar *grammar, const struct arbor_piece_index *index, bool refused[128]) {
+    llama_token_data probes[128];
+    size_t n = 0;
+    for (int c = 1; c < 128; c++) {
+        refused[c] = false;
+        if (index->probe[c] >= 0) {
+            probes[n++] = (llama_token_data) { index->probe[c], 0.0f, 0.0f };
+        }
+    }
+    refused[0] = false;
+    llama_token_data_array array = { probes, n, -1, false };
+    arbor_llama.llama_sampler_apply(grammar->sampler, &array);
+    for (size_t i = 0; i < array.size; i++) {
+        if (isinf(array.data[i].logit) && array.data[i].logit < 0) {
+            for (int c = 1; c < 128; c++) {
+                refused[c] = refused[c] || index->probe[c] == array.data[i].id;
+            }
+        }
+    }
+}
+
+/*
+ * The grammar's verdict on the whole vocabulary: sets bit t of `bits` (a long[] of ceil(n_vocab / 64)
+ * words, cleared first) for every token t it allows next; returns how many. The logits handed to
+ * llama.cpp are all 0: its verdict does not depend on them. With `first_byte_filter` (the caller
+ * knows that no partial UTF-8 character is pending), tokens whose ASCII first byte the state refuses
+ * are left out before llama.cpp checks the rest: at the start of an object or after a key that is
+ * most of the vocabulary.
+ */
+JNIEXPORT jint JNICALL Java_dev_arbor_llama_LlamaNative_grammarAllowed(JNIEnv *env, jclass cls, jlong handle,
+                                                                       jlongArray bits, jboolean first_byte_filter) {
+    (void) cls;
+    arbor_grammar *grammar = grammar_from(env, handle);
+    if (grammar == NULL) {
+        return -1;
+    }
+    jsize words = (grammar->n_vocab + 63) / 64;
+    if (bits == NULL || (*env)->GetArrayLength(env, bits) != words) {
+        arbor_throw_illegal_argument(env, "bits must hold %d words for %d tokens", words, grammar->n_vocab);
+        return -1;
+    }
+    llama_token_data *data = candidates(env, (size_t) grammar->n_vocab);
+    if (data == NULL) {
+        return -1;
+    }
+    const struct arbor_piece_index *index = first_byte_filter == JNI_TRUE ? piece_index(grammar->model) : NULL;
+    bool refused[128] = { false };
+    if (index != NULL) {
+        refused_first_bytes(grammar, index, refused);
+    }
+    size_t n = 0;
+    for (int32_t i = 0; i < grammar->n_vocab; i++) {
+        if (index != NULL && index->first_byte[i] >= 0 && refused[index->first_byte[i]]) {
+            continue;
+        }
+        data[n++] = (llama_token_data) { i, 0.0f, 0.0f };
+    }
+    llama_token_data_array array = { data, n, -1, false };
+    arbor_llama.llama_sampler_apply(grammar->sampler, &array);
+    jlong *out = (*env)->GetLongArrayElements(env, bits, NULL);
+    if (out == NULL) {
+        return -1;
+    }
+    memset(out, 0, sizeof(jlong) * (size_t) words);
+    jint allowed = 0;
+    for (size_t i = 0; i < array.size; i++) {
+        if (!(isinf(array.data[i].logit) && array.data[i].logit < 0)) {
+            llama_token id = array.data[i].id;
+            out[id / 64] |= (jlong) ((uint64_t) 1 << (id % 64));
+            allowed++;
+        }
+    }
+    (*env)->ReleaseLongArrayElements(env, bits, out, 0);
+    return allowed;
+}
+
+/* The grammar's verdict on a few tokens: allowed[i] for tokens[i], in one pass of llama.cpp's sampler. */
+JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_grammarCheck(JNIEnv *env, jclass cls, jlong handle,
+                                                                     jintArray tokens, jbooleanArray allowed) {
+    (void) cls;
+    arbor_grammar *grammar = grammar_from(env, handle);
+    if (grammar == NULL) {
+        return;
+    }
+    jsize n = tokens == NULL ? -1 : (*env)->GetArrayLength(env, tokens);
+    if (n < 0 || allowed == NULL || (*env)->GetArrayLength(env, allowed) < n) {
+        arbor_throw_illegal_argument(env, "one verdict per token is needed");
+        return;
+    }
+    llama_token_data *data = candidates(env, (size_t) (n > 0 ? n : 1));
+    jint *ids = data == NULL ? NULL : (*env)->GetIntArrayElements(env, tokens, NULL);
+    if (ids == NULL) {
+        return;
+    }
+    for (jsize i = 0; i < n; i++) {
+        if (ids[i] < 0 || ids[i] >= grammar->n_vocab) {
+            (*env)->ReleaseIntArrayElements(env, tokens, ids, JNI_ABORT);
+            arbor_throw_illegal_argument(env, "token %d is outside the vocab [0, %d)", ids[i], grammar->n_vocab);
+            return;
+        }
+        data[i].id = ids[i];
+        data[i].logit = 0.0f;
+        data[i].p = 0.0f;
+    }
+    (*env)->ReleaseIntArrayElements(env, tokens, ids, JNI_ABORT);
+    llama_token_data_array array = { data, (size_t) n, -1, false };
+    arbor_llama.llama_sampler_apply(grammar->sampler, &array);
+    for (jsize i = 0; i < n; i++) {
+        jboolean verdict = !(isinf(array.data[i].logit) && array.data[i].logit < 0) ? JNI_TRUE : JNI_FALSE;
+        (*env)->SetBooleanArrayRegion(env, allowed, i, 1, &verdict);
+    }
 }
 
 /* Whether the grammar allows `token` next (false for an end-of-generation token before it is complete). */

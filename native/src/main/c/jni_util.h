@@ -11,12 +11,18 @@
 
 #include "llama_api.h"
 
+struct arbor_piece_index; /* grammar_jni.c: what grammars need to know of every token's piece */
+
 /* A loaded model: the llama_model and its vocab, looked up once. */
 typedef struct {
     struct llama_model *model;
     const struct llama_vocab *vocab;
     int32_t n_vocab;
+    struct arbor_piece_index *_Atomic piece_index; /* built on first use by a grammar, freed with the model */
 } arbor_model;
+
+/* Frees what grammar_jni.c built for a model (its piece index), once the model goes. */
+void arbor_grammar_model_free(arbor_model *model);
 
 /* A context with its reusable batch and scratch buffers (one decode = one JNI call). */
 typedef struct {

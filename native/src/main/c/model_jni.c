@@ -38,6 +38,7 @@ JNIEXPORT void JNICALL Java_dev_arbor_llama_LlamaNative_modelFree(JNIEnv *env, j
     if (model == NULL) {
         return;
     }
+    arbor_grammar_model_free(model);
     arbor_llama.llama_model_free(model->model);
     free(model);
 }

@@ -35,9 +35,26 @@ final class BenchCommand implements Callable<Integer> {
             + "architecture parameter (BeamSearch, PrefixCache): the synthetic models' architectures to run, "
             + "side by side, e.g. LLAMA,QWEN35,GEMMA3 (default LLAMA)")
     List<String> architectures = new ArrayList<>();
+    @Option(names = "--vocab", paramLabel = "N", description = "Run on a synthetic qwen3 model with a byte-level "
+            + "vocabulary of N tokens (e.g. 151936, Qwen3's) and the benchmark's body, instead of the 600-token llama")
+    Integer vocab;
+
+    @Option(names = "--layers", paramLabel = "L", description = "With --vocab: the body's layers (default the size's own)")
+    Integer layers;
+
+    @Option(names = "--model", paramLabel = "FILE", description = "Run every benchmark on this GGUF file")
+    String model;
+
+    @Option(names = "--body", paramLabel = "TINY|SMALL", description = "The synthetic body every benchmark runs on "
+            + "(default: each benchmark's own, SMALL); TINY decodes cheaply, as a GPU would")
+    String body;
 
     @Override
     public Integer call() throws Exception {
+        setIfGiven(BenchModels.VOCAB_PROPERTY, vocab);
+        setIfGiven(BenchModels.LAYERS_PROPERTY, layers);
+        setIfGiven(BenchModels.MODEL_PROPERTY, model);
+        setIfGiven(BenchModels.BODY_PROPERTY, body == null ? null : body.toUpperCase(java.util.Locale.ROOT));
         List<String> jmh = new ArrayList<>(patterns);
         boolean soak = jmh.removeIf(SOAK::equalsIgnoreCase);
         if (!jmh.isEmpty() || !soak) {
@@ -48,5 +65,12 @@ final class BenchCommand implements Callable<Integer> {
                     size.toUpperCase(java.util.Locale.ROOT));
         }
         return 0;
+    }
+
+    /** Sets a model property for this JVM (the soak run, the reports) and the JMH forks (BenchRunner passes it on). */
+    private static void setIfGiven(String property, Object value) {
+        if (value != null) {
+            System.setProperty(property, value.toString());
+        }
     }
 }

@@ -55,6 +55,16 @@ public final class BenchRunner {
             options.param("arch", architectures.stream().map(a -> a.strip().toUpperCase(java.util.Locale.ROOT))
                     .toArray(String[]::new));
         }
+        // The forks choose their model from these (see BenchModels.file).
+        List<String> modelProperties = new ArrayList<>();
+        for (String property : List.of(BenchModels.MODEL_PROPERTY, BenchModels.VOCAB_PROPERTY,
+                BenchModels.LAYERS_PROPERTY, BenchModels.BODY_PROPERTY)) {
+            if (System.getProperty(property) != null) {
+                modelProperties.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
+        options.jvmArgsAppend(modelProperties.toArray(new String[0]));
+        System.out.println("benchmark model: " + BenchModels.describe());
         Collection<RunResult> results;
         try {
             results = new Runner(options.build()).run();
@@ -94,6 +104,7 @@ public final class BenchRunner {
                         comparison.workPerOp() / (fast.getScore() / 1000), comparison.workPerOp() / (slow.getScore() / 1000),
                         comparison.workUnit());
             }
+            printShareOutsideDecode(comparison, entry.getValue(), baseline);
             for (String counter : comparison.counters()) {
                 Result<?> a = entry.getValue().getSecondaryResults().get(counter);
                 Result<?> b = baseline.getSecondaryResults().get(counter);
@@ -104,6 +115,24 @@ public final class BenchRunner {
             }
         }
         System.out.println();
+    }
+
+    /** For benchmarks that split their time at llama_decode: the share of each variant's time outside it. */
+    private static void printShareOutsideDecode(Comparison comparison, RunResult candidate, RunResult baseline) {
+        if (!comparison.counters().contains(Comparison.OUTSIDE_DECODE)) {
+            return;
+        }
+        System.out.printf(Locale.ROOT, "   outside llama_decode: %.1f%% (%s), %.1f%% (%s)%n", shareOutside(candidate),
+                comparison.candidate(), shareOutside(baseline), comparison.baseline());
+    }
+
+    private static double shareOutside(RunResult result) {
+        Result<?> outside = result.getSecondaryResults().get(Comparison.OUTSIDE_DECODE);
+        Result<?> inside = result.getSecondaryResults().get(Comparison.INSIDE_DECODE);
+        if (outside == null || inside == null) {
+            return Double.NaN;
+        }
+        return 100.0 * outside.getScore() / (outside.getScore() + inside.getScore());
     }
 
     /** "(target >= 2.0x: met)", or for a slowdown (negative target) "(target <= 2.2x: met)". */

@@ -18,6 +18,9 @@ import java.util.List;
  */
 record Comparison(String title, String benchmarkClass, String candidate, String baseline, double target,
         List<String> counters, double workPerOp, String workUnit) {
+    /** Counters of milliseconds outside and inside llama_decode: printed with the share outside. */
+    static final String OUTSIDE_DECODE = "outsideDecodeMs";
+    static final String INSIDE_DECODE = "insideDecodeMs";
 
     Comparison(String title, String benchmarkClass, String candidate, String baseline, double target,
             List<String> counters) {
@@ -44,6 +47,25 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
                 new Comparison("the same, with vs without the closing budget's bookkeeping (ratio = with / without; "
                         + "the budget's own cost)", "ConstrainedBeamSearchBenchmark", "constrainedWithoutBudget",
                         "constrained", 0, List.of()),
+                new Comparison("search of 64 new tokens: best-of-8 vs beam search width 4 (ratio informative; "
+                        + "the counter is the share of each search outside llama_decode, issue 21: <= 5% at 152k "
+                        + "tokens, 512 x 8 body)", "SearchStepBenchmark", "bestOfN", "beam", 0,
+                        List.of(OUTSIDE_DECODE, INSIDE_DECODE)),
+                new Comparison("beam search width 4, 64 tokens: unconstrained vs JSON-schema constrained, the schema "
+                        + "seen before (ratio = the grammar's cost)", "SearchStepBenchmark", "beam", "jsonBeam", -1.5,
+                        List.of(OUTSIDE_DECODE, INSIDE_DECODE)),
+                new Comparison("beam search width 4, 64 tokens: unconstrained vs JSON-schema constrained, a grammar "
+                        + "text never seen before (ratio = the grammar's cost when every state's mask is new)",
+                        "SearchStepBenchmark", "beam", "jsonBeamCold", -1.5, List.of(OUTSIDE_DECODE, INSIDE_DECODE)),
+                new Comparison("one logits row: log-softmax normalizer, native summary vs scalar Java",
+                        "RowWorkBenchmark", "nativeSummary", "javaLogSumExp", 0, List.of()),
+                new Comparison("one logits row: 8 best tokens, native block-skipping pass vs Java insertion scan",
+                        "RowWorkBenchmark", "nativeTopTokens", "javaTopTokens", 0, List.of()),
+                new Comparison("one logits row: a draw with top-k 0, top-p 0.95, min-p 0.05 vs the old path's sort "
+                        + "of the whole row alone", "RowWorkBenchmark", "samplerTopKZero", "sortWholeRow", 0, List.of()),
+                new Comparison("one logits row inside a JSON string: the state's shared mask (+ the masked row's "
+                        + "summary) vs llama.cpp's grammar sampler over the whole vocabulary", "RowWorkBenchmark",
+                        "sharedMask", "llamaCppMask", 0, List.of()),
                 new Comparison("decode step of N sequences over H cells each in one KV buffer: flash attention "
                         + "on vs off (ratio > 1: on is faster)", "FlashAttentionBenchmark", "flashOn", "flashOff", 0,
                         List.of()),

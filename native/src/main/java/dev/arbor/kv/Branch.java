@@ -1,6 +1,7 @@
 package dev.arbor.kv;
 
 import dev.arbor.llama.Grammar;
+import dev.arbor.llama.LogitsRows;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -263,10 +264,25 @@ public final class Branch {
         System.arraycopy(logits, 0, dst, 0, logits.length);
     }
 
+    /**
+     * The {@code k} most likely next tokens under the model's distribution (the raw logits, masked by
+     * the grammar), most likely first, ties to the lower id; fewer when the grammar allows fewer. One
+     * native pass over the row in place: no copy, no sort.
+     */
+    public int[] topTokens(int k) {
+        if (k < 0) {
+            throw new IllegalArgumentException("k must be >= 0, was " + k);
+        }
+        float[] logits = state().knownLogits();
+        int[] ids = new int[Math.min(k, logits.length)];
+        int count = LogitsRows.topK(logits, ids.length, true, ids);
+        return count == ids.length ? ids : java.util.Arrays.copyOf(ids, count);
+    }
+
     /** Draws the next token with this branch's sampler, logit bias and steer (not yet accepted). */
     public int sample() {
         BranchState state = state();
-        return state.sampler().sample(state.knownLogits(), state.bias(), state.steer());
+        return state.sampler().sample(state.knownLogits(), state.bias(), state.steer(), state.argmax());
     }
 
     /** Records a token in the sampler's history (penalties) without decoding it. */
@@ -316,8 +332,9 @@ public final class Branch {
 
     /** Entropy, in nats, of the model's next-token distribution. */
     public double entropy() {
-        BranchState state = state();
-        return BranchMetrics.entropy(state.knownLogits(), state.logNormalizer());
+        float[] logits = state().knownLogits();
+        // A full pass anyway: its own double-precision normalizer keeps the entropy exact.
+        return BranchMetrics.entropy(logits, BranchMetrics.logSumExp(logits));
     }
 
     /**

@@ -42,6 +42,10 @@ final class BranchMetrics {
         return copy;
     }
 
+    /**
+     * log(sum(exp(logits))) in double precision, two scalar passes: the reference the native row
+     * summary ({@link dev.arbor.llama.RowSummary}) is held to, and the normalizer of {@link #entropy}.
+     */
     static double logSumExp(float[] logits) {
         float max = Float.NEGATIVE_INFINITY;
         for (float logit : logits) {

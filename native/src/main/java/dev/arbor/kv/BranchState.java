@@ -1,6 +1,8 @@
 package dev.arbor.kv;
 
 import dev.arbor.llama.Grammar;
+import dev.arbor.llama.LogitsRows;
+import dev.arbor.llama.RowSummary;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -49,9 +51,13 @@ final class BranchState {
     private BranchMetrics metrics = new BranchMetrics();
     private Grammar grammar; // null: unconstrained; owned by this branch, closed on close()
     private int allowed = -1; // tokens the grammar leaves in logits after the last mask; -1 without a grammar
-    // log-sum-exp of logits, computed once per logits row (NaN until asked for): the search ranks
-    // continuations and the commit measures surprisal from the same row.
+    // log-sum-exp of logits and the lowest token holding its largest logit (-1: none finite), known
+    // once per row: the decoder summarizes each row while copying it, a grammar's mask again. NaN
+    // until known; the search ranks continuations and the commit measures surprisal from them.
     private double logNormalizer = Double.NaN;
+    private int argmax = Sampler.ARGMAX_UNKNOWN;
+    private double pendingLogNormalizer = Double.NaN;
+    private int pendingArgmax = Sampler.ARGMAX_UNKNOWN;
 
     BranchState(int slot) {
         this.slot = slot;
@@ -74,7 +80,7 @@ final class BranchState {
             pending = new float[nVocab];
         }
         logitsKnown = false;
-        logNormalizer = Double.NaN;
+        forgetSummary();
         this.sampler = sampler;
         this.grammar = grammar;
         allowed = -1;
@@ -96,8 +102,9 @@ final class BranchState {
         System.arraycopy(source.logits, 0, logits, 0, logits.length);
         logitsKnown = source.logitsKnown;
         logNormalizer = source.logNormalizer;
+        argmax = source.argmax;
         allowed = source.allowed;
-        sampler = source.sampler.copy();
+        sampler = source.sampler.fork();
         bias = source.bias;
         metrics = source.metrics.copy();
         grammar = source.grammar == null ? null : source.grammar.copy();
@@ -128,7 +135,7 @@ final class BranchState {
         }
         this.position = position;
         logitsKnown = false;
-        logNormalizer = Double.NaN;
+        forgetSummary();
         metrics = new BranchMetrics();
         this.sampler = sampler;
         closeGrammar();
@@ -150,8 +157,17 @@ final class BranchState {
         logits = pending;
         pending = previous;
         logitsKnown = true;
-        logNormalizer = Double.NaN;
+        logNormalizer = pendingLogNormalizer;
+        argmax = pendingArgmax;
+        pendingLogNormalizer = Double.NaN;
+        pendingArgmax = Sampler.ARGMAX_UNKNOWN;
         sampler.forgetLastSample();
+    }
+
+    /** The decoder summarized the row it put into {@link #pendingRow()} (see {@link RowSummary}). */
+    void pendingSummarized(RowSummary summary) {
+        pendingLogNormalizer = summary.logSumExp();
+        pendingArgmax = summary.max() == Float.NEGATIVE_INFINITY ? Sampler.ARGMAX_UNKNOWN : summary.argmax();
     }
 
     /**
@@ -327,9 +343,17 @@ final class BranchState {
 
     double logNormalizer() {
         if (Double.isNaN(logNormalizer)) {
-            logNormalizer = BranchMetrics.logSumExp(knownLogits());
+            summarize();
         }
         return logNormalizer;
+    }
+
+    /** The lowest token holding the row's largest logit, or {@link Sampler#ARGMAX_UNKNOWN} when none is finite. */
+    int argmax() {
+        if (Double.isNaN(logNormalizer)) {
+            summarize();
+        }
+        return argmax;
     }
 
     BranchState root() {
@@ -348,9 +372,23 @@ final class BranchState {
      */
     private void constrain() {
         if (grammar != null) {
-            allowed = grammar.mask(logits);
-            logNormalizer = Double.NaN;
+            RowSummary summary = new RowSummary();
+            allowed = grammar.mask(logits, summary);
+            logNormalizer = summary.logSumExp();
+            argmax = summary.max() == Float.NEGATIVE_INFINITY ? Sampler.ARGMAX_UNKNOWN : summary.argmax();
         }
+    }
+
+    private void summarize() {
+        RowSummary summary = new RowSummary();
+        LogitsRows.summarize(knownLogits(), summary);
+        logNormalizer = summary.logSumExp();
+        argmax = summary.max() == Float.NEGATIVE_INFINITY ? Sampler.ARGMAX_UNKNOWN : summary.argmax();
+    }
+
+    private void forgetSummary() {
+        logNormalizer = Double.NaN;
+        argmax = Sampler.ARGMAX_UNKNOWN;
     }
 
     private void dropCheckpointsAbove(int position) {

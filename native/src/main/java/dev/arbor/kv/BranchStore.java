@@ -46,6 +46,8 @@ public final class BranchStore implements AutoCloseable {
     private final int nVocab;
     private final BranchSlots slots = new BranchSlots();
     private final TreeEdits edits;
+    // One set of sampling buffers for every root's sampler and its forks: all draw on this thread.
+    private final SamplerScratch samplerScratch = new SamplerScratch();
     private boolean drained;
 
     public BranchStore(LlamaContext context) {
@@ -157,7 +159,7 @@ public final class BranchStore implements AutoCloseable {
             BranchState state = states.get(i);
             surprisals[i] = -state.logprob(tokens[i]);
             samplingSurprisals[i] = -Math.log(state.sampler().probability(state.knownLogits(), state.bias(),
-                    state.steer(), tokens[i]));
+                    state.steer(), tokens[i], state.argmax()));
         }
         decoder.decode(states, runs);
         for (int i = 0; i < tokens.length; i++) {
@@ -274,7 +276,7 @@ public final class BranchStore implements AutoCloseable {
         }
         List<BranchState> states = new ArrayList<>(prompts.size());
         for (SamplerParams p : params) {
-            states.add(edits.open(new Sampler(p), null));
+            states.add(edits.open(new Sampler(p, samplerScratch), null));
         }
         try {
             decoder.decode(states, prompts, memory.kind().overwritesHistory() ? checkpointAt : null);

@@ -44,6 +44,11 @@ final class LogitBias {
         return new LogitBias(tokens, values);
     }
 
+    /** Whether applying it changes nothing (no entries). */
+    boolean isEmpty() {
+        return tokens.length == 0;
+    }
+
     void applyTo(float[] logits) {
         for (int i = 0; i < tokens.length; i++) {
             logits[tokens[i]] += values[i];

@@ -1,6 +1,6 @@
 package dev.arbor.kv;
 
-import java.util.Arrays;
+import dev.arbor.llama.LogitsRows;
 
 /**
  * Picks tokens from logits as {@link SamplerParams} describe, with its own seeded generator and
@@ -8,10 +8,20 @@ import java.util.Arrays;
  *
  * <p>Deterministic: the same parameters, seed, accepted history and logits give the same token.
  * {@link #copy()} duplicates the generator's state and the history, so a copy continues exactly
- * as the original would. Buffers are sized to the vocab on first use and reused. Not thread-safe.
+ * as the original would. Not thread-safe.
+ *
+ * <p>Work per draw is proportional to what the parameters need, not to the vocabulary where that
+ * can be avoided (a real model has 128k-262k tokens): without bias, steer or active penalties the
+ * row is read in place instead of copied; a greedy draw whose caller knows the row's argmax costs
+ * nothing; top-k is one native pass that skips whole blocks ({@link LogitsRows#topK}); top-p and
+ * min-p without top-k sort only the tokens that can survive them. Scratch buffers
+ * ({@link SamplerScratch}) are sized on first use and shared by a branch's forks.
  */
 @dev.arbor.annotation.Internal
 public final class Sampler {
+    /** The argmax hint of a caller that does not know the row's argmax. */
+    static final int ARGMAX_UNKNOWN = -1;
+
     private SamplerParams params;
     private SplitMix64 random;
     private int[] history;
@@ -21,18 +31,18 @@ public final class Sampler {
     // chain to measure it; forgotten whenever the history, the parameters or the logits change.
     private int lastToken = -1;
     private double lastProbability;
-
-    // Reused scratch buffers, never part of the state.
-    private float[] work = new float[0];
-    private int[] candidates = new int[0];
-    private double[] probabilities = new double[0];
-    private long[] sortKeys = new long[0];
-    private int[] counts = new int[0];
+    private final SamplerScratch scratch;
 
     public Sampler(SamplerParams params) {
+        this(params, new SamplerScratch());
+    }
+
+    /** A sampler whose scratch buffers are {@code scratch} (shared with the other samplers of one store). */
+    Sampler(SamplerParams params, SamplerScratch scratch) {
         this.params = params;
         this.random = new SplitMix64(params.seed());
         this.history = new int[params.repeatLastN()];
+        this.scratch = scratch;
     }
 
     public SamplerParams params() {
@@ -60,7 +70,7 @@ public final class Sampler {
 
     /** Draws the next token from {@code logits} (which are not modified). */
     public int sample(float[] logits) {
-        return sample(logits, LogitBias.NONE, LogitBias.NONE);
+        return sample(logits, LogitBias.NONE, LogitBias.NONE, ARGMAX_UNKNOWN);
     }
 
     /**
@@ -71,14 +81,23 @@ public final class Sampler {
         int n = prepare(logits, LogitBias.NONE, LogitBias.NONE);
         double[] full = new double[logits.length];
         for (int i = 0; i < n; i++) {
-            full[candidates[i]] = probabilities[i];
+            full[scratch.candidates[i]] = scratch.probabilities[i];
         }
         return full;
     }
 
     /** A sampler that continues exactly like this one (same parameters, generator state and history). */
     public Sampler copy() {
-        Sampler copy = new Sampler(params); // a copy starts without a cached draw
+        return copyWith(new SamplerScratch());
+    }
+
+    /** As {@link #copy()}, sharing this sampler's scratch buffers: a fork's, on the same store's thread. */
+    Sampler fork() {
+        return copyWith(scratch);
+    }
+
+    private Sampler copyWith(SamplerScratch buffers) {
+        Sampler copy = new Sampler(params, buffers); // a copy starts without a cached draw
         copy.random = random.copy();
         copy.history = history.clone();
         copy.historyNext = historyNext;
@@ -86,8 +105,19 @@ public final class Sampler {
         return copy;
     }
 
-    int sample(float[] logits, LogitBias bias, LogitBias steer) {
+    /**
+     * Draws from {@code logits} with a bias and a steer; {@code argmax} is the lowest token holding
+     * the row's largest logit when the caller knows it (a finite one), else {@link #ARGMAX_UNKNOWN}.
+     */
+    int sample(float[] logits, LogitBias bias, LogitBias steer, int argmax) {
+        if (isPlainGreedy(bias, steer, argmax)) {
+            lastToken = argmax;
+            lastProbability = 1;
+            return argmax;
+        }
         int n = prepare(logits, bias, steer);
+        int[] candidates = scratch.candidates;
+        double[] probabilities = scratch.probabilities;
         int chosen = n - 1;
         if (n == 1) {
             chosen = 0;
@@ -112,46 +142,77 @@ public final class Sampler {
         lastToken = -1;
     }
 
-    /** Probability this sampler would give {@code token} now (without drawing). */
-    double probability(float[] logits, LogitBias bias, LogitBias steer, int token) {
+    /** Probability this sampler would give {@code token} now (without drawing); {@code argmax} as in {@link #sample}. */
+    double probability(float[] logits, LogitBias bias, LogitBias steer, int token, int argmax) {
         if (token == lastToken) {
             return lastProbability;
         }
+        if (isPlainGreedy(bias, steer, argmax)) {
+            return token == argmax ? 1 : 0;
+        }
         int n = prepare(logits, bias, steer);
         for (int i = 0; i < n; i++) {
-            if (candidates[i] == token) {
-                return probabilities[i];
+            if (scratch.candidates[i] == token) {
+                return scratch.probabilities[i];
             }
         }
         return 0;
     }
 
+    /** A greedy draw the caller's argmax answers: nothing changes the row before the argmax. */
+    private boolean isPlainGreedy(LogitBias bias, LogitBias steer, int argmax) {
+        return params.isGreedy() && argmax >= 0 && bias.isEmpty() && steer.isEmpty() && !penaltiesApply();
+    }
+
+    private boolean penaltiesApply() {
+        return params.hasPenalties() && historySize > 0;
+    }
+
     /** Fills candidates[0..n) and probabilities[0..n) (summing to 1) and returns n. */
     private int prepare(float[] logits, LogitBias bias, LogitBias steer) {
         int vocab = logits.length;
-        ensureCapacity(vocab);
-        System.arraycopy(logits, 0, work, 0, vocab);
-        bias.applyTo(work);
-        steer.applyTo(work);
-        if (params.hasPenalties() && historySize > 0) {
-            applyPenalties(vocab);
+        // The row itself when nothing changes it; a copy only for bias, steer or penalties.
+        float[] values = logits;
+        if (!bias.isEmpty() || !steer.isEmpty() || penaltiesApply()) {
+            values = scratch.work(vocab);
+            System.arraycopy(logits, 0, values, 0, vocab);
+            bias.applyTo(values);
+            steer.applyTo(values);
+            if (penaltiesApply()) {
+                applyPenalties(values);
+            }
         }
+        int[] candidates = scratch.candidates(vocab);
+        double[] probabilities = scratch.probabilities(vocab);
         if (params.isGreedy()) {
-            candidates[0] = argmax(vocab);
+            candidates[0] = argmax(values);
             probabilities[0] = 1;
             return 1;
         }
-        int n = params.topK() > 0 && params.topK() < vocab ? topK(vocab, params.topK())
-                : params.topP() < 1 || params.minP() > 0 ? sortedAll(vocab) : unsortedAll(vocab);
+        int n;
+        int keep;
+        if (params.topK() > 0 && params.topK() < vocab) {
+            n = LogitsRows.topK(values, params.topK(), true, candidates);
+            keep = n == 0 ? 0 : SamplerFilters.filterByProbability(params, values, candidates, probabilities, n,
+                    SamplerFilters.candidateTotal(values, candidates, n));
+        } else if (params.topP() < 1 || params.minP() > 0) {
+            n = SamplerFilters.sortedSurvivors(params, values, scratch);
+            keep = n == 0 ? 0 : SamplerFilters.filterByProbability(params, values, candidates, probabilities, n,
+                    scratch.rowTotal);
+        } else {
+            n = unsortedAll(values, candidates);
+            keep = n;
+        }
         if (n == 0) {
             throw new IllegalStateException("every token is banned by the logit bias");
         }
-        n = filterByProbability(n);
-        softmax(n, params.temperature());
-        return n;
+        SamplerFilters.softmax(values, candidates, probabilities, keep, params.temperature());
+        return keep;
     }
 
-    private void applyPenalties(int vocab) {
+    private void applyPenalties(float[] values) {
+        int vocab = values.length;
+        int[] counts = scratch.counts(vocab);
         int[] recent = recentTokens();
         for (int token : recent) {
             if (token >= 0 && token < vocab) {
@@ -164,115 +225,33 @@ public final class Sampler {
             }
             int count = counts[token];
             counts[token] = 0; // each distinct token is penalised once
-            float value = work[token];
+            float value = values[token];
             value = value > 0 ? value / params.repeatPenalty() : value * params.repeatPenalty();
-            work[token] = value - count * params.frequencyPenalty() - params.presencePenalty();
+            values[token] = value - count * params.frequencyPenalty() - params.presencePenalty();
         }
     }
 
-    private int argmax(int vocab) {
+    private static int argmax(float[] values) {
         int best = 0;
-        for (int i = 1; i < vocab; i++) {
-            if (work[i] > work[best]) {
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
                 best = i;
             }
         }
-        if (work[best] == Float.NEGATIVE_INFINITY) {
+        if (values[best] == Float.NEGATIVE_INFINITY) {
             throw new IllegalStateException("every token is banned by the logit bias");
         }
         return best;
     }
 
-    /**
-     * Top-k by logit, most likely first, ties to the lower id: one pass that keeps the best k in
-     * order, so a large vocab is not sorted whole.
-     */
-    private int topK(int vocab, int k) {
+    private static int unsortedAll(float[] values, int[] candidates) {
         int n = 0;
-        for (int i = 0; i < vocab; i++) {
-            float value = work[i];
-            if (value == Float.NEGATIVE_INFINITY || (n == k && value <= work[candidates[k - 1]])) {
-                continue;
-            }
-            int at = n < k ? n++ : k - 1;
-            // Shift worse entries down; equal values keep the earlier (lower) id ahead.
-            while (at > 0 && work[candidates[at - 1]] < value) {
-                candidates[at] = candidates[at - 1];
-                at--;
-            }
-            candidates[at] = i;
-        }
-        return n;
-    }
-
-    /** Every allowed token, most likely first, ties to the lower id. */
-    private int sortedAll(int vocab) {
-        int n = 0;
-        for (int i = 0; i < vocab; i++) {
-            if (work[i] != Float.NEGATIVE_INFINITY) {
-                // High 32 bits order by logit, low 32 bits put lower ids first once reversed.
-                sortKeys[n++] = ((long) sortableBits(work[i]) << 32) | (0xFFFFFFFFL - i);
-            }
-        }
-        Arrays.sort(sortKeys, 0, n);
-        for (int i = 0; i < n; i++) {
-            candidates[i] = (int) (0xFFFFFFFFL - (sortKeys[n - 1 - i] & 0xFFFFFFFFL));
-        }
-        return n;
-    }
-
-    private int unsortedAll(int vocab) {
-        int n = 0;
-        for (int i = 0; i < vocab; i++) {
-            if (work[i] != Float.NEGATIVE_INFINITY) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] != Float.NEGATIVE_INFINITY) {
                 candidates[n++] = i;
             }
         }
         return n;
-    }
-
-    /** Top-p and min-p on the untempered distribution; candidates are sorted when either is on. */
-    private int filterByProbability(int n) {
-        if (params.topP() >= 1 && params.minP() <= 0) {
-            return n;
-        }
-        softmax(n, 1f);
-        int keep = n;
-        if (params.topP() < 1) {
-            double cumulative = 0;
-            for (int i = 0; i < n; i++) {
-                cumulative += probabilities[i];
-                if (cumulative >= params.topP()) {
-                    keep = i + 1;
-                    break;
-                }
-            }
-        }
-        if (params.minP() > 0) {
-            double threshold = params.minP() * probabilities[0];
-            int i = 1;
-            while (i < keep && probabilities[i] >= threshold) {
-                i++;
-            }
-            keep = i;
-        }
-        return keep;
-    }
-
-    private void softmax(int n, float temperature) {
-        float max = Float.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-            max = Math.max(max, work[candidates[i]]);
-        }
-        double total = 0;
-        for (int i = 0; i < n; i++) {
-            double p = Math.exp((work[candidates[i]] - max) / temperature);
-            probabilities[i] = p;
-            total += p;
-        }
-        for (int i = 0; i < n; i++) {
-            probabilities[i] /= total;
-        }
     }
 
     private int[] recentTokens() {
@@ -281,21 +260,5 @@ public final class Sampler {
             recent[i] = history[(historyNext - historySize + i + history.length) % history.length];
         }
         return recent;
-    }
-
-    private void ensureCapacity(int vocab) {
-        if (work.length < vocab) {
-            work = new float[vocab];
-            candidates = new int[vocab];
-            probabilities = new double[vocab];
-            sortKeys = new long[vocab];
-            counts = new int[vocab];
-        }
-    }
-
-    /** Maps float order onto signed int order (negative floats flipped). */
-    private static int sortableBits(float value) {
-        int bits = Float.floatToIntBits(value);
-        return bits ^ ((bits >> 31) & 0x7FFFFFFF);
     }
 }

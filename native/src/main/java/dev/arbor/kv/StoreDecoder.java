@@ -3,6 +3,7 @@ package dev.arbor.kv;
 import dev.arbor.llama.Batch;
 import dev.arbor.llama.DecodeStatus;
 import dev.arbor.llama.LlamaContext;
+import dev.arbor.llama.RowSummary;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -33,6 +34,7 @@ final class StoreDecoder {
     private final int[] positions;
     private final int[] seqs;
     private final BranchState[] logitsOwner;
+    private final RowSummary summary = new RowSummary();
     private int size;
 
     StoreDecoder(LlamaContext context, SequenceMemory memory) {
@@ -206,7 +208,9 @@ final class StoreDecoder {
         for (int i = from; i < to; i++) {
             BranchState owner = logitsOwner[i];
             if (owner != null) {
-                context.logits(i - from, owner.pendingRow());
+                // One native pass per row copies it and summarizes it (max, argmax, log-sum-exp).
+                context.logits(i - from, owner.pendingRow(), summary);
+                owner.pendingSummarized(summary);
             }
         }
     }

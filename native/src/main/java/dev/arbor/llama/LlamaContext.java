@@ -138,6 +138,15 @@ public final class LlamaContext implements AutoCloseable {
         LlamaNative.logitsCopy(openHandle(), batchIndex, dst);
     }
 
+    /**
+     * Copies the row like {@link #logits(int, float[])} and summarizes it into {@code summary} (max,
+     * first argmax, log-sum-exp) in the same native call, over llama.cpp's own buffer: the one pass
+     * over the row every branch needs, without a second pass in Java.
+     */
+    public void logits(int batchIndex, float[] dst, RowSummary summary) {
+        LlamaNative.logitsCopySummarized(openHandle(), batchIndex, dst, summary.values);
+    }
+
     /** A fresh array with the logits row of batch entry {@code batchIndex} of the last decode. */
     public float[] logits(int batchIndex) {
         float[] row = new float[model.nVocab()];

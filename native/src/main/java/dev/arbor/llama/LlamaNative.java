@@ -77,6 +77,16 @@ final class LlamaNative {
     /** Sets the logits of disallowed tokens to -inf; returns how many stay allowed. */
     static native int grammarMask(long grammar, float[] logits);
 
+    /**
+     * Sets bit t of {@code bits} for every token t the grammar allows next; returns how many. With
+     * {@code firstByteFilter} (no partial UTF-8 character is pending) tokens whose ASCII first byte
+     * the state refuses are ruled out before llama.cpp checks the rest.
+     */
+    static native int grammarAllowed(long grammar, long[] bits, boolean firstByteFilter);
+
+    /** {@code allowed[i]}: whether the grammar allows {@code tokens[i]} next. */
+    static native void grammarCheck(long grammar, int[] tokens, boolean[] allowed);
+
     static native boolean grammarAllows(long grammar, int token);
 
     /** Advances the state; throws IllegalArgumentException for a token the grammar does not allow. */
@@ -98,6 +108,15 @@ final class LlamaNative {
     static native void logitsCopy(long context, int batchIndex, float[] dst);
 
     static native void logitsCopyDirect(long context, int batchIndex, ByteBuffer dst);
+
+    /** As logitsCopy, and {@code summary} receives the row's max, first argmax and log-sum-exp. */
+    static native void logitsCopySummarized(long context, int batchIndex, float[] dst, double[] summary);
+
+    /** {@code summary} receives the row's max, first argmax and log-sum-exp. */
+    static native void rowSummarize(float[] row, double[] summary);
+
+    /** The k largest entries' indices, largest first, ties to the lower index; returns how many. */
+    static native int rowTopK(float[] row, int k, boolean skipBanned, int[] ids);
 
     /** Nanoseconds spent inside llama_decode and the number of llama_decode calls. */
     static native long[] decodeTimings(long context);

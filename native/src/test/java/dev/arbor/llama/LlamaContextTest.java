@@ -148,6 +148,21 @@ class LlamaContextTest {
     }
 
     @Test
+    void summarizedCopyIsTheRowAndItsSummary() {
+        int[] tokens = prompt("the sun is up and the");
+        prefill(context, 0, tokens, 0);
+        float[] row = new float[model.nVocab()];
+        RowSummary summary = new RowSummary();
+        context.logits(tokens.length - 1, row, summary);
+        assertThat(row).containsExactly(context.logits(tokens.length - 1));
+        RowSummary expected = new RowSummary();
+        LogitsRows.summarize(row, expected);
+        assertThat(summary.max()).isEqualTo(expected.max());
+        assertThat(summary.argmax()).isEqualTo(expected.argmax());
+        assertThat(summary.logSumExp()).isEqualTo(expected.logSumExp());
+    }
+
+    @Test
     void countsTimeInsideDecode() {
         long before = context.decodeCalls();
         prefill(context, 0, prompt("time flies"), 0);

@@ -1,15 +1,16 @@
 package dev.arbor.grammar;
 
-import static dev.arbor.grammar.GbnfReader.ALT;
-import static dev.arbor.grammar.GbnfReader.CHAR;
-import static dev.arbor.grammar.GbnfReader.CHAR_ALT;
-import static dev.arbor.grammar.GbnfReader.CHAR_ANY;
-import static dev.arbor.grammar.GbnfReader.CHAR_NOT;
-import static dev.arbor.grammar.GbnfReader.CHAR_RNG_UPPER;
-import static dev.arbor.grammar.GbnfReader.END;
-import static dev.arbor.grammar.GbnfReader.RULE_REF;
+import static dev.arbor.llama.GbnfRules.ALT;
+import static dev.arbor.llama.GbnfRules.CHAR;
+import static dev.arbor.llama.GbnfRules.CHAR_ALT;
+import static dev.arbor.llama.GbnfRules.CHAR_ANY;
+import static dev.arbor.llama.GbnfRules.CHAR_NOT;
+import static dev.arbor.llama.GbnfRules.CHAR_RNG_UPPER;
+import static dev.arbor.llama.GbnfRules.END;
+import static dev.arbor.llama.GbnfRules.RULE_REF;
 
 import dev.arbor.annotation.Internal;
+import dev.arbor.llama.GbnfRules;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -53,32 +54,29 @@ public final class GrammarAutomaton {
     private final String[] ruleNames;
     private final Map<Integer, String> shortestRuleText = new ConcurrentHashMap<>();
 
-    private GrammarAutomaton(GbnfReader.Table table, int root) {
-        this.root = root;
-        List<int[]> rules = table.rules();
-        int size = 0;
-        for (int[] rule : rules) {
-            size += rule.length / 2;
-        }
+    private GrammarAutomaton(GbnfRules rules) {
+        this.root = rules.root();
+        int size = rules.elementCount();
         type = new int[size];
         value = new int[size];
-        alternatives = new int[rules.size()][];
-        int at = 0;
-        for (int r = 0; r < rules.size(); r++) {
-            int[] rule = rules.get(r);
+        for (int p = 0; p < size; p++) {
+            type[p] = rules.type(p);
+            value[p] = rules.value(p);
+        }
+        alternatives = new int[rules.ruleCount()][];
+        ruleNames = new String[rules.ruleCount()];
+        for (int r = 0; r < rules.ruleCount(); r++) {
             List<Integer> starts = new ArrayList<>();
+            int at = rules.ruleStart(r);
             starts.add(at);
-            for (int i = 0; i < rule.length; i += 2, at++) {
-                type[at] = rule[i];
-                value[at] = rule[i + 1];
-                if (rule[i] == ALT) {
+            for (; type[at] != END; at++) {
+                if (type[at] == ALT) {
                     starts.add(at + 1);
                 }
             }
             alternatives[r] = starts.stream().mapToInt(Integer::intValue).toArray();
+            ruleNames[r] = rules.ruleName(r);
         }
-        ruleNames = new String[rules.size()];
-        table.symbols().forEach((name, id) -> ruleNames[id] = name);
         afterChar = new int[size];
         shortestChar = new int[size];
         for (int p = 0; p < size; p++) {
@@ -88,8 +86,8 @@ public final class GrammarAutomaton {
             }
         }
         restBytes = new int[size];
-        ruleBytes = new int[rules.size()];
-        bestAlternative = new int[rules.size()];
+        ruleBytes = new int[rules.ruleCount()];
+        bestAlternative = new int[rules.ruleCount()];
         solveShortest();
     }
 
@@ -100,24 +98,16 @@ public final class GrammarAutomaton {
      *     token references, no rule {@code root}, or no finite sentence
      */
     public static GrammarAutomaton compile(String gbnf, String root) {
-        GbnfReader.Table table = GbnfReader.read(gbnf);
-        if (table.hasTokens()) {
-            throw new IllegalArgumentException("the grammar refers to tokens (<...>), whose text depends on the model");
-        }
-        Integer rootId = table.symbols().get(root);
-        if (rootId == null || rootId >= table.rules().size()) {
-            throw new IllegalArgumentException("the grammar has no rule '" + root + "'");
-        }
-        GrammarAutomaton automaton = new GrammarAutomaton(table, rootId);
-        if (automaton.ruleBytes[rootId] >= INFINITE) {
+        GrammarAutomaton automaton = new GrammarAutomaton(GbnfRules.parse(gbnf, root));
+        if (!automaton.hasFiniteSentence()) {
             throw new IllegalArgumentException("the grammar has no finite sentence");
         }
         return automaton;
     }
 
-    /** The automaton of a table read already, whether or not it has a finite sentence ({@link GrammarWitness}). */
-    static GrammarAutomaton of(GbnfReader.Table table, int root) {
-        return new GrammarAutomaton(table, root);
+    /** The automaton of rules read already, whether or not it has a finite sentence ({@link GrammarWitness}). */
+    static GrammarAutomaton of(GbnfRules rules) {
+        return new GrammarAutomaton(rules);
     }
 
     /** Whether some finite text completes the start rule. */
@@ -136,7 +126,7 @@ public final class GrammarAutomaton {
     }
 
     private boolean isClassContinuation(int p) {
-        return isCharElement(p - 1) && (type[p] == GbnfReader.CHAR_ALT || type[p] == GbnfReader.CHAR_RNG_UPPER);
+        return isCharElement(p - 1) && (type[p] == CHAR_ALT || type[p] == CHAR_RNG_UPPER);
     }
 
     /** The state before any text: llama.cpp's initial stacks. */

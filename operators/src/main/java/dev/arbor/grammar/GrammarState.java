@@ -1,6 +1,6 @@
 package dev.arbor.grammar;
 
-import static dev.arbor.grammar.GbnfReader.RULE_REF;
+import static dev.arbor.llama.GbnfRules.RULE_REF;
 
 import dev.arbor.annotation.Internal;
 import java.util.ArrayDeque;

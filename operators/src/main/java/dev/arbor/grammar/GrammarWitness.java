@@ -1,6 +1,7 @@
 package dev.arbor.grammar;
 
 import dev.arbor.annotation.Internal;
+import dev.arbor.llama.GbnfRules;
 import java.util.Optional;
 
 /**
@@ -26,20 +27,15 @@ public record GrammarWitness(boolean readable, boolean accepts, Optional<String>
 
     /** The shortest text of {@code gbnf} from rule {@code root}, or why there is none. */
     public static GrammarWitness of(String gbnf, String root) {
-        GbnfReader.Table table;
+        GbnfRules rules;
         try {
-            table = GbnfReader.read(gbnf);
-        } catch (IllegalArgumentException unreadable) {
-            return UNREADABLE;
-        }
-        Integer rootId = table.symbols().get(root);
-        if (rootId == null || rootId >= table.rules().size()) {
-            return UNREADABLE; // llama.cpp's parser names the missing rule
-        }
-        if (table.hasTokens()) {
+            rules = GbnfRules.parse(gbnf, root);
+        } catch (GbnfRules.RefersToTokens tokens) {
             return new GrammarWitness(true, true, Optional.empty(), null);
+        } catch (IllegalArgumentException unreadable) {
+            return UNREADABLE; // llama.cpp's parser names what is wrong (a missing rule, say)
         }
-        GrammarAutomaton automaton = GrammarAutomaton.of(table, rootId);
+        GrammarAutomaton automaton = GrammarAutomaton.of(rules);
         if (!automaton.hasFiniteSentence()) {
             return new GrammarWitness(true, false, Optional.empty(), "rule '" + root + "' can never be completed"
                     + (automaton.hasEmptyClass() ? " (it needs a character of an empty class, such as [z-a])"

@@ -53,7 +53,6 @@ final class BeamSearch extends SearchTask {
     private final Hypotheses hypotheses;
     private final ClosingBudget budget;
     private List<Beam> beams = new ArrayList<>();
-    private float[] logits;
     private boolean done;
 
     BeamSearch(PreparedRequest prepared, BranchStore store) {
@@ -71,7 +70,6 @@ final class BeamSearch extends SearchTask {
     @Override
     void begin(Branch root) {
         beams.add(new Beam(root, new Trajectory(), budget.start()));
-        logits = new float[model.nVocab()];
     }
 
     @Override
@@ -217,12 +215,9 @@ final class BeamSearch extends SearchTask {
         List<Continuation> all = new ArrayList<>(beams.size() * keep);
         for (int b = 0; b < beams.size(); b++) {
             Beam beam = beams.get(b);
-            beam.branch.logits(logits);
-            // Log-softmax keeps the order of the logits: rank on them, normalize only the best.
-            for (int token : topTokens(logits, keep)) {
-                if (logits[token] == Float.NEGATIVE_INFINITY) {
-                    break; // the beam's grammar allows no more continuations than these (best first)
-                }
+            // Log-softmax keeps the order of the logits: rank on them (one pass over the row, without
+            // the tokens the beam's grammar bans) and normalize only the best.
+            for (int token : beam.branch.topTokens(keep)) {
                 float logprob = (float) beam.branch.logprob(token);
                 all.add(new Continuation(b, token, logprob, beam.path.sumLogprob() + logprob));
             }
@@ -248,27 +243,5 @@ final class BeamSearch extends SearchTask {
     @Override
     List<RankedCompletion> ranked() {
         return hypotheses.ranked();
-    }
-
-    /** Indices of the {@code k} largest values, largest first, ties to the lower index. */
-    static int[] topTokens(float[] values, int k) {
-        int[] best = new int[k];
-        int size = 0;
-        for (int i = 0; i < values.length; i++) {
-            if (size < k) {
-                best[size++] = i;
-            } else if (values[i] > values[best[k - 1]]) {
-                best[k - 1] = i;
-            } else {
-                continue;
-            }
-            // insertion step keeps best[] sorted, largest first, earlier index first on ties
-            for (int j = size - 1; j > 0 && values[best[j]] > values[best[j - 1]]; j--) {
-                int swap = best[j];
-                best[j] = best[j - 1];
-                best[j - 1] = swap;
-            }
-        }
-        return best;
     }
 }

@@ -18,7 +18,8 @@ import java.util.Map;
  * byte order (id {@code b} is byte {@code b}, spelled in the {@link ByteLevelAlphabet}); then one
  * token per learned merge, in merge order, skipping a merge whose result is already a token; then
  * the control tokens {@code <|endoftext|>}, {@code <|im_start|>}, {@code <|im_end|>}, last.
- * Merges are learned by {@link BpeTrainer} from {@link BpeCorpus}, at most {@link #MAX_MERGES}.
+ * Merges are learned by {@link BpeTrainer} from {@link BpeCorpus}, at most {@link #MAX_MERGES};
+ * {@link #ofSize} follows them with made-up merges up to a real model's vocabulary size.
  *
  * <p>Invariants: no token string occurs twice; every merge joins two tokens into a token; every
  * token between the bytes and the control tokens is the result of a merge. Since all 256 bytes are tokens, any UTF-8 text
@@ -34,8 +35,10 @@ public final class ByteLevelVocab {
     public static final String END_OF_TEXT = "<|endoftext|>";
     /** llama.cpp's {@code tokenizer.ggml.pre} naming the Qwen2/Qwen3 pre-tokenizer. */
     public static final String PRE_TOKENIZER = "qwen2";
+    /** {@code <|endoftext|>}, {@code <|im_start|>} and {@code <|im_end|>}, the last ids. */
+    private static final int CONTROL_TOKENS = 3;
 
-    private static final ByteLevelVocab STANDARD = new ByteLevelVocab();
+    private static final ByteLevelVocab STANDARD = new ByteLevelVocab(0);
 
     private final List<String> tokens;
     private final List<String> merges;
@@ -43,7 +46,8 @@ public final class ByteLevelVocab {
     private final boolean[] text;
     private final Map<String, Integer> ids;
 
-    private ByteLevelVocab() {
+    /** @param size the number of tokens, made up to with {@link MadeUpMerges}; 0: only the learned merges */
+    private ByteLevelVocab(int size) {
         List<String> t = new ArrayList<>();
         Map<String, Integer> index = new HashMap<>();
         for (int b = 0; b < 256; b++) {
@@ -53,6 +57,10 @@ public final class ByteLevelVocab {
         for (BpeTrainer.Merge merge : BpeTrainer.learn(BpeCorpus.TEXT, MAX_MERGES)) {
             m.add(merge.text());
             add(t, index, merge.joined());
+        }
+        if (size > 0) {
+            MadeUpMerges.extend(t, index, m, size - CONTROL_TOKENS,
+                    token -> isPrintableUtf8(ByteLevelAlphabet.decode(token)));
         }
         int firstControl = t.size();
         for (String control : List.of(END_OF_TEXT, ChatMlTemplate.TURN_START, ChatMlTemplate.TURN_END)) {
@@ -94,6 +102,24 @@ public final class ByteLevelVocab {
     /** The shared vocabulary of every qwen3 synthetic model. */
     public static ByteLevelVocab standard() {
         return STANDARD;
+    }
+
+    /**
+     * A vocabulary of exactly {@code size} tokens, as large as a real model's: the standard one's
+     * bytes and learned merges, then {@link MadeUpMerges made-up merges}, then the control tokens.
+     * The same size always gives the same vocabulary.
+     *
+     * @throws IllegalArgumentException when {@code size} is smaller than the standard vocabulary
+     */
+    public static ByteLevelVocab ofSize(int size) {
+        if (size == STANDARD.size()) {
+            return STANDARD;
+        }
+        if (size < STANDARD.size()) {
+            throw new IllegalArgumentException("a byte-level vocabulary has at least " + STANDARD.size()
+                    + " tokens, not " + size);
+        }
+        return new ByteLevelVocab(size);
     }
 
     /** Number of tokens (n_vocab). */

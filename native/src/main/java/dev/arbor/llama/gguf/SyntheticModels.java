@@ -32,8 +32,18 @@ public final class SyntheticModels {
     /** The cached model file for these arguments, written first if it is not there yet. */
     public static Path cached(SyntheticArchitecture architecture, SyntheticModel.Size size,
             SyntheticModel.Precision precision, long seed) {
+        return cached(fileName(architecture, size, precision, seed),
+                file -> architecture.write(file, size, precision, seed));
+    }
+
+    /** Writes a model file into the cache. */
+    private interface Writer {
+        void write(Path file) throws IOException;
+    }
+
+    private static Path cached(String fileName, Writer writer) {
         Path dir = cacheDirectory();
-        Path file = dir.resolve(fileName(architecture, size, precision, seed));
+        Path file = dir.resolve(fileName);
         if (Files.isRegularFile(file)) {
             return file;
         }
@@ -41,7 +51,7 @@ public final class SyntheticModels {
             Files.createDirectories(dir);
             Path partial = Files.createTempFile(dir, ".writing-", ".gguf");
             try {
-                architecture.write(partial, size, precision, seed);
+                writer.write(partial);
                 Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(partial);
@@ -50,6 +60,18 @@ public final class SyntheticModels {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the synthetic model into " + dir, e);
         }
+    }
+
+    /**
+     * The cached qwen3 model of {@code shape} with a byte-level vocabulary of {@code nVocab} tokens
+     * ({@link VocabScaleModel}), written first if it is not there yet: a real vocabulary size for
+     * measuring per-token costs, e.g. "synthetic-qwen3-e512-l8-v151936-f32-7.gguf".
+     */
+    public static Path cachedQwen3(SyntheticQwen3Model.Shape shape, int nVocab, SyntheticModel.Precision precision,
+            long seed) {
+        String name = String.format(Locale.ROOT, "synthetic-qwen3-e%d-l%d-v%d-%s-%d.gguf", shape.nEmbd(),
+                shape.nLayer(), nVocab, precision.name().toLowerCase(Locale.ROOT), seed);
+        return cached(name, file -> VocabScaleModel.write(file, shape, nVocab, precision, seed));
     }
 
     /** The cache's file name for these arguments, e.g. "synthetic-qwen3-tiny-f32-42.gguf". */
