@@ -74,6 +74,7 @@ public final class Grammar implements AutoCloseable {
      * As {@link #mask(float[])}, and fills {@code summary} (when not null) with the masked row's max,
      * first argmax and log-sum-exp: when few tokens stay allowed, from them alone.
      */
+    @dev.arbor.annotation.Internal
     public int mask(float[] logits, RowSummary summary) {
         if (logits.length != model.nVocab()) {
             throw new IllegalArgumentException("logits must hold nVocab (" + model.nVocab() + ") floats");

@@ -143,6 +143,7 @@ public final class LlamaContext implements AutoCloseable {
      * first argmax, log-sum-exp) in the same native call, over llama.cpp's own buffer: the one pass
      * over the row every branch needs, without a second pass in Java.
      */
+    @dev.arbor.annotation.Internal
     public void logits(int batchIndex, float[] dst, RowSummary summary) {
         LlamaNative.logitsCopySummarized(openHandle(), batchIndex, dst, summary.values);
     }

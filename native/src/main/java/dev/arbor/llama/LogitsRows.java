@@ -1,11 +1,14 @@
 package dev.arbor.llama;
 
+import dev.arbor.annotation.Internal;
+
 /**
  * The loops over a whole logits row that a search runs for every branch at every step, in native
  * code: at 152k tokens a row is 600 KB, and a scalar Java pass over it (a {@code Math.exp} per
  * token for the log-softmax normalizer) costs more than the model's decode on a small body.
  * Both read the array in place (no copy) and give the same answer on every CPU.
  */
+@Internal
 public final class LogitsRows {
     private LogitsRows() {}
 

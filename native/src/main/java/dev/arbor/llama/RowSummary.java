@@ -1,5 +1,7 @@
 package dev.arbor.llama;
 
+import dev.arbor.annotation.Internal;
+
 /**
  * What one logits row says before any sampling: its largest logit, the lowest token holding it,
  * and {@code log(sum(exp(logits)))} (the log-softmax normalizer). Filled by
@@ -11,6 +13,7 @@ package dev.arbor.llama;
  * exponentials, double accumulation) and at least {@code max}. A row of only {@code -Infinity}
  * has {@code max == logSumExp == -Infinity} and {@code argmax == 0}.
  */
+@Internal
 public final class RowSummary {
     final double[] values = new double[3];
 

@@ -67,6 +67,7 @@ public final class SyntheticModels {
      * ({@link VocabScaleModel}), written first if it is not there yet: a real vocabulary size for
      * measuring per-token costs, e.g. "synthetic-qwen3-e512-l8-v151936-f32-7.gguf".
      */
+    @dev.arbor.annotation.Internal
     public static Path cachedQwen3(SyntheticQwen3Model.Shape shape, int nVocab, SyntheticModel.Precision precision,
             long seed) {
         String name = String.format(Locale.ROOT, "synthetic-qwen3-e%d-l%d-v%d-%s-%d.gguf", shape.nEmbd(),

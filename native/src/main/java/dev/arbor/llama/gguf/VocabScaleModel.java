@@ -2,6 +2,7 @@ package dev.arbor.llama.gguf;
 
 import static dev.arbor.llama.gguf.SeededTensors.fanIn;
 
+import dev.arbor.annotation.Internal;
 import dev.arbor.llama.gguf.SyntheticModel.Precision;
 import dev.arbor.llama.gguf.SyntheticQwen3Model.Shape;
 import java.io.IOException;
@@ -20,6 +21,7 @@ import java.util.Locale;
  * seed) always give a byte-identical file. Kept apart from the architecture table so that the
  * standard models' files stay exactly as they are.
  */
+@Internal
 public final class VocabScaleModel {
     private VocabScaleModel() {
     }
