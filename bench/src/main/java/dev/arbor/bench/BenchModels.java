@@ -64,9 +64,13 @@ final class BenchModels {
 
     /**
      * The synthetic F32 model of an architecture ({@code LLAMA}, {@code QWEN35}, {@code GEMMA3}, ...:
-     * every memory kind) and size, from the shared model cache; LLAMA is {@link #file(String)}'s.
+     * every memory kind) and size, from the shared model cache; LLAMA is {@link #file(String)}'s (so
+     * {@code --vocab} and {@code --model} apply to it).
      */
     static Path file(String arch, String size) {
+        if ("LLAMA".equals(arch)) {
+            return file(size);
+        }
         return SyntheticModels.cached(SyntheticArchitecture.valueOf(arch), SyntheticModel.Size.valueOf(size),
                 SyntheticModel.Precision.F32, SEED);
     }
