@@ -1,13 +1,18 @@
 package dev.arbor.bench;
 
 import dev.arbor.annotation.Internal;
+import java.text.DecimalFormat;
+import java.text.DecimalFormatSymbols;
 import java.util.ArrayList;
+import java.util.DoubleSummaryStatistics;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -106,15 +111,31 @@ public final class BenchRunner {
             }
             printShareOutsideDecode(comparison, entry.getValue(), baseline);
             for (String counter : comparison.counters()) {
-                Result<?> a = entry.getValue().getSecondaryResults().get(counter);
-                Result<?> b = baseline.getSecondaryResults().get(counter);
-                if (a != null && b != null) {
-                    System.out.printf(Locale.ROOT, "   %s: %.2f (%s), %.2f (%s)%n", counter, a.getScore(),
-                            comparison.candidate(), b.getScore(), comparison.baseline());
-                }
+                printCounter(counter, comparison.candidate(), entry.getValue());
+                printCounter(counter, comparison.baseline(), baseline);
             }
         }
         System.out.println();
+    }
+
+    /**
+     * A secondary result per measured iteration (mean and max). JMH's run-level figure of an EVENTS
+     * counter is the sum over iterations, which is right for totals but not for a percentage or a peak.
+     */
+    private static void printCounter(String counter, String variant, RunResult result) {
+        DoubleSummaryStatistics perIteration = new DoubleSummaryStatistics();
+        for (BenchmarkResult benchmark : result.getBenchmarkResults()) {
+            for (IterationResult iteration : benchmark.getIterationResults()) {
+                Result<?> value = iteration.getSecondaryResults().get(counter);
+                if (value != null) {
+                    perIteration.accept(value.getScore());
+                }
+            }
+        }
+        if (perIteration.getCount() > 0) {
+            System.out.printf(Locale.ROOT, "   %s (%s): %.2f per iteration, at most %.2f%n", counter, variant,
+                    perIteration.getAverage(), perIteration.getMax());
+        }
     }
 
     /** For benchmarks that split their time at llama_decode: the share of each variant's time outside it. */
@@ -141,7 +162,10 @@ public final class BenchRunner {
             return "";
         }
         boolean met = target > 0 ? ratio >= target : ratio <= -target;
-        return String.format(Locale.ROOT, "   (target %s %.1fx: %s)", target > 0 ? ">=" : "<=", Math.abs(target),
+        // Two decimals where the target has them: 0.97 must not print as 1.0 beside a ratio of 0.97.
+        String shown = new DecimalFormat("0.0#", DecimalFormatSymbols.getInstance(Locale.ROOT))
+                .format(Math.abs(target));
+        return String.format(Locale.ROOT, "   (target %s %sx: %s)", target > 0 ? ">=" : "<=", shown,
                 met ? "met" : "NOT met");
     }
 

@@ -84,6 +84,9 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
                         + "cache off)", "StepBeamBenchmark", "arbor", "resending", 5.0, List.of()),
                 new Comparison("step_beam as above: Arbor vs re-sending with the prefix cache on",
                         "StepBeamBenchmark", "arbor", "resendingCached", 2.0, List.of()),
+                new Comparison("step_beam as above: scored by the policy's own logprob vs by the PRM (ratio = the "
+                        + "search's time with the PRM / without; the PRM's cost per step is the difference / 8)",
+                        "StepBeamBenchmark", "arborWithoutPrm", "arbor", 0, List.of()),
                 new Comparison("64 beam-search requests: a Flink job (parallelism 1) vs the engine alone "
                         + "(ratio = engine time / Flink time, i.e. Flink's throughput relative to the engine's)",
                         "FlinkOverheadBenchmark", "flinkJob", "engineAlone", 0.9, List.of()),

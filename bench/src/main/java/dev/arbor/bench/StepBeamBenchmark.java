@@ -77,7 +77,7 @@ public class StepBeamBenchmark {
     public void contexts() {
         policyContext = LlamaContext.create(policy, BenchModels.context().nCtx(16384).nBatch(512).nSeqMax(32)
                 .build());
-        prmContext = LlamaContext.create(reward, BenchModels.context().nCtx(16384).nBatch(512).nSeqMax(64).build());
+        prmContext = LlamaContext.create(reward, BenchModels.context().nCtx(32768).nBatch(512).nSeqMax(64).build());
     }
 
     @TearDown(Level.Iteration)
@@ -94,14 +94,32 @@ public class StepBeamBenchmark {
 
     @Benchmark
     public double arbor() throws Exception {
+        return stepBeam(true);
+    }
+
+    /**
+     * The same search scored by the policy's own mean token logprob, which the search has already:
+     * what the PRM costs per step is the difference from {@link #arbor()}, divided by {@value #STEPS}.
+     */
+    @Benchmark
+    public double arborWithoutPrm() throws Exception {
+        return stepBeam(false);
+    }
+
+    private double stepBeam(boolean prm) throws Exception {
         try (SearchEngine engine = SearchEngine.builder(policyContext)
                 .processRewardModel(ProcessRewardModel.mathShepherd(prmContext)).build()) {
-            SearchOutcome result = engine.submit(SearchRequest.builder("bench").prompt(problem)
+            SearchRequest.Builder request = SearchRequest.builder("bench").prompt(problem)
                     .strategy(SearchStrategy.STEP_BEAM).width(BEAMS * EXPANSIONS)
                     .maxNewTokens(STEPS * STEP_TOKENS).stopAtEndOfGeneration(false).seed(1)
                     .sampler(SamplerParams.builder().temperature(0.8f).build())
-                    .steps(new StepSpec(DELIMITER, STEP_TOKENS, STEPS, EXPANSIONS))
-                    .verifier(VerifierSpec.prm(VerifierSpec.Aggregation.LAST)).build()).get();
+                    .steps(new StepSpec(DELIMITER, STEP_TOKENS, STEPS, EXPANSIONS));
+            if (prm) {
+                request.verifier(VerifierSpec.prm(VerifierSpec.Aggregation.LAST));
+            } else {
+                request.scorerNamed("logprob");
+            }
+            SearchOutcome result = engine.submit(request.build()).get();
             if (result.isError()) {
                 throw new IllegalStateException(result.error().message());
             }
