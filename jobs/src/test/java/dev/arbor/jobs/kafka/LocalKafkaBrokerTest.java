@@ -3,12 +3,17 @@ package dev.arbor.jobs.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.arbor.jobs.io.Origin;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -34,6 +39,26 @@ class LocalKafkaBrokerTest {
         assertThat(topics.readCommitted("restart-me")).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                 .containsExactlyInAnyOrder("one", "two", "three");
         assertThat(KAFKA.broker().logTail(200)).contains("Kafka Server started");
+    }
+
+    @Test
+    void aWriterThatLostTrackOfItsMessagesSendsOnlyTheMissingOnes() throws Exception {
+        KafkaTestTopics topics = KAFKA.topics();
+        topics.create(2, "lost-track");
+        Map<TopicPartition, Long> before = topics.endOffsets("lost-track");
+        List<byte[]> values = IntStream.range(0, 10).mapToObj(i -> ("m" + i).getBytes(StandardCharsets.UTF_8))
+                .collect(Collectors.toList());
+        // The broker took the first five (and one was acknowledged), but the writer does not know of the others.
+        List<Origin> landed = topics.produce("lost-track", values.subList(0, 5));
+        Origin[] places = new Origin[values.size()];
+        places[0] = landed.get(0);
+
+        assertThat(topics.complete("lost-track", before, values, places)).isNull();
+
+        assertThat(topics.readCommitted("lost-track")).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrder("m0", "m1", "m2", "m3", "m4", "m5", "m6", "m7", "m8", "m9");
+        assertThat(List.of(places).subList(0, 5)).isEqualTo(landed);
+        assertThat(List.of(places)).doesNotHaveDuplicates();
     }
 
     @Test
