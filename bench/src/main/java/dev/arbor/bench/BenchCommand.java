@@ -32,8 +32,8 @@ final class BenchCommand implements Callable<Integer> {
     String size = "TINY";
 
     @Option(names = "--arch", split = ",", paramLabel = "ARCH[,ARCH...]", description = "Benchmarks with an "
-            + "architecture parameter (BeamSearch, PrefixCache): the synthetic models' architectures to run, "
-            + "side by side, e.g. LLAMA,QWEN35,GEMMA3 (default LLAMA)")
+            + "architecture parameter (BeamSearch, PrefixCache, Checkpoint): the synthetic models' architectures to "
+            + "run, side by side, e.g. LLAMA,QWEN35,GEMMA3 (default LLAMA; Checkpoint's QWEN35)")
     List<String> architectures = new ArrayList<>();
     @Option(names = "--vocab", paramLabel = "N", description = "Run on a synthetic qwen3 model with a byte-level "
             + "vocabulary of N tokens (e.g. 151936, Qwen3's) and the benchmark's body, instead of the 600-token llama")

@@ -79,6 +79,11 @@ record Comparison(String title, String benchmarkClass, String candidate, String 
                         + "cache on vs off (ratio = the cache's cost; target 0.97)", "PrefixCacheBenchmark",
                         "distinctCached", "distinctUncached", 0.97, List.of(), PrefixCacheBenchmark.TOKENS_PER_OP,
                         "generated tokens"),
+                new Comparison("a checkpoint at 512 tokens (recurrent state / window cells): restoring it vs prefilling "
+                        + "the 512 tokens again", "CheckpointBenchmark", "restore", "redecode", 0, List.of()),
+                new Comparison("the same: taking the checkpoint vs prefilling the 512 tokens again (ratio = how many "
+                        + "checkpoints one re-decode buys)", "CheckpointBenchmark", "take", "redecode", 0,
+                        List.of("checkpointMiB")),
                 new Comparison("step_beam 4 beams x 4 expansions, 8 steps of 64 tokens, PRM scorer: Arbor (one request, "
                         + "the tree in the KV cache) vs every step a new request re-sending the whole text (prefix "
                         + "cache off)", "StepBeamBenchmark", "arbor", "resending", 5.0, List.of()),
