@@ -56,6 +56,7 @@ final class BranchState {
     // until known; the search ranks continuations and the commit measures surprisal from them.
     private double logNormalizer = Double.NaN;
     private int argmax = Sampler.ARGMAX_UNKNOWN;
+    private final RowSummary summary = new RowSummary(); // scratch for constrain() and summarize(), reused row after row
     private double pendingLogNormalizer = Double.NaN;
     private int pendingArgmax = Sampler.ARGMAX_UNKNOWN;
 
@@ -165,9 +166,9 @@ final class BranchState {
     }
 
     /** The decoder summarized the row it put into {@link #pendingRow()} (see {@link RowSummary}). */
-    void pendingSummarized(RowSummary summary) {
-        pendingLogNormalizer = summary.logSumExp();
-        pendingArgmax = summary.max() == Float.NEGATIVE_INFINITY ? Sampler.ARGMAX_UNKNOWN : summary.argmax();
+    void pendingSummarized(RowSummary row) {
+        pendingLogNormalizer = row.logSumExp();
+        pendingArgmax = row.max() == Float.NEGATIVE_INFINITY ? Sampler.ARGMAX_UNKNOWN : row.argmax();
     }
 
     /**
@@ -372,7 +373,6 @@ final class BranchState {
      */
     private void constrain() {
         if (grammar != null) {
-            RowSummary summary = new RowSummary();
             allowed = grammar.mask(logits, summary);
             logNormalizer = summary.logSumExp();
             argmax = summary.max() == Float.NEGATIVE_INFINITY ? Sampler.ARGMAX_UNKNOWN : summary.argmax();
@@ -380,7 +380,6 @@ final class BranchState {
     }
 
     private void summarize() {
-        RowSummary summary = new RowSummary();
         LogitsRows.summarize(knownLogits(), summary);
         logNormalizer = summary.logSumExp();
         argmax = summary.max() == Float.NEGATIVE_INFINITY ? Sampler.ARGMAX_UNKNOWN : summary.argmax();

@@ -207,7 +207,14 @@ final class StoreDecoder {
         }
         for (int i = from; i < to; i++) {
             BranchState owner = logitsOwner[i];
-            if (owner != null) {
+            if (owner == null) {
+                continue;
+            }
+            if (owner.grammar() != null) {
+                // The grammar's mask summarizes the masked row once the branch commits or prefills
+                // (BranchState.constrain): a summary of the unmasked row would be thrown away.
+                context.logits(i - from, owner.pendingRow());
+            } else {
                 // One native pass per row copies it and summarizes it (max, argmax, log-sum-exp).
                 context.logits(i - from, owner.pendingRow(), summary);
                 owner.pendingSummarized(summary);
