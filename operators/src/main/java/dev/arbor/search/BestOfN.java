@@ -57,9 +57,13 @@ class BestOfN extends SearchTask {
         return request.sampler();
     }
 
-    /** {@code width} samples sharing the prompt, each adding up to maxNewTokens cells. */
+    /**
+     * {@code width} samples sharing the prompt, each adding up to maxNewTokens cells; with a judge,
+     * every sample is forked for its question when they are ranked (self-consistency too: it scores
+     * each sample to break ties).
+     */
     static Footprint footprint(SearchRequest request, int promptLength) {
-        return widthTimesNewTokens(request, promptLength);
+        return JudgeVerifier.withJudging(widthTimesNewTokens(request, promptLength), request);
     }
 
     @Override

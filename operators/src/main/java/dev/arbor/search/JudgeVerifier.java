@@ -3,6 +3,7 @@ package dev.arbor.search;
 import dev.arbor.kv.Branch;
 import dev.arbor.kv.BranchStore;
 import dev.arbor.llama.LlamaModel;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -43,9 +44,22 @@ final class JudgeVerifier implements Verifier {
         this.no = noTokens[common];
     }
 
-    /** Extra tokens a judged solution holds while it is judged: what admission must count. */
-    static int questionTokens(LlamaModel model, VerifierSpec spec) {
-        return model.tokenize(spec.question(), false, false).length + 1;
+    /**
+     * {@code branches} (a strategy's own footprint) with what judging adds when the request's
+     * verifier is the judge: every judged solution is forked at once for the question, doubling the
+     * sequences, and each fork holds the question and the answers' shared start. Their tokens are
+     * bounded without the model: a token spells at least one byte, plus the leading space a
+     * SentencePiece vocabulary may add, so validation, admission and the configuration check (which
+     * has no model) count the same.
+     */
+    static Footprint withJudging(Footprint branches, SearchRequest request) {
+        VerifierSpec spec = request.verifier();
+        if (spec.kind() != VerifierSpec.Kind.JUDGE) {
+            return branches;
+        }
+        long question = spec.question().getBytes(StandardCharsets.UTF_8).length
+                + spec.yes().getBytes(StandardCharsets.UTF_8).length + 1L;
+        return new Footprint(2 * branches.leases(), branches.cells() + request.width() * question);
     }
 
     @Override

@@ -95,12 +95,7 @@ final class StepSearch extends SearchTask {
      * a judge forks each scored solution for its question, doubling both at the scoring moment.
      */
     static Footprint footprint(SearchRequest request, int promptLength) {
-        Footprint branches = widthTimesNewTokens(request, promptLength);
-        if (request.verifier().kind() != VerifierSpec.Kind.JUDGE) {
-            return branches;
-        }
-        long question = 64; // the judge's question and answer tokens, a generous bound for the default question
-        return new Footprint(2 * branches.leases(), branches.cells() + request.width() * question);
+        return JudgeVerifier.withJudging(widthTimesNewTokens(request, promptLength), request);
     }
 
     @Override

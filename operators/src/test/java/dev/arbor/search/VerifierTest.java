@@ -112,6 +112,25 @@ class VerifierTest {
     }
 
     @Test
+    void aJudgedBestOfNReservesTheForksItsQuestionsTake() throws Exception {
+        // The judge forks every sample at once to ask its question: width 4 needs 8 sequences. With
+        // 4, the request is refused up front rather than failing when its samples are ranked; width 2 runs.
+        try (LlamaContext context = LlamaContext.create(policy, ContextParams.builder().nCtx(2048).nBatch(128)
+                .nSeqMax(4).threads(2).build()); SearchEngine engine = new SearchEngine(context)) {
+            SearchRequest.Builder request = SearchRequest.builder("judged").prompt("once upon a time")
+                    .strategy(SearchStrategy.BEST_OF_N).maxNewTokens(8).stopAtEndOfGeneration(false).seed(3)
+                    .sampler(SamplerParams.builder().temperature(1.0f).build()).verifier(VerifierSpec.judge());
+            SearchOutcome tooWide = engine.submit(request.width(4).build()).get();
+            assertThat(tooWide.error()).isNotNull();
+            assertThat(tooWide.error().code()).isEqualTo(ErrorCode.WIDTH_TOO_LARGE);
+            assertThat(tooWide.error().message()).contains("8 sequences");
+            SearchOutcome fits = engine.submit(request.width(2).build()).get();
+            assertThat(fits.error()).isNull();
+            assertThat(SearchStrategy.BEST_OF_N.footprint(request.width(2).build(), 10).leases()).isEqualTo(4);
+        }
+    }
+
+    @Test
     void aJudgeScoresP_yesOfAFreshDecodeOfSolutionAndQuestion() throws Exception {
         try (LlamaContext context = LlamaContext.create(policy, ContextParams.builder().nCtx(2048).nBatch(128)
                 .nSeqMax(16).threads(2).build()); SearchEngine engine = new SearchEngine(context)) {
