@@ -2,6 +2,8 @@ package dev.arbor.search;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
 
 /**
  * The rules every {@link SearchRequest} must keep whatever model and context run it, each written
@@ -55,6 +57,17 @@ public final class RequestChecks {
         Duration timeout = request.timeout();
         if (timeout != null && (timeout.isNegative() || timeout.isZero())) {
             return new Problem("timeout", "must be positive, was " + timeout);
+        }
+        Problem steps = request.steps().problem();
+        if (steps != null) {
+            return steps;
+        }
+        if (request.answerPattern() != null) {
+            try {
+                Pattern.compile(request.answerPattern());
+            } catch (PatternSyntaxException e) {
+                return new Problem("answerPattern", "is not a regular expression: " + e.getDescription());
+            }
         }
         return null;
     }

@@ -129,17 +129,6 @@ final class RequestValidator {
                 throw new Rejected(ErrorCode.INVALID_TEXT, "a stop string is not valid Unicode text: " + invalidText);
             }
         }
-        String steps = request.steps().problem();
-        if (steps != null) {
-            throw invalid(steps);
-        }
-        if (request.answerPattern() != null) {
-            try {
-                java.util.regex.Pattern.compile(request.answerPattern());
-            } catch (java.util.regex.PatternSyntaxException e) {
-                throw invalid("answerPattern is not a regular expression: " + e.getDescription());
-            }
-        }
         checkGrammar(request);
     }
 

@@ -68,18 +68,18 @@ public record StepSpec(String delimiter, int maxStepTokens, int maxSteps, int ex
     }
 
     /** The first problem with these settings, or null. */
-    String problem() {
+    RequestChecks.Problem problem() {
         if (delimiter == null || delimiter.isEmpty()) {
-            return "stepDelimiter must not be empty";
+            return new RequestChecks.Problem("stepDelimiter", "must not be empty");
         }
         if (maxStepTokens < 1) {
-            return "maxStepTokens must be >= 1, was " + maxStepTokens;
+            return new RequestChecks.Problem("maxStepTokens", "must be >= 1, was " + maxStepTokens);
         }
         if (maxSteps < 1) {
-            return "maxSteps must be >= 1, was " + maxSteps;
+            return new RequestChecks.Problem("maxSteps", "must be >= 1, was " + maxSteps);
         }
         if (expansions < 0) {
-            return "expansions must be >= 0 (0: the default), was " + expansions;
+            return new RequestChecks.Problem("expansions", "must be >= 0 (0: the default), was " + expansions);
         }
         return null;
     }

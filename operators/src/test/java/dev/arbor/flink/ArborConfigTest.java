@@ -102,6 +102,9 @@ class ArborConfigTest {
                 Arguments.of(ArborOptions.LENGTH_PENALTY, Double.NaN, "arbor.search.length-penalty must be finite"),
                 Arguments.of(ArborOptions.STOP, List.of("ok", ""), "arbor.search.stop must not contain empty strings"),
                 Arguments.of(ArborOptions.TIMEOUT, Duration.ZERO, "arbor.request.timeout must be positive"),
+                Arguments.of(ArborOptions.MAX_STEPS, 0, "arbor.search.max-steps must be >= 1, was 0"),
+                Arguments.of(ArborOptions.ANSWER_PATTERN, "([0-9]", "arbor.search.answer-pattern is not a regular "
+                        + "expression"),
                 Arguments.of(ArborOptions.SCHEMA_MAX_DIGITS, -1, "arbor.schema.max-digits must be in [0, 2000], was -1"),
                 Arguments.of(ArborOptions.SCHEMA_MAX_ITEMS, 2001, "arbor.schema.max-items must be in [0, 2000], was 2001"));
     }
