@@ -3,7 +3,6 @@ package dev.arbor.jobs.config;
 import dev.arbor.annotation.Internal;
 import dev.arbor.flink.ArborConfig;
 import dev.arbor.flink.ArborOptions;
-import dev.arbor.grammar.GbnfOptions;
 import dev.arbor.grammar.GrammarWitness;
 import dev.arbor.grammar.InvalidSchemaException;
 import dev.arbor.grammar.SchemaToGbnf;
@@ -85,7 +84,7 @@ public final class JobWideChecks {
         }
         try {
             return Optional.of(new Constraint(schemaKey + " (--json-schema)",
-                    SchemaToGbnf.convert(schema, GbnfOptions.UNBOUNDED).text()));
+                    SchemaToGbnf.convert(schema, arbor.schemaBounds()).text())); // the operator's conversion
         } catch (InvalidSchemaException e) {
             throw new ConfigException("invalid " + schemaKey + " (--json-schema): " + e.getMessage(), e);
         }

@@ -11,9 +11,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.LongSupplier;
 import org.apache.flink.connector.file.src.FileSourceSplit;
 import org.apache.flink.connector.file.src.enumerate.FileEnumerator;
@@ -64,6 +66,8 @@ public final class InputFileEnumerator implements FileEnumerator {
     private final Map<Path, Look> looks = new HashMap<>();
     /** The content last handed out per file, to tell a new version (and an append) from the one read. */
     private final Map<Path, Look> handedOut = new HashMap<>();
+    /** Files whose last hashing failed and was logged: logged once until they can be read. */
+    private final Set<Path> unreadableLogged = new HashSet<>();
     private long nextId;
 
     /** An enumerator of a bounded input: every file is complete, and read once. */
@@ -119,9 +123,21 @@ public final class InputFileEnumerator implements FileEnumerator {
             return null;
         }
         if (identifyByContent && look.content() == null) {
-            look = look.withContent(contentHash(path, file.getLen()));
+            try {
+                look = look.withContent(contentHash(path, file.getLen()));
+                noteNewVersion(path, look);
+            } catch (IOException unreadable) {
+                // Flink drops a whole discovery round when enumerating throws: one file that cannot be
+                // read (no permission, gone since the listing) must not hold back the others. It is
+                // tried again next round.
+                if (unreadableLogged.add(path)) {
+                    LOG.warn("{} cannot be read ({}): skipped until it can be", InputFiles.displayName(path),
+                            unreadable.getMessage());
+                }
+                return null;
+            }
+            unreadableLogged.remove(path);
             looks.put(path, look);
-            noteNewVersion(path, look);
         }
         return look;
     }
