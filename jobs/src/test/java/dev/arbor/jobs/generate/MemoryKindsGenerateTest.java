@@ -65,6 +65,10 @@ class MemoryKindsGenerateTest {
         Map<String, String> overrides = JobFixtures.small(input, output);
         overrides.put("model.path", model.toString());
         overrides.put("job.parallelism", "1");
+        // The context a user gets (n-ctx 4096, n-seq-max 16): it sizes the window cache (768 cells on
+        // gemma3, not the whole context) and the recurrent states the cache competes for.
+        overrides.remove("context.n-ctx");
+        overrides.remove("context.n-seq-max");
         overrides.put("search.max-new-tokens", "8");
         overrides.put("prompt.prefix", PREFIX);
         if (!cache) {
