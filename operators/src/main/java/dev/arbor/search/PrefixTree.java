@@ -98,32 +98,6 @@ final class PrefixTree {
     }
 
     /**
-     * A branch in {@code node}'s subtree that holds {@code node}'s path (an entry, else a branch of a
-     * running request that has started), or null.
-     */
-    static Source sourceUnder(PrefixNode node) {
-        if (!node.holdsBelow()) {
-            return null;
-        }
-        if (node.entry != null) {
-            return new Source(node, node.entry);
-        }
-        for (SearchTask task : node.running) {
-            Branch branch = task.anyLiveBranch();
-            if (branch != null) {
-                return new Source(node, branch);
-            }
-        }
-        for (PrefixNode child : node.children.values()) {
-            Source found = sourceUnder(child);
-            if (found != null) {
-                return found;
-            }
-        }
-        return null;
-    }
-
-    /**
      * Every branch in {@code node}'s subtree that holds {@code node}'s path: entries, and one branch of
      * each running request that has started (they differ in what they can give exactly on a model whose
      * decodes overwrite history: their checkpoints, their window).
