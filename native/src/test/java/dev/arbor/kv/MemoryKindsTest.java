@@ -204,7 +204,7 @@ class MemoryKindsTest {
             int[] tokens = randomTokens(model, 320, 6);
             // 320 tokens pass through a 256-cell window cache: llama.cpp reuses the cells that left the window.
             Branch branch = kv.store.createAll(List.of(tokens), List.of(SamplerParams.greedy()),
-                    java.util.Collections.singletonList(null), List.of(new int[] {100})).get(0);
+                    java.util.Collections.singletonList(null), List.of(new int[] {70, 100})).get(0);
             int posMin = kv.context.seqPositions(branch.seqId())[0];
             assertThat(posMin).as("the window cache reused cells").isPositive();
             assertThatThrownBy(() -> branch.forkAt(60, SamplerParams.greedy()))
@@ -213,6 +213,14 @@ class MemoryKindsTest {
             restored.prefill(Arrays.copyOfRange(tokens, 100, 103));
             assertThat(maxAbsDifference(restored.logits(), fresh(kv.store, Arrays.copyOf(tokens, 103))))
                     .isLessThan(TOLERANCE);
+            // 75 attends to positions llama.cpp no longer holds: the window is restored at 70 and 5 tokens replayed.
+            assertThat(posMin).as("75's window has left the cache").isGreaterThan(75 - model.memory().slidingWindow());
+            long replayedBefore = kv.store.checkpointStats().replayedTokens();
+            Branch replayed = branch.forkAt(75, SamplerParams.greedy());
+            assertThat(kv.store.checkpointStats().replayedTokens() - replayedBefore).isEqualTo(5);
+            assertThat(maxAbsDifference(replayed.logits(), fresh(kv.store, Arrays.copyOf(tokens, 75))))
+                    .as("replayed from the checkpoint at 70").isLessThan(TOLERANCE);
+            replayed.prune();
             int inWindow = tokens.length - 4;
             assertThat(branch.deepestExactCut(inWindow)).as("the last positions are still held").isEqualTo(inWindow);
             Branch near = branch.forkAt(inWindow, SamplerParams.greedy());
