@@ -45,15 +45,19 @@ class MemoryKindsGenerateTest {
         List<String> lines = new ArrayList<>();
         String[] openings = {"the king", "a dog ran home", "we went to the sea", "there was a cat", "the old man",
             "in the night", "two big trees"};
-        for (int i = 0; i < openings.length; i++) {
-            lines.add("{\"id\": \"r" + i + "\", \"prompt\": \"" + openings[i] + "\"}");
+        // More requests than the default context runs at once (n-seq-max 16 / width 2 = 8), so that some
+        // start while others run or have finished: requests admitted in the same pass share no prefix.
+        String[] endings = {"", " and then", " one day"};
+        for (int i = 0; i < openings.length * endings.length; i++) {
+            lines.add("{\"id\": \"r" + i + "\", \"prompt\": \"" + openings[i % openings.length]
+                    + endings[i / openings.length] + "\"}");
         }
         JobFixtures.write(input.resolve("records.jsonl"), lines.toArray(String[]::new));
 
         Map<String, SearchResult> on = run(model, input, dir.resolve("on"), true);
         Map<String, SearchResult> off = run(model, input, dir.resolve("off"), false);
 
-        assertThat(on.keySet()).hasSize(openings.length).isEqualTo(off.keySet());
+        assertThat(on.keySet()).hasSize(lines.size()).isEqualTo(off.keySet());
         for (String id : off.keySet()) {
             assertThat(on.get(id).getError()).as(id).isNull();
             assertThat(on.get(id).getWinner().getTokens()).as("%s %s", arch, id)
